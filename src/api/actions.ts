@@ -1,0 +1,91 @@
+import { prepareOutputDir, commitJob, abortJob } from '../io/output-committer.js';
+import type { PlanNode } from '../plan/node.js';
+import { compareKeys } from '../serde/keys.js';
+import { SluiceError } from '../util/errors.js';
+import { userCallSite } from '../util/call-site.js';
+import type { Engine } from './engine.js';
+import { ship } from './plan-builders.js';
+import { decodeAll } from './prepare.js';
+
+/**
+ * The driver halves of actions: each runs one job (take may run a few) and
+ * combines the per-partition results.
+ */
+export async function collect<T>(e: Engine, node: PlanNode): Promise<T[]> {
+  return decodeAll(await e.run(node, { kind: 'collect' }, `collect at ${site(node)}`)) as T[];
+}
+
+export async function count(e: Engine, node: PlanNode): Promise<number> {
+  const rs = await e.run(node, { kind: 'count' }, `count at ${site(node)}`);
+  return rs.reduce((n, r) => n + (r.value as number), 0);
+}
+
+/** Scans partitions in growing batches until n records are found (as Spark's take does). */
+export async function take<T>(e: Engine, node: PlanNode, n: number): Promise<T[]> {
+  const out: T[] = [];
+  let scanned = 0;
+  let batch = 1;
+  while (out.length < n && scanned < node.numPartitions) {
+    const parts = [];
+    for (let p = scanned; p < Math.min(node.numPartitions, scanned + batch); p++) parts.push(p);
+    const rs = await e.run(node, { kind: 'take', n: n - out.length }, `take(${n}) at ${site(node)}`, parts);
+    for (const x of decodeAll(rs) as T[]) if (out.length < n) out.push(x);
+    scanned += parts.length;
+    batch *= 4;
+  }
+  return out;
+}
+
+export async function takeOrdered<T>(e: Engine, node: PlanNode, n: number, compare: ((a: T, b: T) => number) | undefined, descending: boolean): Promise<T[]> {
+  const spec = compare ? ship(compare, undefined, descending ? 'top' : 'takeOrdered') : undefined;
+  const rs = await e.run(node, { kind: 'takeOrdered', n, compare: spec, descending }, `${descending ? 'top' : 'takeOrdered'}(${n}) at ${site(node)}`);
+  const base = (compare ?? compareKeys) as (a: T, b: T) => number;
+  const cmp = descending ? (a: T, b: T) => base(b, a) : base;
+  return (decodeAll(rs) as T[]).sort(cmp).slice(0, n);
+}
+
+export async function reduce<T>(e: Engine, node: PlanNode, f: (a: T, b: T, env: never) => T, env: object | undefined): Promise<T> {
+  const rs = await e.run(node, { kind: 'reduce', fn: ship(f, env, 'reduce') }, `reduce at ${site(node)}`);
+  const parts = rs.map((r) => r.value as { empty: boolean; acc: T }).filter((v) => !v.empty);
+  if (!parts.length) throw new SluiceError('reduce of an empty dataset: use fold() with a zero value instead');
+  return parts.map((v) => v.acc).reduce((a, b) => f(a, b, env as never));
+}
+
+export async function aggregate<T, U>(
+  e: Engine,
+  node: PlanNode,
+  zero: U,
+  seqOp: (acc: U, x: T, env: never) => U,
+  combOp: (a: U, b: U, env: never) => U,
+  env: object | undefined,
+  op: 'fold' | 'aggregate',
+): Promise<U> {
+  const action =
+    op === 'fold'
+      ? { kind: 'fold' as const, zero, fn: ship(seqOp, env, op) }
+      : { kind: 'aggregate' as const, zero, seqOp: ship(seqOp, env, op), combOp: ship(combOp, env, op) };
+  const rs = await e.run(node, action, `${op} at ${site(node)}`);
+  return rs.map((r) => r.value as U).reduce((a, b) => combOp(a, b, env as never), structuredClone(zero));
+}
+
+export async function foreach(e: Engine, node: PlanNode, kind: 'foreach' | 'foreachPartition', f: Function, env: object | undefined): Promise<void> {
+  await e.run(node, { kind, fn: ship(f, env, kind) }, `${kind} at ${site(node)}`);
+}
+
+/** Writes one file per partition into a temporary directory renamed into place only when the job succeeds. */
+export async function save(e: Engine, node: PlanNode, dir: string, format: 'text' | 'jsonLines'): Promise<void> {
+  const { tempDir } = prepareOutputDir(dir);
+  try {
+    await e.run(node, { kind: 'save', format, tempDir }, `save ${format} to ${dir}`);
+    commitJob(tempDir, dir, node.numPartitions);
+  } catch (err) {
+    abortJob(tempDir);
+    throw err;
+  }
+}
+
+/** Where the user called the action, for job descriptions. */
+function site(node: PlanNode): string {
+  const s = userCallSite() ?? node.site;
+  return s ? `${s.file.split('/').pop()}:${s.line}` : node.op;
+}

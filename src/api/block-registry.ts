@@ -1,0 +1,79 @@
+import { freeBlock, type BlockRef } from '../exec/block-store.js';
+import type { MemoryBudget } from '../exec/memory-budget.js';
+
+interface Stored {
+  ref: BlockRef;
+  /** Whose budget holds the block's memory. */
+  budget?: MemoryBudget;
+}
+
+/**
+ * The driver's index of stored blocks: shuffle map outputs by (shuffle, map
+ * partition) and cached partitions by (node, partition). Replacing or dropping
+ * an entry frees the block (memory reservation or file).
+ */
+export class BlockRegistry {
+  private readonly shuffles = new Map<number, Array<Stored | undefined>>();
+  private readonly cached = new Map<number, Array<Stored | undefined>>();
+
+  putMapOutput(shuffleId: number, mapPartition: number, ref: BlockRef, budget?: MemoryBudget): void {
+    put(this.shuffles, shuffleId, mapPartition, { ref, budget });
+  }
+
+  dropMapOutput(shuffleId: number, mapPartition: number): void {
+    drop(this.shuffles, shuffleId, mapPartition);
+  }
+
+  mapOutputs(shuffleId: number): BlockRef[] {
+    return (this.shuffles.get(shuffleId) ?? []).map((s) => s?.ref) as BlockRef[];
+  }
+
+  /** Keeps the first copy of a cached partition; a later duplicate is freed. */
+  putCached(nodeId: number, partition: number, ref: BlockRef, budget?: MemoryBudget): void {
+    if (this.cachedRef(nodeId, partition)) freeBlock(ref, budget);
+    else put(this.cached, nodeId, partition, { ref, budget });
+  }
+
+  cachedRef(nodeId: number, partition: number): BlockRef | undefined {
+    return this.cached.get(nodeId)?.[partition]?.ref;
+  }
+
+  isFullyCached(nodeId: number, numPartitions: number): boolean {
+    const parts = this.cached.get(nodeId);
+    if (!parts) return false;
+    for (let p = 0; p < numPartitions; p++) if (!parts[p]) return false;
+    return true;
+  }
+
+  cachedBytes(nodeId: number): number {
+    return (this.cached.get(nodeId) ?? []).reduce((n, s) => n + (s?.ref.bytes ?? 0), 0);
+  }
+
+  uncache(nodeId: number): void {
+    for (const s of this.cached.get(nodeId) ?? []) if (s) freeBlock(s.ref, s.budget);
+    this.cached.delete(nodeId);
+  }
+
+  /** Frees everything (session stop). */
+  clear(): void {
+    for (const table of [this.shuffles, this.cached]) {
+      for (const parts of table.values()) for (const s of parts) if (s) freeBlock(s.ref, s.budget);
+      table.clear();
+    }
+  }
+}
+
+function put(table: Map<number, Array<Stored | undefined>>, id: number, p: number, s: Stored): void {
+  let parts = table.get(id);
+  if (!parts) table.set(id, (parts = []));
+  const old = parts[p];
+  if (old && old.ref !== s.ref) freeBlock(old.ref, old.budget);
+  parts[p] = s;
+}
+
+function drop(table: Map<number, Array<Stored | undefined>>, id: number, p: number): void {
+  const parts = table.get(id);
+  const old = parts?.[p];
+  if (old) freeBlock(old.ref, old.budget);
+  if (parts) parts[p] = undefined;
+}

@@ -1,0 +1,66 @@
+import { BlockWriter, freeBlock, type BlockRef } from '../exec/block-store.js';
+import { MemoryBudget } from '../exec/memory-budget.js';
+import { encodeValue } from '../serde/record-codec.js';
+import type { EnvMarker } from '../serde/function-spec.js';
+import { SluiceError } from '../util/errors.js';
+
+/**
+ * A read-only value shipped to each worker once (not with every task).
+ * Pass it in a function's env and read `.value` there:
+ *
+ * ```ts
+ * const names = s.broadcast(new Map([[1, 'one']]));
+ * ds.map((id, env) => env.names.value.get(id), { names });
+ * ```
+ */
+export class Broadcast<T> {
+  constructor(
+    readonly id: number,
+    readonly value: T,
+    private readonly registry: BroadcastRegistry,
+  ) {}
+
+  toEnvMarker(): EnvMarker {
+    if (!this.registry.has(this.id)) throw new SluiceError(`broadcast ${this.id} was destroyed and can no longer be used`);
+    return { __sluice: 'broadcast', id: this.id };
+  }
+
+  /** Frees the stored copy; functions defined afterwards can no longer use it. */
+  destroy(): void {
+    this.registry.drop(this.id);
+  }
+}
+
+/** Driver side: the encoded value of each live broadcast, in shared memory. */
+export class BroadcastRegistry {
+  private readonly blocks = new Map<number, BlockRef>();
+  private nextId = 0;
+  // Broadcasts are the driver's own memory, not a worker's budget.
+  private readonly budget = MemoryBudget.create(Number.MAX_SAFE_INTEGER);
+
+  create<T>(value: T, spillDir: string): Broadcast<T> {
+    const id = this.nextId++;
+    const w = new BlockWriter({ numPartitions: 1, budget: this.budget, spillDir });
+    w.add(0, encodeValue(value));
+    this.blocks.set(id, w.finish());
+    return new Broadcast(id, value, this);
+  }
+
+  has(id: number): boolean {
+    return this.blocks.has(id);
+  }
+
+  refs(): Record<number, BlockRef> {
+    return Object.fromEntries(this.blocks);
+  }
+
+  drop(id: number): void {
+    const ref = this.blocks.get(id);
+    if (ref) freeBlock(ref, this.budget);
+    this.blocks.delete(id);
+  }
+
+  clear(): void {
+    for (const id of [...this.blocks.keys()]) this.drop(id);
+  }
+}

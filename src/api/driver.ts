@@ -1,0 +1,295 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend, BackendEvent } from '../backend/backend.js';
+import { freeBlock } from '../exec/block-store.js';
+import { MemoryBudget } from '../exec/memory-budget.js';
+import type { ActionSpec, TaskPayload, TaskResult } from '../exec/task.js';
+import type { PlanNode } from '../plan/node.js';
+import { cachedNodesInStage, cutStages, toWire, type Stage, type WireNode } from '../plan/stages.js';
+import { EventBus } from '../scheduler/bus.js';
+import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, StageSpec, WorkerId } from '../scheduler/events.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { JobCancelledError, SluiceError, TaskFailedError } from '../util/errors.js';
+import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
+import { BlockRegistry } from './block-registry.js';
+import type { BroadcastRegistry } from './broadcast.js';
+import type { AccumulatorRegistry } from './accumulator.js';
+
+interface JobState {
+  jobId: number;
+  stages: Map<number, Stage>;
+  wire: Map<number, WireNode>;
+  stageMetrics: Map<number, Metrics>;
+  finalStageId: number;
+  action: ActionSpec;
+  partitions: number[];
+  results: Map<number, TaskResult>;
+  resolve: (r: TaskResult[]) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * The driver: turns actions into jobs, feeds the scheduler, carries out its
+ * commands on the backend, and keeps the index of stored blocks. All state
+ * changes happen here on the main thread, one event at a time.
+ */
+export class Driver {
+  readonly bus = new EventBus();
+  readonly blocks = new BlockRegistry();
+  readonly spillDir: string;
+  private readonly scheduler: Scheduler;
+  private readonly budgets = new Map<WorkerId, MemoryBudget>();
+  private readonly jobs = new Map<number, JobState>();
+  private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId }>();
+  private readonly finished = new Map<number, TaskResult>();
+  private nextJobId = 0;
+  private nextStageId = 0;
+  private stopped = false;
+
+  constructor(
+    readonly backend: Backend,
+    private readonly broadcasts: BroadcastRegistry,
+    private readonly accumulators: AccumulatorRegistry,
+    config: Partial<SchedulerConfig>,
+  ) {
+    this.scheduler = new Scheduler(config);
+    this.spillDir = mkdtempSync(join(tmpdir(), 'sluice-'));
+  }
+
+  async start(): Promise<void> {
+    await this.backend.start((e) => this.onBackend(e));
+  }
+
+  /** Runs `action` over the given partitions of `root` (all by default); results come back in partition order. */
+  runJob(root: PlanNode, action: ActionSpec, description: string, partitions?: number[]): Promise<TaskResult[]> {
+    if (this.stopped) return Promise.reject(new SluiceError('this session is stopped'));
+    const jobId = this.nextJobId++;
+    const { final, all } = cutStages(root, () => this.nextStageId++, (n) => !!n.cached && this.blocks.isFullyCached(n.id, n.numPartitions));
+    const parts = partitions ?? [...Array(root.numPartitions).keys()];
+    return new Promise<TaskResult[]>((resolve, reject) => {
+      const job: JobState = {
+        jobId,
+        stages: new Map(all.map((s) => [s.stageId, s])),
+        wire: new Map(),
+        stageMetrics: new Map(),
+        finalStageId: final.stageId,
+        action,
+        partitions: parts,
+        results: new Map(),
+        resolve,
+        reject,
+      };
+      this.jobs.set(jobId, job);
+      const specs: StageSpec[] = all.map((s) => ({
+        stageId: s.stageId,
+        numPartitions: s.node.numPartitions,
+        parents: s.parents.map((p) => p.stageId),
+        shuffleId: s.shuffle?.shuffleId,
+      }));
+      this.bus.emit({
+        type: 'jobStart',
+        time: Date.now(),
+        jobId,
+        description,
+        stages: all.map((s) => ({ stageId: s.stageId, name: stageName(s), numTasks: s.node.numPartitions, skipped: s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false })),
+      });
+      this.dispatch({ type: 'JobSubmitted', job: { jobId, finalStageId: final.stageId, partitions: parts, stages: specs } });
+    });
+  }
+
+  /** Cancels every running job (Ctrl-C). */
+  cancelAll(reason = 'cancelled'): void {
+    for (const jobId of [...this.jobs.keys()]) this.dispatch({ type: 'CancelJob', jobId, reason });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.cancelAll('the session stopped');
+    this.stopped = true;
+    await this.backend.stop();
+    this.blocks.clear();
+    this.broadcasts.clear();
+    rmSync(this.spillDir, { recursive: true, force: true });
+  }
+
+  private onBackend(e: BackendEvent): void {
+    switch (e.type) {
+      case 'WorkerJoined':
+        this.budgets.set(e.worker, MemoryBudget.fromShared(e.budget));
+        return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
+      case 'WorkerLost':
+        return this.dispatch(e);
+      case 'TaskFinished': {
+        this.taskEnded(e.taskId, e.worker, true, e.result.metrics);
+        this.finished.set(e.taskId, e.result);
+        this.dispatch({ type: 'TaskFinished', taskId: e.taskId });
+        // Neither accepted nor discarded (unknown task): free what it stored.
+        const left = this.finished.get(e.taskId);
+        if (left) this.discard(e.taskId, left);
+        this.tasks.delete(e.taskId);
+        return;
+      }
+      case 'TaskFailed':
+        this.taskEnded(e.taskId, e.worker, false, undefined, e.error);
+        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed: e.fetchFailed });
+        this.tasks.delete(e.taskId);
+        return;
+    }
+  }
+
+  private taskEnded(taskId: number, worker: string, ok: boolean, metrics?: Metrics, error?: import('../util/errors.js').TaskErrorInfo): void {
+    const t = this.tasks.get(taskId);
+    if (!t) return;
+    const p = t.payload;
+    this.bus.emit({ type: 'taskEnd', time: Date.now(), jobId: t.jobId, stageId: p.stageId, taskId, partition: p.partition, attempt: p.attempt, worker, ok, metrics, error });
+  }
+
+  private dispatch(event: SchedulerEvent): void {
+    for (const c of this.scheduler.handle(event)) this.execute(c);
+  }
+
+  private execute(c: SchedulerCommand): void {
+    switch (c.type) {
+      case 'LaunchTask':
+        return this.launch(c.task.taskId, c.task.jobId, c.task.stageId, c.task.partition, c.task.attempt, c.worker);
+      case 'KillTask':
+        return this.backend.kill(c.worker, c.taskId);
+      case 'AcceptTask':
+        return this.accept(c.task.taskId, c.task.jobId, c.task.stageId, c.task.partition, c.worker);
+      case 'DiscardTask': {
+        const r = this.finished.get(c.task.taskId);
+        if (r) this.discard(c.task.taskId, r);
+        return;
+      }
+      case 'MapOutputLost':
+        return this.blocks.dropMapOutput(c.shuffleId, c.mapPartition);
+      case 'StageSubmitted': {
+        const job = this.jobs.get(c.jobId);
+        const stage = job?.stages.get(c.stageId);
+        if (job && stage) {
+          job.stageMetrics.set(c.stageId, zeroMetrics());
+          this.bus.emit({ type: 'stageSubmitted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: stageName(stage), numTasks: c.numTasks, attempt: c.attempt });
+        }
+        return;
+      }
+      case 'StageCompleted': {
+        const job = this.jobs.get(c.jobId);
+        const stage = job?.stages.get(c.stageId);
+        if (job && stage) this.bus.emit({ type: 'stageCompleted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: stageName(stage), metrics: job.stageMetrics.get(c.stageId) ?? zeroMetrics() });
+        return;
+      }
+      case 'JobSucceeded': {
+        const job = this.jobs.get(c.jobId);
+        if (!job) return;
+        this.jobs.delete(c.jobId);
+        this.bus.emit({ type: 'jobEnd', time: Date.now(), jobId: c.jobId, ok: true });
+        job.resolve(job.partitions.map((p) => job.results.get(p)!));
+        return;
+      }
+      case 'JobFailed': {
+        const job = this.jobs.get(c.jobId);
+        if (!job) return;
+        this.jobs.delete(c.jobId);
+        const err = jobError(c.error);
+        this.bus.emit({ type: 'jobEnd', time: Date.now(), jobId: c.jobId, ok: false, error: err.message });
+        job.reject(err);
+        return;
+      }
+    }
+  }
+
+  private launch(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
+    const job = this.jobs.get(jobId);
+    const stage = job?.stages.get(stageId);
+    const budget = this.budgets.get(worker);
+    if (!job || !stage || !budget) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
+    let node = job.wire.get(stageId);
+    if (!node) job.wire.set(stageId, (node = toWire(stage.node)));
+    const shuffleInputs: TaskPayload['shuffleInputs'] = {};
+    for (const id of stageShuffleReads(stage.node)) shuffleInputs[id] = this.blocks.mapOutputs(id);
+    const cachedBlocks: TaskPayload['cachedBlocks'] = {};
+    for (const n of cachedNodesInStage(stage.node)) {
+      for (let p = 0; p < n.numPartitions; p++) {
+        const ref = this.blocks.cachedRef(n.id, p);
+        if (ref) cachedBlocks[`${n.id}:${p}`] = ref;
+      }
+    }
+    const payload: TaskPayload = {
+      taskId,
+      jobId,
+      stageId,
+      partition,
+      attempt,
+      node,
+      output: stage.shuffle ? { kind: 'shuffleWrite', shuffle: stage.shuffle } : { kind: 'result', action: job.action },
+      shuffleInputs,
+      cachedBlocks,
+      broadcasts: this.broadcasts.refs(),
+      budget: budget.handle(),
+      spillDir: this.spillDir,
+    };
+    this.tasks.set(taskId, { jobId, payload, worker });
+    this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker });
+    this.backend.launch(worker, payload);
+  }
+
+  private accept(taskId: number, jobId: number, stageId: number, partition: number, worker: WorkerId): void {
+    const r = this.finished.get(taskId);
+    this.finished.delete(taskId);
+    const job = this.jobs.get(jobId);
+    const stage = job?.stages.get(stageId);
+    if (!r || !job || !stage) return;
+    const budget = this.budgets.get(worker);
+    if (stage.shuffle && r.mapOutput) this.blocks.putMapOutput(stage.shuffle.shuffleId, partition, r.mapOutput, budget);
+    for (const c of r.cacheBlocks) this.blocks.putCached(c.nodeId, c.partition, c.ref, budget);
+    this.accumulators.apply(r.accumulators);
+    const m = job.stageMetrics.get(stageId);
+    if (m) addMetrics(m, r.metrics);
+    if (stageId === job.finalStageId) job.results.set(partition, r);
+  }
+
+  private discard(taskId: number, r: TaskResult): void {
+    this.finished.delete(taskId);
+    const budget = this.budgets.get(this.tasks.get(taskId)?.worker ?? '');
+    if (r.mapOutput) freeBlock(r.mapOutput, budget);
+    for (const c of r.cacheBlocks) freeBlock(c.ref, budget);
+  }
+}
+
+/** Shuffles read by the pipeline of a stage (through narrow dependencies). */
+function stageShuffleReads(node: PlanNode, out: number[] = []): number[] {
+  for (const d of node.deps) {
+    if (d.type === 'shuffle') out.push(d.shuffle.shuffleId);
+    else stageShuffleReads(d.node, out);
+  }
+  return out;
+}
+
+/** A stage is named after its operators, sources first: `textFile → flatMap → map → reduceByKey`. */
+export function stageName(stage: Stage): string {
+  const ops: string[] = [];
+  let n: PlanNode | undefined = stage.node;
+  while (n) {
+    ops.push(n.op);
+    const narrow: PlanNode | undefined = n.deps.find((d) => d.type === 'narrow')?.node;
+    if (!narrow) {
+      if (n.deps.some((d) => d.type === 'shuffle')) ops.push('(shuffle read)');
+      break;
+    }
+    n = narrow;
+  }
+  const name = ops.reverse().join(' → ');
+  return stage.shuffle ? `${name} → (shuffle write)` : name;
+}
+
+function jobError(f: JobFailure): Error {
+  switch (f.kind) {
+    case 'task':
+      return new TaskFailedError(f.info, f.attempts);
+    case 'cancelled':
+      return new JobCancelledError(`job cancelled: ${f.reason}`);
+    case 'internal':
+      return new SluiceError(f.message);
+  }
+}

@@ -1,0 +1,149 @@
+import { InlineBackend } from '../backend/inline-backend.js';
+import { ThreadsBackend } from '../backend/threads-backend.js';
+import type { Backend } from '../backend/backend.js';
+import '../io/register.js';
+import { planTextSplits } from '../io/text-splits.js';
+import { encodeBatch } from '../serde/record-codec.js';
+import type { Listener } from '../scheduler/bus.js';
+import { Accumulator, AccumulatorRegistry } from './accumulator.js';
+import { Broadcast, BroadcastRegistry } from './broadcast.js';
+import { Dataset } from './dataset.js';
+import { Driver } from './driver.js';
+import { Engine } from './engine.js';
+import { memoryPerWorker, parseMaster } from './master.js';
+import { IdSource, sourceNode } from './plan-builders.js';
+
+export interface SessionOptions {
+  /** `inline` (one thread, deterministic), `local[N]` worker threads, `local[*]` or `local` (all cores). Default: `$SLUICE_MASTER` or `local[*]`. */
+  master?: string;
+  /** Memory budget per worker, e.g. `512m`; past it, shuffle blocks, cached partitions and operator state spill to disk. Default: `$SLUICE_MEMORY` or a share of RAM. */
+  memory?: string | number;
+  /** Attempts per task before the job fails. Default 4. */
+  maxTaskFailures?: number;
+  /** Extra modules every worker imports at start (file URLs or package names). */
+  preload?: string[];
+}
+
+/**
+ * The entry point: owns the workers and the driver, and creates Datasets.
+ *
+ * ```ts
+ * import { Session } from 'sluice';
+ * const s = await Session.local({ master: 'local[2]', memory: '512m' });
+ * console.log(await s.range(0, 1000).map((x) => x * x).reduce((a, b) => a + b));
+ * await s.stop();
+ * ```
+ */
+export class Session {
+  private readonly engine: Engine;
+  private readonly broadcasts: BroadcastRegistry;
+  private readonly accumulators: AccumulatorRegistry;
+
+  private constructor(engine: Engine, broadcasts: BroadcastRegistry, accumulators: AccumulatorRegistry) {
+    this.engine = engine;
+    this.broadcasts = broadcasts;
+    this.accumulators = accumulators;
+  }
+
+  /** Starts a session on this machine (worker threads, or inline). */
+  static async local(opts: SessionOptions = {}): Promise<Session> {
+    const master = parseMaster(opts.master ?? process.env.SLUICE_MASTER ?? 'local[*]');
+    const workers = master.kind === 'inline' ? 1 : master.workers;
+    const memory = memoryPerWorker(opts.memory ?? process.env.SLUICE_MEMORY, workers);
+    const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
+    const backend: Backend = master.kind === 'inline' ? new InlineBackend({ memoryPerWorker: memory }) : new ThreadsBackend({ workers, memoryPerWorker: memory, preload });
+    const broadcasts = new BroadcastRegistry();
+    const accumulators = new AccumulatorRegistry();
+    const driver = new Driver(backend, broadcasts, accumulators, { maxTaskFailures: opts.maxTaskFailures ?? 4 });
+    await driver.start();
+    return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators);
+  }
+
+  /** `local[N]` or `inline`. */
+  get master(): string {
+    return this.engine.driver.backend.name;
+  }
+
+  /** Default number of partitions for sources: the number of workers. */
+  get defaultParallelism(): number {
+    return this.engine.defaultParallelism;
+  }
+
+  /** Splits an array into partitions (encoded once, shared with the workers without copying). */
+  parallelize<T>(data: readonly T[], numPartitions = this.defaultParallelism): Dataset<T> {
+    const slices: SharedArrayBuffer[] = [];
+    for (let p = 0; p < numPartitions; p++) {
+      const part = data.slice(Math.floor((p * data.length) / numPartitions), Math.floor(((p + 1) * data.length) / numPartitions));
+      const bytes = encodeBatch(part);
+      const shared = new SharedArrayBuffer(bytes.byteLength);
+      new Uint8Array(shared).set(bytes);
+      slices.push(shared);
+    }
+    return this.dataset(sourceNode(this.engine.ids, 'parallelize', numPartitions, { kind: 'parallelize', slices }));
+  }
+
+  /** Numbers from start (inclusive) to end (exclusive) by step; `range(n)` is 0..n-1. */
+  range(start: number, end?: number, step = 1, numPartitions = this.defaultParallelism): Dataset<number> {
+    if (end === undefined) [start, end] = [0, start];
+    if (step === 0) throw new RangeError('range step must not be 0');
+    return this.dataset(sourceNode(this.engine.ids, 'range', numPartitions, { kind: 'range', start, end, step }));
+  }
+
+  /**
+   * Lines of text files: a path, a directory, a glob or a list of them. Big files
+   * are split into byte ranges aligned to lines; `.gz` files are read whole, decompressed.
+   */
+  textFile(path: string | string[], opts: { minPartitions?: number } = {}): Dataset<string> {
+    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism });
+    return this.dataset(sourceNode(this.engine.ids, 'textFile', splits.length, { kind: 'textFile', splits }));
+  }
+
+  /**
+   * One JSON value per line. A malformed line fails the job with its file and
+   * line number, or with `mode: 'permissive'` is dropped and counted in `dropped`.
+   */
+  jsonLines<T = unknown>(path: string | string[], opts: { minPartitions?: number; mode?: 'failfast' | 'permissive'; dropped?: Accumulator<number> } = {}): Dataset<T> {
+    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism });
+    const mode = opts.mode ?? 'failfast';
+    const compute = { kind: 'jsonLines' as const, splits, mode, droppedAccumulator: opts.dropped?.id };
+    return this.dataset(sourceNode(this.engine.ids, 'jsonLines', splits.length, compute));
+  }
+
+  /** Concatenates datasets. */
+  union<T>(first: Dataset<T>, ...rest: Dataset<T>[]): Dataset<T> {
+    return first.union(...rest);
+  }
+
+  broadcast<T>(value: T): Broadcast<T> {
+    return this.broadcasts.create(value, this.engine.driver.spillDir);
+  }
+
+  /** A numeric accumulator: tasks `env.acc.add(n)`, the driver reads `acc.value`. */
+  accumulator(initial = 0): Accumulator<number> {
+    return this.accumulators.create(initial, 'sum');
+  }
+
+  /** An accumulator that collects the values tasks add. */
+  collectionAccumulator<T>(): Accumulator<T[]> {
+    return this.accumulators.create<T[]>([], 'collection');
+  }
+
+  /** Listens to job, stage and task events; returns a function that removes the listener. */
+  on(listener: Listener): () => void {
+    return this.engine.driver.bus.on(listener);
+  }
+
+  /** Cancels every running job; their promises reject with JobCancelledError. */
+  cancelAll(reason?: string): void {
+    this.engine.driver.cancelAll(reason);
+  }
+
+  /** Stops the workers and deletes spill files. */
+  stop(): Promise<void> {
+    return this.engine.driver.stop();
+  }
+
+  private dataset<T>(node: import('../plan/node.js').PlanNode): Dataset<T> {
+    return new Dataset<T>(this.engine, node);
+  }
+}

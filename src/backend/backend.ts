@@ -1,0 +1,41 @@
+import type { WorkerId } from '../scheduler/events.js';
+import type { SharedBudgetHandle } from '../exec/memory-budget.js';
+import type { TaskPayload, TaskResult } from '../exec/task.js';
+import type { TaskErrorInfo } from '../util/errors.js';
+
+/** What a backend reports to the driver; the driver turns these into scheduler events. */
+export type BackendEvent =
+  | { type: 'WorkerJoined'; worker: WorkerId; slots: number; budget: SharedBudgetHandle }
+  | { type: 'WorkerLost'; worker: WorkerId; reason: string; outputsLost: boolean }
+  | { type: 'TaskFinished'; worker: WorkerId; taskId: number; result: TaskResult }
+  | { type: 'TaskFailed'; worker: WorkerId; taskId: number; error: TaskErrorInfo; fetchFailed?: { shuffleId: number; mapPartition: number } };
+
+/**
+ * Where tasks run. The scheduler is the same for every backend: a backend only
+ * starts workers, runs the payloads it is given, and reports what happened.
+ */
+export interface Backend {
+  readonly name: string;
+  /** Starts workers; each announces itself with WorkerJoined through `emit`. */
+  start(emit: (e: BackendEvent) => void): Promise<void>;
+  launch(worker: WorkerId, payload: TaskPayload): void;
+  /** Stops a running task; the backend still reports TaskFailed (or TaskFinished if it won the race). */
+  kill(worker: WorkerId, taskId: number): void;
+  /** Stops every worker; no thread or process is left behind. */
+  stop(): Promise<void>;
+}
+
+/** A killed or crashed task's failure, in the same shape as a user error. */
+export function engineFailure(payload: Pick<TaskPayload, 'stageId' | 'partition' | 'attempt' | 'node'>, message: string): TaskErrorInfo {
+  return {
+    operator: payload.node.op,
+    site: payload.node.site,
+    stageId: payload.stageId,
+    partition: payload.partition,
+    attempt: payload.attempt,
+    errorName: 'WorkerError',
+    message,
+    stack: message,
+    internal: true,
+  };
+}

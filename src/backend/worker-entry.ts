@@ -1,0 +1,24 @@
+/**
+ * The code each worker thread runs: load the preload modules (sources and sinks
+ * of the io layer, user plugins), then run tasks one at a time as they arrive.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { runTask } from '../exec/run-task.js';
+import type { TaskPayload } from '../exec/task.js';
+import type { WorkerMessage } from './threads-backend.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker-entry must run in a worker thread');
+
+const { preload } = workerData as { preload: string[] };
+for (const m of preload) await import(m);
+
+port.on('message', async (msg: { type: 'run'; payload: TaskPayload }) => {
+  const outcome = await runTask(msg.payload);
+  const reply: WorkerMessage = { type: 'done', taskId: msg.payload.taskId, outcome };
+  const rec = outcome.ok ? outcome.result.records : undefined;
+  // Move collected records without copying when they own their whole buffer.
+  const movable = rec && !(rec.buffer instanceof SharedArrayBuffer) && rec.byteOffset === 0 && rec.byteLength === rec.buffer.byteLength;
+  port.postMessage(reply, movable ? [rec.buffer as ArrayBuffer] : []);
+});
+port.postMessage({ type: 'ready' } satisfies WorkerMessage);

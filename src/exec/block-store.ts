@@ -1,0 +1,247 @@
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { SluiceError } from '../util/errors.js';
+import type { MemoryBudget } from './memory-budget.js';
+import { SpillWriter, frameSize, parseFrames, readFrames, tempPath, writeFrameInto } from './spill-file.js';
+
+/**
+ * Where one map task's output lives. Partition `p` is the frame-encoded region
+ * `[offsets[p], offsets[p+1])` (so `offsets.length === numPartitions + 1`).
+ * Plain data: a memory block's SharedArrayBuffer is shared, not copied, when
+ * the ref is posted to another thread.
+ */
+export type BlockRef =
+  | { kind: 'memory'; buffer: SharedArrayBuffer; offsets: number[]; bytes: number }
+  | { kind: 'file'; path: string; offsets: number[]; bytes: number };
+
+/** Options of {@link BlockWriter}. */
+export interface BlockWriterOptions {
+  numPartitions: number;
+  /** Memory for buffered chunks is reserved here; refused reservations trigger a spill. */
+  budget: MemoryBudget;
+  /** Directory for spill and block files (created if missing). */
+  spillDir: string;
+}
+
+interface Segment {
+  offset: number;
+  length: number;
+}
+
+const COPY_BUFFER = 256 * 1024;
+
+/**
+ * Collects one map task's encoded chunks per reduce partition. Chunks stay in
+ * memory while the budget grants their bytes; when it refuses, every buffered
+ * chunk is appended to this writer's spill file and its memory released, then
+ * buffering resumes (so a later refusal spills again). The spill file
+ * interleaves partitions, so `finish` rewrites it into a block file whose
+ * partition regions are contiguous (skipped when the spill already is).
+ * The writer keeps references to added chunks: do not mutate them afterwards.
+ */
+export class BlockWriter {
+  /** Bytes (framed) written to the spill file so far. */
+  spilledBytes = 0;
+  private readonly numPartitions: number;
+  private readonly budget: MemoryBudget;
+  private readonly spillDir: string;
+  private mem: Uint8Array[][];
+  private reserved = 0;
+  private spill: SpillWriter | null = null;
+  private readonly segments: Segment[][];
+  private done = false;
+
+  constructor(opts: BlockWriterOptions) {
+    if (!Number.isInteger(opts.numPartitions) || opts.numPartitions < 0) {
+      throw new SluiceError(`BlockWriter: invalid numPartitions ${opts.numPartitions}`);
+    }
+    this.numPartitions = opts.numPartitions;
+    this.budget = opts.budget;
+    this.spillDir = opts.spillDir;
+    this.mem = Array.from({ length: this.numPartitions }, () => []);
+    this.segments = Array.from({ length: this.numPartitions }, () => []);
+  }
+
+  /** Framed bytes currently buffered in memory (and reserved from the budget). */
+  get memoryBytes(): number {
+    return this.reserved;
+  }
+
+  /** Adds one encoded chunk (an encoded batch) to `partition`. */
+  add(partition: number, chunk: Uint8Array): void {
+    this.checkOpen();
+    if (!Number.isInteger(partition) || partition < 0 || partition >= this.numPartitions) {
+      throw new SluiceError(`BlockWriter: partition ${partition} out of range [0, ${this.numPartitions})`);
+    }
+    const size = frameSize(chunk.byteLength);
+    if (!this.budget.tryReserve(size)) {
+      this.spillBuffered();
+      // Our own spill may have made room; otherwise this chunk goes straight to disk.
+      if (!this.budget.tryReserve(size)) {
+        this.appendToSpill(partition, [chunk]);
+        return;
+      }
+    }
+    this.mem[partition]!.push(chunk);
+    this.reserved += size;
+  }
+
+  /**
+   * Seals the block. Without a spill: one SharedArrayBuffer holding every
+   * partition's frames; the reservation stays held for it until
+   * {@link freeBlock}. With a spill: a file with contiguous per-partition
+   * regions; all memory is released.
+   */
+  finish(): BlockRef {
+    this.checkOpen();
+    this.done = true;
+    try {
+      return this.spill ? this.finishFile(this.spill) : this.finishMemory();
+    } catch (e) {
+      this.cleanup();
+      throw e;
+    }
+  }
+
+  /** Drops everything (task failed): releases memory and deletes the spill file. */
+  abort(): void {
+    this.done = true;
+    this.cleanup();
+  }
+
+  private finishMemory(): BlockRef {
+    const buffer = new SharedArrayBuffer(this.reserved);
+    const bytes = new Uint8Array(buffer);
+    const offsets: number[] = [];
+    let at = 0;
+    for (let p = 0; p < this.numPartitions; p++) {
+      offsets.push(at);
+      for (const chunk of this.mem[p]!) at = writeFrameInto(bytes, at, chunk);
+      this.mem[p] = []; // let chunks be collected as they are copied
+    }
+    offsets.push(at);
+    const ref: BlockRef = { kind: 'memory', buffer, offsets, bytes: this.reserved };
+    this.reserved = 0; // now owned by the block
+    return ref;
+  }
+
+  private finishFile(spill: SpillWriter): BlockRef {
+    // Fast path: nothing left in memory and the spill file is already partition-ordered.
+    if (this.reserved === 0) {
+      const offsets: number[] = [];
+      let expected = 0;
+      let ordered = true;
+      for (let p = 0; p < this.numPartitions && ordered; p++) {
+        offsets.push(expected);
+        for (const s of this.segments[p]!) {
+          if (s.offset !== expected) ordered = false;
+          expected += s.length;
+        }
+      }
+      if (ordered) {
+        offsets.push(expected);
+        const { path, bytes } = spill.close();
+        this.spill = null;
+        return { kind: 'file', path, offsets, bytes };
+      }
+    }
+    const { path: spillPath } = spill.close();
+    const out = new SpillWriter(tempPath(this.spillDir, 'block'));
+    const fd = openSync(spillPath, 'r');
+    const buf = Buffer.allocUnsafe(COPY_BUFFER);
+    const offsets: number[] = [];
+    try {
+      for (let p = 0; p < this.numPartitions; p++) {
+        offsets.push(out.bytes);
+        for (const s of this.segments[p]!) copyRange(fd, s, buf, out);
+        for (const chunk of this.mem[p]!) out.append(chunk);
+        this.mem[p] = [];
+      }
+      offsets.push(out.bytes);
+    } catch (e) {
+      out.abort();
+      throw e;
+    } finally {
+      closeSync(fd);
+    }
+    const { path, bytes } = out.close();
+    this.cleanup();
+    return { kind: 'file', path, offsets, bytes };
+  }
+
+  /** Moves every buffered chunk to the spill file, partition by partition, and releases its memory. */
+  private spillBuffered(): void {
+    if (this.reserved === 0) return;
+    for (let p = 0; p < this.numPartitions; p++) {
+      if (this.mem[p]!.length > 0) this.appendToSpill(p, this.mem[p]!);
+      this.mem[p] = [];
+    }
+    this.budget.release(this.reserved);
+    this.reserved = 0;
+  }
+
+  private appendToSpill(p: number, chunks: Uint8Array[]): void {
+    this.spill ??= new SpillWriter(tempPath(this.spillDir, 'block-spill'));
+    const start = this.spill.bytes;
+    for (const c of chunks) this.spill.append(c);
+    const length = this.spill.bytes - start;
+    this.spilledBytes += length;
+    const segs = this.segments[p]!;
+    const last = segs[segs.length - 1];
+    // Coalesce with the previous segment of this partition when adjacent: fewer reads later.
+    if (last && last.offset + last.length === start) last.length += length;
+    else segs.push({ offset: start, length });
+  }
+
+  private cleanup(): void {
+    this.mem = this.mem.map(() => []);
+    this.budget.release(this.reserved);
+    this.reserved = 0;
+    this.spill?.abort();
+    this.spill = null;
+  }
+
+  private checkOpen(): void {
+    if (this.done) throw new SluiceError('BlockWriter: already finished');
+  }
+}
+
+function copyRange(fd: number, s: Segment, buf: Buffer, out: SpillWriter): void {
+  let pos = s.offset;
+  const end = s.offset + s.length;
+  while (pos < end) {
+    const got = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (got === 0) throw new SluiceError(`BlockWriter: spill file ended early at byte ${pos}`);
+    out.appendRaw(buf.subarray(0, got));
+    pos += got;
+  }
+}
+
+/**
+ * Yields the encoded chunks of one partition of a block, verifying each frame's
+ * crc32 (memory and file alike); throws CorruptBlockError on a mismatch.
+ * Memory blocks yield views into the shared buffer (no copy): treat them as
+ * read-only. File blocks read only this partition's region, in bounded buffers.
+ */
+export function* readBlockPartition(ref: BlockRef, partition: number): Generator<Uint8Array> {
+  const n = ref.offsets.length - 1;
+  if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
+    throw new SluiceError(`readBlockPartition: partition ${partition} out of range [0, ${n})`);
+  }
+  const start = ref.offsets[partition]!;
+  const length = ref.offsets[partition + 1]! - start;
+  if (length === 0) return;
+  if (ref.kind === 'memory') {
+    yield* parseFrames(new Uint8Array(ref.buffer, start, length), 'memory block', start);
+  } else {
+    yield* readFrames(ref.path, start, length);
+  }
+}
+
+/**
+ * Frees a block: a memory block gives its reservation back to `budget` (pass
+ * the budget it was written with); a file block's file is deleted.
+ */
+export function freeBlock(ref: BlockRef, budget?: MemoryBudget): void {
+  if (ref.kind === 'memory') budget?.release(ref.bytes);
+  else rmSync(ref.path, { force: true });
+}

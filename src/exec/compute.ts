@@ -1,0 +1,109 @@
+import type { FnSpec } from '../serde/function-spec.js';
+import { encodeBatch, decodeBatch } from '../serde/record-codec.js';
+import { narrowInputs } from '../plan/node.js';
+import type { WireNode } from '../plan/stages.js';
+import { aggFnSpecs } from './aggregator-fns.js';
+import type { Batches } from './batch.js';
+import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
+import { mapPartitionsOp, projectOp, recordOp } from './operators/narrow.js';
+import { sampleOp, zipWithIndexOp } from './operators/sample.js';
+import { parallelizeSource, rangeSource } from './operators/sources.js';
+import { reduceSide } from './shuffle-read.js';
+import { sourceReader } from './io-registry.js';
+import type { TaskContext } from './task-context.js';
+
+/**
+ * Computes partition `p` of `node` as a lazy stream of batches: the narrow
+ * operators of a stage fuse into one pass, each pulling batches from its parent.
+ */
+export function compute(node: WireNode, p: number, ctx: TaskContext): Batches {
+  if (node.cached) return cachedCompute(node, p, ctx);
+  return computeUncached(node, p, ctx);
+}
+
+function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
+  const c = node.compute;
+  const input = (): Batches => narrowInput(node, p, ctx);
+  switch (c.kind) {
+    case 'parallelize':
+      return parallelizeSource(c, p);
+    case 'range':
+      return rangeSource(c, p, node.numPartitions);
+    case 'map':
+    case 'filter':
+    case 'flatMap':
+    case 'mapValues':
+    case 'flatMapValues':
+    case 'keyBy':
+      return recordOp(node, c, input(), ctx);
+    case 'mapPartitions':
+      return mapPartitionsOp(node, c, input(), ctx);
+    case 'keys':
+    case 'values':
+    case 'identity':
+      return projectOp(c.kind, input());
+    case 'sample':
+      return sampleOp(c, p, input());
+    case 'zipWithIndex':
+      return zipWithIndexOp(c, p, input());
+    case 'union':
+    case 'coalesce':
+      return input();
+    case 'shuffleRead':
+    case 'combineByKey':
+    case 'cogroup':
+    case 'sortByKey':
+      return reduceSide(node, c, ctx);
+    default: {
+      const reader = sourceReader(c.kind);
+      if (!reader) throw new Error(`internal: no reader registered for source ${c.kind} on this worker`);
+      return reader(c, p, ctx);
+    }
+  }
+}
+
+/** The concatenated narrow inputs of partition p (one parent partition, or several for coalesce). */
+function* narrowInput(node: WireNode, p: number, ctx: TaskContext): Generator<unknown[]> {
+  const counts = node.deps.map((d) => (d.type === 'narrow' ? d.node.numPartitions : d.numMaps));
+  const inputs = narrowInputs(node.compute, counts, p);
+  for (const [d, q] of inputs) {
+    const dep = node.deps[d]!;
+    if (dep.type !== 'narrow') throw new Error(`internal: ${node.op} expects a narrow dependency`);
+    yield* compute(dep.node, q, ctx);
+  }
+}
+
+/**
+ * A cached node: read the partition from the block store if it is there;
+ * otherwise compute it and keep an encoded copy as it streams past. A consumer
+ * that stops early (take) leaves an incomplete copy, which is dropped.
+ */
+function* cachedCompute(node: WireNode, p: number, ctx: TaskContext): Generator<unknown[]> {
+  const ref = ctx.payload.cachedBlocks[`${node.id}:${p}`];
+  if (ref) {
+    for (const chunk of readBlockPartition(ref, 0)) yield decodeBatch(chunk);
+    return;
+  }
+  const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
+  let complete = false;
+  try {
+    for (const b of computeUncached(node, p, ctx)) {
+      writer.add(0, encodeBatch(b));
+      yield b;
+    }
+    complete = true;
+  } finally {
+    const block = writer.finish();
+    if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
+    else freeBlock(block, ctx.budget);
+  }
+}
+
+/** Every user function in a stage's pipeline, to compile and resolve before the task starts. */
+export function pipelineFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
+  const c = node.compute;
+  if ('fn' in c) out.push(c.fn);
+  if (c.kind === 'combineByKey') out.push(...aggFnSpecs(c.agg));
+  for (const d of node.deps) if (d.type === 'narrow') pipelineFns(d.node, out);
+  return out;
+}

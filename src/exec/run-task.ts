@@ -1,0 +1,88 @@
+import { describeThrown, SluiceError, type TaskErrorInfo } from '../util/errors.js';
+import type { FnSpec } from '../serde/function-spec.js';
+import { aggFnSpecs } from './aggregator-fns.js';
+import { runAction } from './actions.js';
+import type { Batches } from './batch.js';
+import { compute, pipelineFns } from './compute.js';
+import { freeBlock } from './block-store.js';
+import { writeShuffle } from './shuffle-write.js';
+import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
+import { TaskContext } from './task-context.js';
+import { FetchFailedError, UserFunctionError } from './user-function-error.js';
+
+export type TaskOutcome =
+  | { ok: true; result: TaskResult }
+  | { ok: false; error: TaskErrorInfo; fetchFailed?: { shuffleId: number; mapPartition: number } };
+
+/**
+ * Runs one task to completion on the current thread: the stage's fused pipeline
+ * over one partition, then its output (a shuffle write or an action's partial
+ * result). Never throws: failures come back as plain data for the scheduler.
+ */
+export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
+  const ctx = new TaskContext(payload);
+  const started = Date.now();
+  const { node, output } = payload;
+  try {
+    await ctx.prepare(taskFns(payload));
+    const counted = countRecords(compute(node, payload.partition, ctx), ctx);
+    const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics };
+    if (output.kind === 'shuffleWrite') {
+      result.mapOutput = writeShuffle(counted, output.shuffle, ctx, node.op, node.site);
+    } else {
+      Object.assign(result, runAction(output.action, counted, ctx, actionName(output.action), node.site));
+    }
+    result.accumulators = ctx.accumulatorUpdates();
+    ctx.metrics.computeMs = Date.now() - started;
+    return { ok: true, result };
+  } catch (e) {
+    // Blocks this attempt stored will never be registered: give their memory back.
+    for (const { ref } of ctx.cacheBlocks) freeBlock(ref, ctx.budget);
+    return failure(e, payload);
+  }
+}
+
+function taskFns(payload: TaskPayload): FnSpec[] {
+  const fns = pipelineFns(payload.node);
+  const out = payload.output;
+  if (out.kind === 'shuffleWrite' && out.shuffle.mapSideCombine) fns.push(...aggFnSpecs(out.shuffle.mapSideCombine));
+  if (out.kind === 'result') fns.push(...actionFns(out.action));
+  return fns;
+}
+
+function actionFns(a: ActionSpec): FnSpec[] {
+  switch (a.kind) {
+    case 'reduce':
+    case 'fold':
+    case 'foreach':
+    case 'foreachPartition':
+      return [a.fn];
+    case 'aggregate':
+      return [a.seqOp];
+    case 'takeOrdered':
+      return a.compare ? [a.compare] : [];
+    default:
+      return [];
+  }
+}
+
+function actionName(a: ActionSpec): string {
+  return a.kind === 'save' ? (a.format === 'text' ? 'saveAsTextFile' : 'saveAsJsonLines') : a.kind;
+}
+
+function* countRecords(input: Batches, ctx: TaskContext): Generator<unknown[]> {
+  for (const b of input) {
+    ctx.metrics.recordsRead += b.length;
+    yield b;
+  }
+}
+
+function failure(e: unknown, p: TaskPayload): TaskOutcome {
+  const base = { stageId: p.stageId, partition: p.partition, attempt: p.attempt };
+  if (e instanceof UserFunctionError) {
+    return { ok: false, error: { ...base, operator: e.operator, site: e.site, ...describeThrown(e.cause) } };
+  }
+  const error: TaskErrorInfo = { ...base, operator: p.node.op, site: p.node.site, ...describeThrown(e), internal: !(e instanceof SluiceError) };
+  if (e instanceof FetchFailedError) return { ok: false, error, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition } };
+  return { ok: false, error };
+}

@@ -1,0 +1,90 @@
+import type { ComputeSpec } from '../plan/node.js';
+import type { WireDep, WireNode } from '../plan/stages.js';
+import { compareKeys } from '../serde/keys.js';
+import { decodeBatch } from '../serde/record-codec.js';
+import { aggFns } from './aggregator-fns.js';
+import type { Batches } from './batch.js';
+import { readBlockPartition } from './block-store.js';
+import { ExternalAggregator } from './external-aggregator.js';
+import { ExternalSorter } from './external-sorter.js';
+import type { TaskContext } from './task-context.js';
+import { FetchFailedError } from './user-function-error.js';
+
+type ShuffleDep = Extract<WireDep, { type: 'shuffle' }>;
+
+/** Reads this reduce partition's chunks from every map output of one shuffle. */
+export function* readShuffle(dep: ShuffleDep, ctx: TaskContext): Generator<unknown[]> {
+  const refs = ctx.payload.shuffleInputs[dep.shuffleId];
+  if (!refs) throw new Error(`internal: no map outputs given for shuffle ${dep.shuffleId}`);
+  for (let m = 0; m < dep.numMaps; m++) {
+    const ref = refs[m];
+    if (!ref) throw new FetchFailedError(dep.shuffleId, m, new Error('map output missing'));
+    let chunks: Generator<Uint8Array>;
+    try {
+      chunks = readBlockPartition(ref, ctx.partition);
+    } catch (e) {
+      throw new FetchFailedError(dep.shuffleId, m, e);
+    }
+    for (;;) {
+      let r: IteratorResult<Uint8Array>;
+      try {
+        r = chunks.next();
+      } catch (e) {
+        throw new FetchFailedError(dep.shuffleId, m, e);
+      }
+      if (r.done) break;
+      ctx.metrics.shuffleReadBytes += r.value.byteLength;
+      yield decodeBatch(r.value);
+    }
+  }
+}
+
+/** The reduce side of the keyed shuffles: merge combiners, cogroup, or sort by key. */
+export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext): Generator<unknown[]> {
+  const deps = node.deps as ShuffleDep[];
+  const opts = { budget: ctx.budget, spillDir: ctx.spillDir, metrics: ctx.metrics };
+  switch (spec.kind) {
+    case 'shuffleRead':
+      return yield* readShuffle(deps[0]!, ctx);
+    case 'combineByKey': {
+      const fns = aggFns(spec.agg, ctx, node.op, node.site);
+      const agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, ...opts });
+      for (const b of readShuffle(deps[0]!, ctx)) {
+        for (const kv of b as Array<[unknown, unknown]>) {
+          if (spec.mapSideCombined) agg.insertCombiner(kv[0], kv[1]);
+          else agg.insertValue(kv[0], kv[1]);
+        }
+      }
+      return yield* agg.entries();
+    }
+    case 'cogroup': {
+      // The combiner holds one array of values per parent; the dependency index says whose value it is.
+      const n = deps.length;
+      const agg = new ExternalAggregator<unknown, [number, unknown], unknown[][]>({
+        createCombiner: ([d, v]) => {
+          const g: unknown[][] = Array.from({ length: n }, () => []);
+          g[d]!.push(v);
+          return g;
+        },
+        mergeValue: (g, [d, v]) => (g[d]!.push(v), g),
+        mergeCombiners: (a, b) => {
+          for (let i = 0; i < n; i++) for (const v of b[i]!) a[i]!.push(v);
+          return a;
+        },
+        ...opts,
+      });
+      deps.forEach((dep, d) => {
+        for (const b of readShuffle(dep, ctx)) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
+      });
+      return yield* agg.entries();
+    }
+    case 'sortByKey': {
+      const sign = spec.ascending ? 1 : -1;
+      const sorter = new ExternalSorter<[unknown, unknown]>({ compare: (a, b) => sign * compareKeys(a[0], b[0]), ...opts });
+      for (const b of readShuffle(deps[0]!, ctx)) sorter.insertAll(b as Array<[unknown, unknown]>);
+      return yield* sorter.sortedBatches();
+    }
+    default:
+      throw new Error(`internal: ${spec.kind} is not a shuffle reader`);
+  }
+}

@@ -1,0 +1,66 @@
+import type { ShuffleSpec } from '../plan/node.js';
+import { partitionFn } from '../plan/partitioner.js';
+import { encodeBatch } from '../serde/record-codec.js';
+import { SluiceError, type CallSite } from '../util/errors.js';
+import { aggFns } from './aggregator-fns.js';
+import type { Batches } from './batch.js';
+import { BlockWriter, type BlockRef } from './block-store.js';
+import { ExternalAggregator } from './external-aggregator.js';
+import type { TaskContext } from './task-context.js';
+
+/**
+ * The map side of a shuffle: place each record in its reduce partition, combining
+ * values per key first when the operator allows, and write one block holding
+ * every partition's chunks (memory while the budget allows, disk past it).
+ */
+export function writeShuffle(input: Batches, shuffle: ShuffleSpec, ctx: TaskContext, op: string, site: CallSite | undefined): BlockRef {
+  const n = shuffle.partitioner.numPartitions;
+  const place = partitionFn(shuffle.partitioner, ctx.partition);
+  const keyed = shuffle.partitioner.kind !== 'roundRobin';
+  const writer = new BlockWriter({ numPartitions: n, budget: ctx.budget, spillDir: ctx.spillDir });
+  // Smaller per-partition buffers when there are many reducers, to bound memory.
+  const chunkRecords = Math.max(64, Math.min(4096, Math.floor(262144 / n)));
+  const buffers: unknown[][] = Array.from({ length: n }, () => []);
+  const m = ctx.metrics;
+  const flush = (p: number): void => {
+    const chunk = encodeBatch(buffers[p]!);
+    m.shuffleWriteBytes += chunk.byteLength;
+    writer.add(p, chunk);
+    buffers[p] = [];
+  };
+  const emit = (rec: unknown): void => {
+    if (keyed && !Array.isArray(rec)) throw notAPair(rec, op, ctx.partition);
+    const p = keyed ? place((rec as unknown[])[0]) : place(rec);
+    const buf = buffers[p]!;
+    buf.push(rec);
+    m.recordsWritten++;
+    if (buf.length >= chunkRecords) flush(p);
+  };
+  if (shuffle.mapSideCombine) {
+    const fns = aggFns(shuffle.mapSideCombine, ctx, op, site);
+    const agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, budget: ctx.budget, spillDir: ctx.spillDir, metrics: m });
+    for (const b of input) {
+      for (const kv of b) {
+        if (!Array.isArray(kv)) throw notAPair(kv, op, ctx.partition);
+        agg.insertValue(kv[0], kv[1]);
+      }
+    }
+    for (const b of agg.entries()) for (const e of b) emit(e);
+  } else {
+    for (const b of input) for (const rec of b) emit(rec);
+  }
+  for (let p = 0; p < n; p++) if (buffers[p]!.length) flush(p);
+  const ref = writer.finish();
+  m.spilledBytes += writer.spilledBytes;
+  return ref;
+}
+
+function notAPair(rec: unknown, op: string, partition: number): SluiceError {
+  let shown: string;
+  try {
+    shown = JSON.stringify(rec) ?? String(rec);
+  } catch {
+    shown = String(rec);
+  }
+  return new SluiceError(`${op} needs [key, value] pairs, but partition ${partition} has the record ${shown.slice(0, 200)}; map records to pairs first, e.g. .map((x) => [key(x), x])`);
+}

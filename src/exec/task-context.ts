@@ -1,0 +1,95 @@
+import { compileFunction, resolveEnv } from '../serde/compile-function.js';
+import { decodeValue } from '../serde/record-codec.js';
+import type { FnSpec } from '../serde/function-spec.js';
+import type { BlockRef } from './block-store.js';
+import { readBlockPartition } from './block-store.js';
+import { MemoryBudget } from './memory-budget.js';
+import { emptyMetrics, type TaskMetrics, type TaskPayload } from './task.js';
+
+/** A user function ready to call on this worker: `f(...args, env)`. */
+export interface BoundFn {
+  f: Function;
+  env: unknown;
+}
+
+/** Per-worker cache of decoded broadcast values (decoded once, reused by every task). */
+const broadcastCache = new Map<number, { value: unknown }>();
+
+/** Worker-side half of an accumulator: adds of one task attempt, sent back with its result. */
+class LocalAccumulator {
+  sum = 0;
+  items: unknown[] = [];
+  numeric = true;
+  add(v: unknown): void {
+    if (typeof v === 'number' && this.numeric) this.sum += v;
+    else {
+      this.numeric = false;
+      this.items.push(v);
+    }
+  }
+}
+
+/** What operators see of the task they run in. */
+export class TaskContext {
+  readonly metrics: TaskMetrics = emptyMetrics();
+  readonly budget: MemoryBudget;
+  readonly cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }> = [];
+  private readonly fns = new Map<FnSpec, BoundFn>();
+  private readonly accumulators = new Map<number, LocalAccumulator>();
+
+  constructor(readonly payload: TaskPayload) {
+    this.budget = MemoryBudget.fromShared(payload.budget);
+  }
+
+  get partition(): number {
+    return this.payload.partition;
+  }
+  get spillDir(): string {
+    return this.payload.spillDir;
+  }
+
+  /** Compiles every function of the task and resolves their envs (module imports are async). */
+  async prepare(specs: FnSpec[]): Promise<void> {
+    const hooks = {
+      broadcast: (id: number) => this.broadcast(id),
+      accumulator: (id: number) => this.accumulator(id),
+    };
+    for (const spec of specs) {
+      if (this.fns.has(spec)) continue;
+      this.fns.set(spec, { f: compileFunction(spec), env: await resolveEnv(spec.env, hooks) });
+    }
+  }
+
+  fn(spec: FnSpec): BoundFn {
+    const b = this.fns.get(spec);
+    if (!b) throw new Error(`internal: function of ${spec.op} was not prepared`);
+    return b;
+  }
+
+  accumulator(id: number): LocalAccumulator {
+    let a = this.accumulators.get(id);
+    if (!a) this.accumulators.set(id, (a = new LocalAccumulator()));
+    return a;
+  }
+
+  accumulatorUpdates(): Array<[number, unknown]> {
+    return [...this.accumulators].map(([id, a]) => [id, a.numeric ? { sum: a.sum } : { sum: a.sum, items: a.items }]);
+  }
+
+  private broadcast(id: number): { value: unknown } {
+    let b = broadcastCache.get(id);
+    if (!b) {
+      const ref = this.payload.broadcasts[id];
+      if (!ref) throw new Error(`broadcast ${id} is not available to this task (was it destroyed?)`);
+      const chunks = [...readBlockPartition(ref, 0)];
+      b = { value: decodeValue(chunks[0]!) };
+      broadcastCache.set(id, b);
+    }
+    return b;
+  }
+}
+
+/** Forgets a destroyed broadcast on this worker. */
+export function dropBroadcast(id: number): void {
+  broadcastCache.delete(id);
+}

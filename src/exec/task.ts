@@ -1,0 +1,61 @@
+import type { FnSpec } from '../serde/function-spec.js';
+import type { WireNode } from '../plan/stages.js';
+import type { ShuffleSpec } from '../plan/node.js';
+import type { BlockRef } from './block-store.js';
+import type { SharedBudgetHandle } from './memory-budget.js';
+import { zeroMetrics, type Metrics } from '../util/metrics.js';
+
+/** What a task does with the records of its partition at the end of the pipeline. */
+export type TaskOutput =
+  | { kind: 'shuffleWrite'; shuffle: ShuffleSpec }
+  | { kind: 'result'; action: ActionSpec };
+
+/** The per-partition half of an action; the driver combines the partition results. */
+export type ActionSpec =
+  | { kind: 'collect' }
+  | { kind: 'count' }
+  | { kind: 'take'; n: number }
+  | { kind: 'takeOrdered'; n: number; compare?: FnSpec; descending: boolean }
+  | { kind: 'reduce'; fn: FnSpec }
+  | { kind: 'fold'; zero: unknown; fn: FnSpec }
+  | { kind: 'aggregate'; zero: unknown; seqOp: FnSpec; combOp: FnSpec }
+  | { kind: 'foreach'; fn: FnSpec }
+  | { kind: 'foreachPartition'; fn: FnSpec }
+  | { kind: 'save'; format: 'text' | 'jsonLines'; tempDir: string }
+  /** A reservoir sample of keys (pair datasets) for range partitioning, with the partition's record count. */
+  | { kind: 'sampleKeys'; size: number; seed: number };
+
+/** Everything a worker needs to run one task. Plain data: posted to threads as is. */
+export interface TaskPayload {
+  taskId: number;
+  jobId: number;
+  stageId: number;
+  partition: number;
+  attempt: number;
+  node: WireNode;
+  output: TaskOutput;
+  /** For each shuffle read by the pipeline: the map outputs, indexed by map partition. */
+  shuffleInputs: Record<number, BlockRef[]>;
+  /** Partitions of the stage's cached nodes already in the block store, keyed `${nodeId}:${partition}`. */
+  cachedBlocks: Record<string, BlockRef>;
+  /** Broadcast values the functions may use, by broadcast id (encoded once). */
+  broadcasts: Record<number, BlockRef>;
+  budget: SharedBudgetHandle;
+  spillDir: string;
+}
+
+export type TaskMetrics = Metrics;
+export const emptyMetrics = zeroMetrics;
+
+export interface TaskResult {
+  /** The action's partition result (small values), or undefined. */
+  value?: unknown;
+  /** Encoded records (collect, take), moved without copying. */
+  records?: Uint8Array;
+  mapOutput?: BlockRef;
+  /** Partitions of cached nodes computed by this task. */
+  cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }>;
+  /** Accumulator updates of this attempt, applied by the driver only if the attempt is accepted. */
+  accumulators: Array<[number, unknown]>;
+  metrics: TaskMetrics;
+}

@@ -1,0 +1,21 @@
+/**
+ * sluice: parallel and distributed data processing for TypeScript.
+ *
+ * ```ts
+ * import { Session } from 'sluice';
+ * const s = await Session.local();
+ * const top = await s.textFile('logs/*.txt').map((l) => [l.split(' ')[0], 1] as const).reduceByKey((a, b) => a + b).top(5, (a, b) => a[1] - b[1]);
+ * await s.stop();
+ * ```
+ */
+export { Session, type SessionOptions } from './api/session.js';
+export { Dataset } from './api/dataset.js';
+export { Broadcast } from './api/broadcast.js';
+export { Accumulator } from './api/accumulator.js';
+export type { Env, Pair, Widen } from './api/types.js';
+export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/partitioner.js';
+export { importModule } from './serde/ship-function.js';
+export { compareKeys } from './serde/keys.js';
+export type { SluiceEvent, Listener, Metrics } from './scheduler/bus.js';
+export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, InputError, type TaskErrorInfo, type CallSite } from './util/errors.js';
+export { parseBytes, formatBytes } from './util/bytes.js';

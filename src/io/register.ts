@@ -1,0 +1,35 @@
+/**
+ * Registers the io layer's readers and writers with the task engine. The
+ * session imports this module, and every worker thread preloads it.
+ */
+import { registerSink, registerSource } from '../exec/io-registry.js';
+import type { ComputeSpec } from '../plan/node.js';
+import { parseJsonLines } from './json-lines.js';
+import { readLines } from './line-reader.js';
+import { commitTask, taskOutputPath, writeTextPart } from './output-committer.js';
+
+registerSource('textFile', (c, p) => readLines((c as Extract<ComputeSpec, { kind: 'textFile' }>).splits[p]!));
+
+registerSource('jsonLines', (c, p, ctx) => {
+  const spec = c as Extract<ComputeSpec, { kind: 'jsonLines' }>;
+  const acc = spec.droppedAccumulator;
+  return parseJsonLines(spec.splits[p]!, { mode: spec.mode, onDropped: (n) => acc !== undefined && ctx.accumulator(acc).add(n) });
+});
+
+for (const format of ['text', 'jsonLines'] as const) {
+  const ext = format === 'text' ? '.txt' : '.jsonl';
+  registerSink(format, (action, input, ctx) => {
+    if (action.kind !== 'save') throw new Error('internal: sink called for a non-save action');
+    const path = taskOutputPath(action.tempDir, ctx.partition, ctx.payload.attempt, ext);
+    const written = writeTextPart(path, toLines(input, format));
+    commitTask(action.tempDir, path, ctx.partition, ext);
+    ctx.metrics.recordsWritten += written.records;
+    return written;
+  });
+}
+
+function* toLines(input: Iterable<unknown[]>, format: 'text' | 'jsonLines'): Generator<string[]> {
+  for (const b of input) {
+    yield b.map((x) => (format === 'text' && typeof x === 'string' ? x : JSON.stringify(x) ?? 'null'));
+  }
+}

@@ -1,0 +1,89 @@
+import type { TaskErrorInfo } from '../util/errors.js';
+
+/**
+ * The scheduler is a pure state machine: the events below go in, the commands
+ * below come out. It does no I/O and holds only ids; payloads (plans, blocks,
+ * results) live with the driver, keyed by the same ids.
+ */
+
+export type WorkerId = string;
+
+/** One stage of a job as the scheduler sees it: a task per partition. */
+export interface StageSpec {
+  stageId: number;
+  /** Number of partitions (tasks) of the stage. */
+  numPartitions: number;
+  /** Stages whose shuffle output this stage reads. */
+  parents: number[];
+  /** Set for shuffle map stages: the shuffle this stage writes. Absent for the job's result stage. */
+  shuffleId?: number;
+}
+
+export interface JobSpec {
+  jobId: number;
+  /** The result stage. */
+  finalStageId: number;
+  /** Which partitions of the final stage to compute (all for most actions, a prefix for take()). */
+  partitions: number[];
+  /** Every stage the job may need, parents included; shuffle stages whose output is already available are skipped. */
+  stages: StageSpec[];
+}
+
+export interface TaskSpec {
+  taskId: number;
+  jobId: number;
+  stageId: number;
+  partition: number;
+  /** 0 for the first attempt of this partition in this job. */
+  attempt: number;
+}
+
+// ---- events in ----
+
+export type SchedulerEvent =
+  | { type: 'JobSubmitted'; job: JobSpec }
+  | { type: 'TaskFinished'; taskId: number }
+  | {
+      type: 'TaskFailed';
+      taskId: number;
+      error: TaskErrorInfo;
+      /** Set when the task could not read a map output: that output is lost and its map task must run again. */
+      fetchFailed?: { shuffleId: number; mapPartition: number };
+    }
+  | { type: 'WorkerJoined'; worker: WorkerId; slots: number }
+  | {
+      type: 'WorkerLost';
+      worker: WorkerId;
+      reason: string;
+      /** True when shuffle outputs written by this worker are gone with it. */
+      outputsLost: boolean;
+    }
+  | { type: 'CancelJob'; jobId: number; reason: string };
+
+// ---- commands out ----
+
+export type SchedulerCommand =
+  | { type: 'LaunchTask'; task: TaskSpec; worker: WorkerId }
+  | { type: 'KillTask'; taskId: number; worker: WorkerId }
+  /** The task's result is the first success for its partition: the driver keeps its output (map output, result, accumulator updates). */
+  | { type: 'AcceptTask'; task: TaskSpec; worker: WorkerId }
+  /** The task's result is not needed (duplicate, or its stage/job is no longer active): the driver discards its outputs. */
+  | { type: 'DiscardTask'; task: TaskSpec }
+  | { type: 'StageSubmitted'; jobId: number; stageId: number; numTasks: number; attempt: number }
+  | { type: 'StageCompleted'; jobId: number; stageId: number }
+  /** A shuffle map output is lost (worker lost, fetch failure); the driver forgets where it was. */
+  | { type: 'MapOutputLost'; shuffleId: number; mapPartition: number }
+  | { type: 'JobSucceeded'; jobId: number }
+  | { type: 'JobFailed'; jobId: number; error: JobFailure };
+
+export type JobFailure =
+  | { kind: 'task'; info: TaskErrorInfo; attempts: number }
+  | { kind: 'cancelled'; reason: string }
+  | { kind: 'internal'; message: string };
+
+export interface SchedulerConfig {
+  /** How many times one partition's task may fail before the job fails (Spark's spark.task.maxFailures). */
+  maxTaskFailures: number;
+  /** How many times a stage may be resubmitted after fetch failures before the job fails. */
+  maxStageAttempts: number;
+}

@@ -1,0 +1,444 @@
+import type { TaskErrorInfo } from '../util/errors.js';
+import type {
+  JobFailure,
+  JobSpec,
+  SchedulerCommand,
+  SchedulerConfig,
+  SchedulerEvent,
+  TaskSpec,
+  WorkerId,
+} from './events.js';
+import { insertSorted, JobState, removeSorted, ShuffleState, StageState, validateJob } from './job-state.js';
+
+export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = { maxTaskFailures: 4, maxStageAttempts: 4 };
+
+/** Late events for tasks lost with their worker are answered with DiscardTask; remember this many. */
+const ORPHAN_MEMORY = 10_000;
+
+interface TaskRecord {
+  spec: TaskSpec;
+  worker: WorkerId;
+  /** The stage attempt that launched it: fetch failures count once per stage attempt. */
+  stageAttempt: number;
+  /** Killed (or its job is over): it still holds its slot until the backend reports it. */
+  killed: boolean;
+}
+
+interface WorkerState {
+  slots: number;
+  /** Tasks holding a slot, killed ones included. */
+  tasks: Set<number>;
+}
+
+/**
+ * Spark-style DAG + task scheduler as a pure state machine: `handle` takes one
+ * event and returns the commands it causes. No I/O, no timers, no promises, and
+ * deterministic (all iteration is in insertion or numeric order), so it is
+ * tested by feeding events and the same scheduler drives every backend.
+ *
+ * It tracks workers and their slots, jobs and their stages, running tasks, and
+ * where each shuffle map output lives (by shuffleId, shared across jobs, so a
+ * later job skips map stages whose output is still available). After every
+ * event it walks each job's stage graph from the result stage (`advance`):
+ * stages whose parents are available are submitted, stages whose parents lost
+ * outputs are paused, finished stages complete. Then queued tasks are launched
+ * on free slots (`launch`).
+ */
+export class Scheduler {
+  private readonly config: SchedulerConfig;
+  private readonly workers = new Map<WorkerId, WorkerState>();
+  /** Active jobs in submission order: the FIFO order of launching. */
+  private readonly jobs = new Map<number, JobState>();
+  /** Tasks holding a slot on a live worker, in launch (= taskId) order. */
+  private readonly tasks = new Map<number, TaskRecord>();
+  /** Tasks that were running on a lost worker, so a late report is discarded, not ignored. */
+  private readonly orphans = new Map<number, TaskSpec>();
+  private readonly shuffles = new Map<number, ShuffleState>();
+  private nextTaskId = 0;
+  private out: SchedulerCommand[] = [];
+
+  constructor(config?: Partial<SchedulerConfig>) {
+    this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...config };
+  }
+
+  handle(event: SchedulerEvent): SchedulerCommand[] {
+    this.out = [];
+    switch (event.type) {
+      case 'JobSubmitted':
+        this.onJobSubmitted(event.job);
+        break;
+      case 'TaskFinished':
+        this.onTaskFinished(event.taskId);
+        break;
+      case 'TaskFailed':
+        this.onTaskFailed(event.taskId, event.error, event.fetchFailed);
+        break;
+      case 'WorkerJoined':
+        this.onWorkerJoined(event.worker, event.slots);
+        break;
+      case 'WorkerLost':
+        this.onWorkerLost(event.worker, event.reason, event.outputsLost);
+        break;
+      case 'CancelJob': {
+        const job = this.jobs.get(event.jobId);
+        if (job) this.endJob(job, { kind: 'cancelled', reason: event.reason });
+        break;
+      }
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  // ---- read-only views ----
+
+  /** Tasks holding a slot (killed ones included until the backend reports them), by taskId. */
+  runningTasks(): TaskSpec[] {
+    return [...this.tasks.values()].map((r) => ({ ...r.spec }));
+  }
+
+  idleSlots(): number {
+    let n = 0;
+    for (const w of this.workers.values()) n += Math.max(0, w.slots - w.tasks.size);
+    return n;
+  }
+
+  isShuffleAvailable(shuffleId: number): boolean {
+    return this.shuffles.get(shuffleId)?.available ?? false;
+  }
+
+  // ---- events ----
+
+  private onJobSubmitted(spec: JobSpec): void {
+    if (this.jobs.has(spec.jobId)) throw new Error(`Scheduler: job ${spec.jobId} is already active`);
+    const problem = validateJob(spec, this.shuffles);
+    if (problem) {
+      this.emit({ type: 'JobFailed', jobId: spec.jobId, error: { kind: 'internal', message: `Invalid job: ${problem}` } });
+      return;
+    }
+    for (const s of spec.stages) {
+      if (s.shuffleId !== undefined && !this.shuffles.has(s.shuffleId)) {
+        this.shuffles.set(s.shuffleId, new ShuffleState(s.numPartitions));
+      }
+    }
+    const job = new JobState(spec);
+    if (job.partitions.length === 0) {
+      // Nothing to compute (e.g. take(0)): parents are not needed either.
+      this.emit({ type: 'JobSucceeded', jobId: spec.jobId });
+      return;
+    }
+    this.jobs.set(job.id, job);
+    this.advanceAll();
+    this.launch();
+  }
+
+  private onTaskFinished(taskId: number): void {
+    const rec = this.tasks.get(taskId);
+    if (!rec) return this.lateReport(taskId);
+    const job = this.release(rec);
+    if (!job) {
+      this.emit({ type: 'DiscardTask', task: { ...rec.spec } });
+      return this.launch();
+    }
+    const st = job.stages.get(rec.spec.stageId)!;
+    const p = rec.spec.partition;
+    if (this.needs(job, st, p)) {
+      this.emit({ type: 'AcceptTask', task: { ...rec.spec }, worker: rec.worker });
+      if (st.isFinal) st.accepted.add(p);
+      else this.recordMapOutput(st.spec.shuffleId!, p, rec.worker);
+    } else {
+      // A duplicate: another task (maybe of another job's stage for the same shuffle) got there first.
+      this.emit({ type: 'DiscardTask', task: { ...rec.spec } });
+    }
+    this.advanceAll();
+    this.launch();
+  }
+
+  private onTaskFailed(
+    taskId: number,
+    error: TaskErrorInfo,
+    fetchFailed: { shuffleId: number; mapPartition: number } | undefined,
+  ): void {
+    const rec = this.tasks.get(taskId);
+    if (!rec) return this.lateReport(taskId);
+    const job = this.release(rec);
+    if (!job) {
+      this.emit({ type: 'DiscardTask', task: { ...rec.spec } });
+      return this.launch();
+    }
+    const st = job.stages.get(rec.spec.stageId)!;
+    if (fetchFailed) this.fetchFailed(job, st, rec, error, fetchFailed.shuffleId, fetchFailed.mapPartition);
+    else this.taskFailed(job, st, rec, error);
+    this.advanceAll();
+    this.launch();
+  }
+
+  private onWorkerJoined(worker: WorkerId, slots: number): void {
+    const known = this.workers.get(worker);
+    // A second join of a live worker just updates its slot count.
+    if (known) known.slots = slots;
+    else this.workers.set(worker, { slots, tasks: new Set() });
+    this.launch();
+  }
+
+  private onWorkerLost(worker: WorkerId, reason: string, outputsLost: boolean): void {
+    const w = this.workers.get(worker);
+    if (!w) return;
+    this.workers.delete(worker);
+    // Detach every task first, so a job failing below does not try to kill tasks on the dead worker.
+    const lost: Array<{ rec: TaskRecord; job: JobState | undefined }> = [];
+    for (const id of [...w.tasks].sort((a, b) => a - b)) {
+      const rec = this.tasks.get(id)!;
+      lost.push({ rec, job: this.release(rec) });
+      this.rememberOrphan(rec.spec);
+    }
+    for (const { rec, job } of lost) {
+      if (!job || !this.jobs.has(job.id)) continue; // killed, or its job failed earlier in this loop
+      const { stageId, partition, attempt } = rec.spec;
+      const message = `Worker ${worker} was lost: ${reason}`;
+      this.taskFailed(job, job.stages.get(stageId)!, rec, {
+        operator: 'worker',
+        stageId,
+        partition,
+        attempt,
+        errorName: 'WorkerLost',
+        message,
+        stack: message,
+        internal: true,
+      });
+    }
+    if (outputsLost) {
+      for (const shuffleId of [...this.shuffles.keys()].sort((a, b) => a - b)) {
+        const sh = this.shuffles.get(shuffleId)!;
+        const gone = [...sh.locs].filter(([, at]) => at === worker).map(([p]) => p);
+        for (const p of gone.sort((a, b) => a - b)) this.loseMapOutput(shuffleId, p);
+      }
+    }
+    this.advanceAll();
+    this.launch();
+  }
+
+  // ---- failures ----
+
+  private taskFailed(job: JobState, st: StageState, rec: TaskRecord, error: TaskErrorInfo): void {
+    const p = rec.spec.partition;
+    // A failing duplicate of a partition that is already done is harmless: no count, no retry.
+    if (!this.needs(job, st, p)) return;
+    const failures = st.recordFailure(p, rec.worker);
+    if (failures >= this.config.maxTaskFailures) {
+      this.endJob(job, { kind: 'task', info: error, attempts: failures });
+      return;
+    }
+    this.requeue(job, st, p);
+  }
+
+  private fetchFailed(
+    job: JobState,
+    st: StageState,
+    rec: TaskRecord,
+    error: TaskErrorInfo,
+    shuffleId: number,
+    mapPartition: number,
+  ): void {
+    this.loseMapOutput(shuffleId, mapPartition);
+    // Only a failure of the current attempt counts; stragglers of older attempts do not.
+    if (rec.stageAttempt === st.attempt && !st.fetchFailedAttempts.has(st.attempt)) {
+      st.fetchFailedAttempts.add(st.attempt);
+      const n = st.fetchFailedAttempts.size;
+      if (n >= this.config.maxStageAttempts) {
+        const message =
+          `Stage ${st.spec.stageId} of job ${job.id} failed ${n} time(s) fetching shuffle ${shuffleId} ` +
+          `(map partition ${mapPartition}); last error: ${error.errorName}: ${error.message}`;
+        this.endJob(job, { kind: 'internal', message });
+        return;
+      }
+      // Pause: its other running tasks may still finish; it resumes for the missing partitions
+      // once the parent has recomputed the lost output.
+      this.pause(st);
+    }
+    // A straggler's fetch failure while the stage keeps running: run that partition again.
+    this.requeue(job, st, rec.spec.partition);
+  }
+
+  private loseMapOutput(shuffleId: number, p: number): void {
+    const sh = this.shuffles.get(shuffleId);
+    if (!sh || !sh.locs.delete(p)) return;
+    this.emit({ type: 'MapOutputLost', shuffleId, mapPartition: p });
+    // Stages still running for this shuffle must compute it again.
+    for (const job of this.jobs.values()) {
+      for (const st of job.order) if (st.spec.shuffleId === shuffleId) this.requeue(job, st, p);
+    }
+  }
+
+  private recordMapOutput(shuffleId: number, p: number, worker: WorkerId): void {
+    this.shuffles.get(shuffleId)!.locs.set(p, worker);
+    // Other jobs' stages for the same shuffle need not compute this partition any more.
+    for (const job of this.jobs.values()) {
+      for (const st of job.order) if (st.spec.shuffleId === shuffleId) removeSorted(st.queue, p);
+    }
+  }
+
+  // ---- stage graph ----
+
+  private advanceAll(): void {
+    for (const job of [...this.jobs.values()]) this.advance(job);
+  }
+
+  /**
+   * Brings one job's stages in line with what is available, depth first from the
+   * result stage, so parents are completed/submitted before their children look.
+   * Every parent is visited (no short-circuit) so independent missing parents run in parallel.
+   */
+  private advance(job: JobState): void {
+    const memo = new Map<StageState, boolean>();
+    const visit = (st: StageState): boolean => {
+      const seen = memo.get(st);
+      if (seen !== undefined) return seen;
+      memo.set(st, false);
+      let ready: boolean;
+      if (this.isComplete(job, st)) {
+        this.complete(job, st);
+        ready = true;
+      } else {
+        if (st.status === 'done') st.status = 'waiting'; // a complete map stage lost outputs
+        let parentsReady = true;
+        for (const pid of st.spec.parents) if (!visit(job.stages.get(pid)!)) parentsReady = false;
+        if (st.status === 'waiting' && parentsReady) this.submit(job, st);
+        else if (st.status === 'running' && !parentsReady) this.pause(st);
+        ready = false;
+      }
+      memo.set(st, ready);
+      return ready;
+    };
+    if (visit(job.final)) this.endJob(job, undefined);
+  }
+
+  private isComplete(job: JobState, st: StageState): boolean {
+    return st.isFinal ? st.accepted.size === job.partitions.length : this.shuffles.get(st.spec.shuffleId!)!.available;
+  }
+
+  /** Marks a stage done; a map stage never submitted is thereby skipped, silently. */
+  private complete(job: JobState, st: StageState): void {
+    if (st.open) this.emit({ type: 'StageCompleted', jobId: job.id, stageId: st.spec.stageId });
+    st.open = false;
+    st.status = 'done';
+    st.queue = [];
+  }
+
+  private submit(job: JobState, st: StageState): void {
+    st.attempt += 1;
+    st.status = 'running';
+    st.open = true;
+    const missing = st.isFinal
+      ? job.partitions.filter((p) => !st.accepted.has(p))
+      : range(st.spec.numPartitions).filter((p) => !this.shuffles.get(st.spec.shuffleId!)!.locs.has(p));
+    this.emit({ type: 'StageSubmitted', jobId: job.id, stageId: st.spec.stageId, numTasks: missing.length, attempt: st.attempt });
+    // Partitions still running from an earlier attempt are not launched twice.
+    st.queue = missing.filter((p) => !st.inflight.has(p));
+  }
+
+  private pause(st: StageState): void {
+    if (st.status !== 'running') return;
+    st.status = 'waiting';
+    st.queue = [];
+  }
+
+  /** Whether partition `p` of `st` still lacks an accepted result. */
+  private needs(job: JobState, st: StageState, p: number): boolean {
+    if (st.isFinal) return job.wanted.has(p) && !st.accepted.has(p);
+    return !this.shuffles.get(st.spec.shuffleId!)!.locs.has(p);
+  }
+
+  /** Queues `p` again if its stage is running and nothing else is computing it. */
+  private requeue(job: JobState, st: StageState, p: number): void {
+    if (st.status === 'running' && !st.inflight.has(p) && this.needs(job, st, p)) insertSorted(st.queue, p);
+  }
+
+  /** Ends a job: success when `failure` is undefined. Its remaining tasks are killed. */
+  private endJob(job: JobState, failure: JobFailure | undefined): void {
+    for (const rec of this.tasks.values()) {
+      if (rec.spec.jobId === job.id && !rec.killed) {
+        rec.killed = true;
+        this.emit({ type: 'KillTask', taskId: rec.spec.taskId, worker: rec.worker });
+      }
+    }
+    this.jobs.delete(job.id);
+    this.emit(failure ? { type: 'JobFailed', jobId: job.id, error: failure } : { type: 'JobSucceeded', jobId: job.id });
+  }
+
+  // ---- tasks and slots ----
+
+  /** Launches queued tasks FIFO (job submission order, then stage id, then partition) on free slots. */
+  private launch(): void {
+    for (const job of this.jobs.values()) {
+      for (const st of job.order) {
+        if (st.status !== 'running') continue;
+        while (st.queue.length > 0) {
+          const p = st.queue[0]!;
+          const worker = this.pickWorker(st.failedOn.get(p));
+          if (worker === undefined) return; // no free slot anywhere
+          st.queue.shift();
+          const attempt = st.launches.get(p) ?? 0;
+          st.launches.set(p, attempt + 1);
+          const spec: TaskSpec = { taskId: this.nextTaskId++, jobId: job.id, stageId: st.spec.stageId, partition: p, attempt };
+          this.tasks.set(spec.taskId, { spec, worker, stageAttempt: st.attempt, killed: false });
+          this.workers.get(worker)!.tasks.add(spec.taskId);
+          st.addInflight(p, 1);
+          this.emit({ type: 'LaunchTask', task: { ...spec }, worker });
+        }
+      }
+    }
+  }
+
+  /**
+   * The worker with the most free slots (ties: the earliest joined), preferring
+   * one the partition has not failed on.
+   */
+  private pickWorker(avoid: ReadonlySet<WorkerId> | undefined): WorkerId | undefined {
+    let best: WorkerId | undefined;
+    let bestFree = 0;
+    let fallback: WorkerId | undefined;
+    let fallbackFree = 0;
+    for (const [id, w] of this.workers) {
+      const free = w.slots - w.tasks.size;
+      if (free <= 0) continue;
+      if (avoid?.has(id)) {
+        if (free > fallbackFree) [fallback, fallbackFree] = [id, free];
+      } else if (free > bestFree) {
+        [best, bestFree] = [id, free];
+      }
+    }
+    return best ?? fallback;
+  }
+
+  /** Frees the task's slot; returns its job when the task was still live (not killed, job active). */
+  private release(rec: TaskRecord): JobState | undefined {
+    this.tasks.delete(rec.spec.taskId);
+    this.workers.get(rec.worker)?.tasks.delete(rec.spec.taskId);
+    if (rec.killed) return undefined;
+    const job = this.jobs.get(rec.spec.jobId);
+    job?.stages.get(rec.spec.stageId)?.addInflight(rec.spec.partition, -1);
+    return job;
+  }
+
+  private rememberOrphan(spec: TaskSpec): void {
+    this.orphans.set(spec.taskId, spec);
+    if (this.orphans.size > ORPHAN_MEMORY) this.orphans.delete(this.orphans.keys().next().value!);
+  }
+
+  /** A report for a task that holds no slot: lost with its worker (discard it) or unknown (ignore). */
+  private lateReport(taskId: number): void {
+    const spec = this.orphans.get(taskId);
+    if (!spec) return;
+    this.orphans.delete(taskId);
+    this.emit({ type: 'DiscardTask', task: { ...spec } });
+  }
+
+  private emit(cmd: SchedulerCommand): void {
+    this.out.push(cmd);
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,86 @@
+/** Base class of every error sluice raises itself (as opposed to errors in user code). */
+export class SluiceError extends Error {
+  override name = 'SluiceError';
+}
+
+/** Where a user function was defined: captured when the transformation is built. */
+export interface CallSite {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export function formatSite(site: CallSite | undefined): string {
+  return site ? `${site.file}:${site.line}:${site.column}` : 'unknown location';
+}
+
+/** Plain-data description of a failure inside a task; crosses thread and process boundaries. */
+export interface TaskErrorInfo {
+  /** The operator that failed, e.g. `map` or `reduceByKey`. */
+  operator: string;
+  /** Where the operator was defined in user code. */
+  site?: CallSite;
+  stageId: number;
+  partition: number;
+  attempt: number;
+  /** The original error's class name and message. */
+  errorName: string;
+  message: string;
+  /** The original error's stack, as thrown in user code (file and line of the user's job). */
+  stack: string;
+  /** True for failures of the engine or the worker (not the user's function). */
+  internal?: boolean;
+}
+
+/** A job failed because a task kept failing: carries the user's stack, the operator and the partition. */
+export class TaskFailedError extends SluiceError {
+  override name = 'TaskFailedError';
+  readonly info: TaskErrorInfo;
+  readonly attempts: number;
+  constructor(info: TaskErrorInfo, attempts: number) {
+    const where = `${info.operator} (defined at ${formatSite(info.site)}) on partition ${info.partition} of stage ${info.stageId}`;
+    super(`Job aborted: ${where} failed ${attempts} time(s). Last error: ${info.errorName}: ${info.message}`);
+    this.info = info;
+    this.attempts = attempts;
+    this.stack = `${this.name}: ${this.message}\nUser stack (from the worker):\n${info.stack}`;
+  }
+}
+
+/** A job was cancelled by the user (e.g. Ctrl-C) or because the session stopped. */
+export class JobCancelledError extends SluiceError {
+  override name = 'JobCancelledError';
+}
+
+/** A user function uses a variable that will not exist on the worker. */
+export class FreeVariableError extends SluiceError {
+  override name = 'FreeVariableError';
+}
+
+/** Malformed input: names the file and the line (or byte offset) of the bad record. */
+export class InputError extends SluiceError {
+  override name = 'InputError';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Serializes any thrown value into TaskErrorInfo fields. */
+export function describeThrown(e: unknown): { errorName: string; message: string; stack: string } {
+  if (e instanceof Error) {
+    return { errorName: e.name, message: e.message, stack: e.stack ?? `${e.name}: ${e.message}` };
+  }
+  const text = typeof e === 'string' ? e : safeString(e);
+  return { errorName: 'Error', message: text, stack: `thrown value: ${text}` };
+}
+
+function safeString(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import fc from 'fast-check';
+import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../../src/exec/block-store.js';
+import { MemoryBudget } from '../../src/exec/memory-budget.js';
+import { CorruptBlockError } from '../../src/exec/spill-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-block-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function chunk(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 7 + seed * 13) & 0xff;
+  return out;
+}
+
+/** Writes (partition, chunk) pairs and returns the ref plus the expected chunks per partition. */
+function write(np: number, adds: Array<[number, Uint8Array]>, budget: MemoryBudget) {
+  const w = new BlockWriter({ numPartitions: np, budget, spillDir: dir });
+  const expected: Uint8Array[][] = Array.from({ length: np }, () => []);
+  for (const [p, c] of adds) {
+    w.add(p, c);
+    expected[p]!.push(c);
+  }
+  const ref = w.finish();
+  return { ref, expected, writer: w };
+}
+
+function readAll(ref: BlockRef): Uint8Array[][] {
+  return Array.from({ length: ref.offsets.length - 1 }, (_, p) => [...readBlockPartition(ref, p)].map((c) => new Uint8Array(c)));
+}
+
+test('memory block: round trip across partitions; reservation held until freeBlock', () => {
+  const budget = MemoryBudget.create(1 << 24);
+  const adds: Array<[number, Uint8Array]> = Array.from({ length: 50 }, (_, i) => [(i * 3) % 5, chunk(i * 37, i)]);
+  const { ref, expected, writer } = write(5, adds, budget);
+  assert.equal(ref.kind, 'memory');
+  assert.equal(writer.spilledBytes, 0);
+  assert.ok(ref.kind === 'memory' && ref.buffer instanceof SharedArrayBuffer);
+  assert.deepEqual(readAll(ref), expected);
+  assert.equal(budget.used(), ref.bytes);
+  assert.equal(ref.offsets.length, 6);
+  freeBlock(ref, budget);
+  assert.equal(budget.used(), 0);
+});
+
+test('a memory block ref posted to another port is readable without copying', () => {
+  const budget = MemoryBudget.create(1 << 20);
+  const { ref, expected } = write(3, [[0, chunk(10, 1)], [2, chunk(20, 2)], [2, chunk(0, 3)]], budget);
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(ref);
+  const got = receiveMessageOnPort(port2)!.message as BlockRef;
+  port1.close();
+  assert.deepEqual(readAll(got), expected);
+  assert.ok(got.kind === 'memory' && ref.kind === 'memory');
+  new Uint8Array(got.buffer)[0] = 99; // shared: visible through the original
+  assert.equal(new Uint8Array(ref.buffer)[0], 99);
+  freeBlock(ref, budget);
+});
+
+test('forced spill: file block round trips, memory released, freeBlock deletes the file', () => {
+  const budget = MemoryBudget.create(2000);
+  const adds: Array<[number, Uint8Array]> = Array.from({ length: 200 }, (_, i) => [(i * 7) % 4, chunk(50 + (i % 300), i)]);
+  const { ref, expected, writer } = write(4, adds, budget);
+  assert.equal(ref.kind, 'file');
+  assert.ok(writer.spilledBytes > 0);
+  assert.equal(budget.used(), 0);
+  assert.equal(writer.memoryBytes, 0);
+  assert.deepEqual(readAll(ref), expected);
+  assert.equal(readdirSync(dir).length, 1, 'only the block file remains (spill file deleted)');
+  freeBlock(ref, budget);
+  assert.ok(ref.kind === 'file' && !existsSync(ref.path));
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('zero budget with partition-ordered adds keeps the spill file as the block (no rewrite)', () => {
+  const budget = MemoryBudget.create(0);
+  const adds: Array<[number, Uint8Array]> = [[0, chunk(5, 1)], [0, chunk(6, 2)], [2, chunk(7, 3)], [3, chunk(0, 4)]];
+  const { ref, expected } = write(4, adds, budget);
+  assert.equal(ref.kind, 'file');
+  assert.ok(ref.kind === 'file' && ref.path.includes('block-spill'));
+  assert.deepEqual(readAll(ref), expected);
+  freeBlock(ref);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('random blocks round trip under random budgets (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 8 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2000 })), { maxLength: 120, size: 'max' }),
+      fc.constantFrom(0, 500, 5000, 50_000, 1 << 30),
+      (np, spec, limit) => {
+        const budget = MemoryBudget.create(limit);
+        const adds = spec.map(([p, n], i): [number, Uint8Array] => [p % np, chunk(n, i)]);
+        const { ref, expected } = write(np, adds, budget);
+        assert.deepEqual(readAll(ref), expected);
+        assert.equal(budget.used(), ref.kind === 'memory' ? ref.bytes : 0);
+        freeBlock(ref, budget);
+        assert.equal(budget.used(), 0);
+        assert.deepEqual(readdirSync(dir), []);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('a corrupt byte in a file block is a CorruptBlockError; other partitions still read', () => {
+  const budget = MemoryBudget.create(0);
+  const { ref, expected } = write(3, [[1, chunk(100, 1)], [0, chunk(100, 2)], [2, chunk(100, 3)], [1, chunk(100, 4)]], budget);
+  assert.ok(ref.kind === 'file');
+  const raw = readFileSync(ref.path);
+  const at = ref.offsets[1]! + 8 + 100 + 8 + 3; // second frame of partition 1
+  raw[at] ^= 0x55;
+  writeFileSync(ref.path, raw);
+  const it = readBlockPartition(ref, 1);
+  assert.deepEqual(new Uint8Array(it.next().value as Uint8Array), expected[1]![0]);
+  assert.throws(
+    () => it.next(),
+    (e: unknown) => e instanceof CorruptBlockError && e.message.includes(ref.path) && e.offset === ref.offsets[1]! + 108,
+  );
+  assert.deepEqual([...readBlockPartition(ref, 0)], expected[0]);
+  assert.deepEqual([...readBlockPartition(ref, 2)], expected[2]);
+  freeBlock(ref);
+});
+
+test('a corrupt byte in a memory block is a CorruptBlockError', () => {
+  const budget = MemoryBudget.create(1 << 20);
+  const { ref } = write(2, [[0, chunk(10, 1)], [1, chunk(10, 2)]], budget);
+  assert.ok(ref.kind === 'memory');
+  new Uint8Array(ref.buffer)[ref.offsets[1]! + 9] ^= 1;
+  assert.deepEqual([...readBlockPartition(ref, 0)].length, 1);
+  assert.throws(() => [...readBlockPartition(ref, 1)], CorruptBlockError);
+  freeBlock(ref, budget);
+  assert.equal(budget.used(), 0);
+});
+
+test('abort releases memory and deletes the spill file; bad partitions are errors', () => {
+  const budget = MemoryBudget.create(300);
+  const w = new BlockWriter({ numPartitions: 2, budget, spillDir: dir });
+  for (let i = 0; i < 20; i++) w.add(i % 2, chunk(100, i));
+  assert.ok(w.spilledBytes > 0);
+  assert.throws(() => w.add(2, chunk(1, 1)));
+  w.abort();
+  assert.equal(budget.used(), 0);
+  assert.deepEqual(readdirSync(dir), []);
+  assert.throws(() => w.finish());
+});
