@@ -5,7 +5,8 @@ import type { WireNode } from '../plan/stages.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
 import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
-import { mapPartitionsOp, projectOp, recordOp } from './operators/narrow.js';
+import { fusedOps, isFusable } from './operators/fused.js';
+import { mapPartitionsOp } from './operators/narrow.js';
 import { sampleOp, zipWithIndexOp } from './operators/sample.js';
 import { parallelizeSource, rangeSource } from './operators/sources.js';
 import { reduceSide } from './shuffle-read.js';
@@ -35,13 +36,12 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
     case 'mapValues':
     case 'flatMapValues':
     case 'keyBy':
-      return recordOp(node, c, input(), ctx);
-    case 'mapPartitions':
-      return mapPartitionsOp(node, c, input(), ctx);
     case 'keys':
     case 'values':
     case 'identity':
-      return projectOp(c.kind, input());
+      return fusedChain(node, p, ctx);
+    case 'mapPartitions':
+      return mapPartitionsOp(node, c, input(), ctx);
     case 'sample':
       return sampleOp(c, p, input());
     case 'zipWithIndex':
@@ -60,6 +60,17 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
       return reader(c, p, ctx);
     }
   }
+}
+
+/** A run of record operators down to the first one that is not (or is cached) becomes one fused loop. */
+function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
+  const chain = [top];
+  let base = (top.deps[0] as { node: WireNode }).node;
+  while (isFusable(base) && !base.cached) {
+    chain.push(base);
+    base = (base.deps[0] as { node: WireNode }).node;
+  }
+  return fusedOps(chain.reverse(), compute(base, p, ctx), ctx);
 }
 
 /** The concatenated narrow inputs of partition p (one parent partition, or several for coalesce). */

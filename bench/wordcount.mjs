@@ -1,0 +1,223 @@
+// Word count: sluice local[1] / local[2] vs a hand-written single-thread Node loop vs a
+// coreutils pipeline, on one machine, one file, in one run. Reports MB/s and ratios.
+//
+//   bash bench/setup-corpus.sh && npm run build
+//   node bench/wordcount.mjs                       # bench/data/corpus.txt, 3 runs each
+//
+// Env:
+//   CORPUS=path      input file (default bench/data/corpus.txt)
+//   RUNS=3           timed runs per method (median reported)
+//   PARTS=16         minPartitions for both sluice runs (default: 2 x workers, which the 64 MiB
+//                    split cap raises to ceil(size / 64 MiB) on big files)
+//   SWEEP=2,16,32,64 instead of the main comparison, time sluice local[1]/local[2] at these minPartitions
+//   TR_RUNS=1        runs of the coreutils pipeline (0 to skip; it sorts every word and is slow)
+//   METHODS=hand,s1,s2,tr   subset to run
+//   SLUICE=path      the engine's index.js (default dist/src/index.js)
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { Session } = await import(pathToFileURL(path.resolve(root, process.env.SLUICE ?? 'dist/src/index.js')).href);
+
+const CORPUS = path.resolve(root, process.env.CORPUS ?? 'bench/data/corpus.txt');
+const RUNS = Number(process.env.RUNS ?? 3);
+const TR_RUNS = Number(process.env.TR_RUNS ?? 1);
+const METHODS = new Set((process.env.METHODS ?? 'hand,s1,s2,tr').split(','));
+if (!fs.existsSync(CORPUS)) {
+  console.error(`no corpus at ${CORPUS}: run bash bench/setup-corpus.sh first`);
+  process.exit(1);
+}
+const SIZE = fs.statSync(CORPUS).size;
+const MB = SIZE / 1e6; // MB/s = decimal megabytes of input per second
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x, d = 2) => x.toFixed(d);
+const log = (...a) => console.log(...a);
+
+// ---------------------------------------------------------------- the reference loop
+// Big reads, cut at the last '\n' so no word and no UTF-8 sequence straddles a chunk,
+// decode, lowercase, String.prototype.match(/[a-z]+/g), count in a Map.
+function handWordCount(file) {
+  const CHUNK = 8 * 1024 * 1024;
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK + 1024 * 1024);
+  const counts = new Map();
+  let carry = 0; // bytes at buf[0, carry) left over from the last read (after the last '\n')
+  let pos = 0;
+  try {
+    for (;;) {
+      if (carry === buf.length) throw new Error('line longer than the buffer');
+      const n = fs.readSync(fd, buf, carry, buf.length - carry, pos);
+      pos += n;
+      const len = carry + n;
+      if (len === 0) break;
+      let cut = n === 0 ? len : buf.lastIndexOf(0x0a, len - 1) + 1;
+      if (cut === 0) cut = len < buf.length ? len : 0; // no newline at all: take it (EOF) or grow (never here)
+      const words = buf.toString('utf8', 0, cut).toLowerCase().match(/[a-z]+/g);
+      if (words) {
+        for (let i = 0; i < words.length; i++) {
+          const w = words[i];
+          counts.set(w, (counts.get(w) ?? 0) + 1);
+        }
+      }
+      buf.copy(buf, 0, cut, len);
+      carry = len - cut;
+      if (n === 0 && carry === 0) break;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return counts;
+}
+
+// ---------------------------------------------------------------- sluice
+async function sluiceWordCount(s, file, minPartitions) {
+  const ds = s.textFile(file, { minPartitions });
+  const pairs = await ds
+    .flatMap((line) => line.toLowerCase().match(/[a-z]+/g) ?? [])
+    .map((w) => [w, 1])
+    .reduceByKey((a, b) => a + b)
+    .collect();
+  return { counts: pairs, partitions: ds.numPartitions };
+}
+
+// ---------------------------------------------------------------- coreutils
+function trPipeline(file) {
+  const cmd = `tr -cs 'A-Za-z' '\\n' < '${file}' | tr 'A-Z' 'a-z' | sort | uniq -c`;
+  return new Promise((resolve, reject) => {
+    const p = spawn('bash', ['-o', 'pipefail', '-c', cmd], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks = [];
+    p.stdout.on('data', (c) => chunks.push(c));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`pipeline exited ${code}`));
+      const counts = [];
+      for (const line of Buffer.concat(chunks).toString('latin1').split('\n')) {
+        const m = /^\s*(\d+) ([a-z]+)$/.exec(line);
+        if (m) counts.push([m[2], Number(m[1])]);
+      }
+      resolve(counts);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- checks
+function summary(entries) {
+  const arr = Array.isArray(entries) ? entries : [...entries];
+  let total = 0;
+  for (const [, c] of arr) total += c;
+  arr.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { distinct: arr.length, total, top10: arr.slice(0, 10).map(([w, c]) => `${w}:${c}`).join(' ') };
+}
+
+// ---------------------------------------------------------------- driver
+const results = {}; // name -> { times: [], summary }
+function record(name, ms, sum, extra = '') {
+  const r = (results[name] ??= { times: [], summaries: [] });
+  r.times.push(ms);
+  r.summaries.push(sum);
+  log(`  ${name.padEnd(28)} ${fmt(ms / 1000, 2).padStart(7)} s  ${fmt(MB / (ms / 1000), 1).padStart(7)} MB/s  distinct=${sum.distinct} words=${sum.total}${extra}`);
+}
+
+async function timeSluice(name, master, minPartitions, runs) {
+  const t0 = performance.now();
+  const s = await Session.local({ master });
+  const startMs = performance.now() - t0;
+  log(`  (${master} session start ${fmt(startMs, 0)} ms, not in the timings)`);
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const { counts, partitions } = await sluiceWordCount(s, CORPUS, minPartitions);
+      const ms = performance.now() - t;
+      record(name, ms, summary(counts), `  partitions=${partitions}`);
+    }
+  } finally {
+    await s.stop();
+  }
+}
+
+log(`# word count  ${new Date().toISOString()}`);
+log(`machine: ${os.cpus().length} cpus (${os.cpus()[0]?.model}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, node ${process.version}`);
+log(`corpus: ${CORPUS}  ${SIZE} bytes (${fmt(MB, 1)} MB)`);
+
+if (process.env.SWEEP) {
+  const values = process.env.SWEEP.split(',').map(Number);
+  for (const master of ['local[1]', 'local[2]']) {
+    for (const mp of values) {
+      await timeSluice(`sluice ${master} mp=${mp}`, master, mp, RUNS);
+    }
+  }
+} else {
+  const parts1 = process.env.PARTS ? Number(process.env.PARTS) : 2;
+  const parts2 = process.env.PARTS ? Number(process.env.PARTS) : 4;
+  // Interleave methods round by round so machine noise hits them alike.
+  const sessions = {};
+  if (METHODS.has('s1')) sessions.s1 = await Session.local({ master: 'local[1]' });
+  if (METHODS.has('s2')) sessions.s2 = await Session.local({ master: 'local[2]' });
+  try {
+    for (let r = 0; r < RUNS; r++) {
+      log(`round ${r + 1}/${RUNS}`);
+      if (METHODS.has('hand')) {
+        const t = performance.now();
+        const counts = handWordCount(CORPUS);
+        record('hand loop (1 thread)', performance.now() - t, summary(counts));
+      }
+      if (METHODS.has('s1')) {
+        const t = performance.now();
+        const { counts, partitions } = await sluiceWordCount(sessions.s1, CORPUS, parts1);
+        record('sluice local[1]', performance.now() - t, summary(counts), `  partitions=${partitions}`);
+      }
+      if (METHODS.has('s2')) {
+        const t = performance.now();
+        const { counts, partitions } = await sluiceWordCount(sessions.s2, CORPUS, parts2);
+        record('sluice local[2]', performance.now() - t, summary(counts), `  partitions=${partitions}`);
+      }
+    }
+  } finally {
+    for (const s of Object.values(sessions)) await s.stop();
+  }
+  if (METHODS.has('tr')) {
+    for (let r = 0; r < TR_RUNS; r++) {
+      const t = performance.now();
+      const counts = await trPipeline(CORPUS);
+      record('tr|sort|uniq -c (LC_ALL=C)', performance.now() - t, summary(counts));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- report
+log('\n## results (median of runs)');
+log('| method | runs | median s | MB/s | vs hand loop | times (s) |');
+log('|---|---:|---:|---:|---:|---|');
+const handMed = results['hand loop (1 thread)'] ? median(results['hand loop (1 thread)'].times) : undefined;
+for (const [name, r] of Object.entries(results)) {
+  const m = median(r.times);
+  const vs = handMed ? `${fmt(handMed / m, 2)}×` : '–';
+  log(`| ${name} | ${r.times.length} | ${fmt(m / 1000, 2)} | ${fmt(MB / (m / 1000), 1)} | ${vs} | ${r.times.map((t) => fmt(t / 1000, 2)).join(', ')} |`);
+}
+
+// agreement: every run of every method has the same distinct count, total and top 10
+const all = Object.entries(results).flatMap(([name, r]) => r.summaries.map((s) => ({ name, ...s })));
+const ref = all[0];
+const bad = all.filter((x) => x.distinct !== ref.distinct || x.total !== ref.total || x.top10 !== ref.top10);
+log(`\ncheck: ${bad.length === 0 ? 'OK' : 'MISMATCH'} — ${all.length} runs agree on distinct=${ref.distinct}, words=${ref.total}`);
+log(`top10: ${ref.top10}`);
+for (const b of bad) log(`  differs: ${b.name} distinct=${b.distinct} words=${b.total} top10=${b.top10}`);
+
+const s1 = results['sluice local[1]'];
+const s2 = results['sluice local[2]'];
+if (handMed && s1) {
+  const r = handMed / median(s1.times);
+  log(`target sluice local[1] >= 0.6x hand loop: ${fmt(r, 2)}x -> ${r >= 0.6 ? 'MET' : 'NOT MET'}`);
+}
+if (s1 && s2) {
+  const r = median(s1.times) / median(s2.times);
+  log(`target sluice local[2] >= 1.7x local[1]: ${fmt(r, 2)}x -> ${r >= 1.7 ? 'MET' : 'NOT MET'}`);
+}
+if (bad.length) process.exitCode = 1;

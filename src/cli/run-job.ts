@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { inspect } from 'node:util';
+import { Session } from '../api/session.js';
+import { attachEventLog } from '../ui/event-log.js';
+import { attachProgress } from '../ui/progress.js';
+import { JobSummary } from '../ui/summary.js';
+import { loadJob } from './load-job.js';
+import { formatRunError } from './report-error.js';
+
+/** Options of `sluice run`. */
+export interface RunOptions {
+  master?: string;
+  memory?: string;
+  eventLog?: string;
+  /** Progress bars on a TTY, one line per stage otherwise; false for none. */
+  progress?: boolean;
+  maxTaskFailures?: number;
+  /** Print the stage summary to stderr at the end (default true). */
+  summary?: boolean;
+}
+
+/** Exit codes of `sluice run`. */
+export const EXIT = { ok: 0, failed: 1, interrupted: 130 } as const;
+
+/**
+ * Runs a job file and returns the process exit code. A default-export job gets a
+ * session made here (progress, event log and summary attached); a plain script is
+ * just imported (it makes its own Session: nothing is attached). The first Ctrl-C
+ * cancels the running jobs and stops the session (130); a second one exits at once.
+ */
+export async function runJobFile(file: string, args: string[], opts: RunOptions = {}): Promise<number> {
+  // Set before importing: a script's own Session.local() reads them.
+  if (opts.master) process.env.SLUICE_MASTER = opts.master;
+  if (opts.memory) process.env.SLUICE_MEMORY = opts.memory;
+  const abs = resolve(file);
+  if (!existsSync(abs)) return fail(new Error(`job file not found: ${abs}`));
+
+  let fn;
+  try {
+    fn = (await loadJob(abs)).fn;
+  } catch (e) {
+    return fail(e);
+  }
+  if (!fn) return EXIT.ok; // a script: it ran when imported
+
+  let session: Session;
+  try {
+    session = await Session.local({ master: opts.master, memory: opts.memory, maxTaskFailures: opts.maxTaskFailures });
+  } catch (e) {
+    return fail(e);
+  }
+  const summary = new JobSummary();
+  const offSummary = summary.attach(session);
+  const progress = opts.progress === false ? undefined : attachProgress(session);
+  let log: ReturnType<typeof attachEventLog> | undefined;
+  try {
+    log = opts.eventLog ? attachEventLog(session, opts.eventLog) : undefined;
+  } catch (e) {
+    progress?.stop();
+    await session.stop();
+    return fail(e);
+  }
+
+  let interrupted = false;
+  let onSigint!: () => void;
+  const interruption = new Promise<number>((res) => {
+    onSigint = () => {
+      if (interrupted) process.exit(EXIT.interrupted); // second Ctrl-C: do not wait for cleanup
+      interrupted = true;
+      progress?.stop();
+      process.stderr.write('\nsluice: interrupted, cancelling jobs (Ctrl-C again to exit at once)\n');
+      session.cancelAll('interrupted (Ctrl-C)');
+      res(EXIT.interrupted);
+    };
+  });
+  process.on('SIGINT', onSigint);
+
+  const t0 = performance.now();
+  const work = async (): Promise<number> => {
+    try {
+      const result = await fn(session, args);
+      if (interrupted) return EXIT.interrupted;
+      progress?.stop(); // clear bars before printing on stdout
+      if (result !== undefined) console.log(typeof result === 'string' ? result : inspect(result, { depth: 6, colors: !!process.stdout.isTTY }));
+      return EXIT.ok;
+    } catch (e) {
+      if (interrupted) return EXIT.interrupted; // the JobCancelledError of our own cancel
+      progress?.stop();
+      process.stderr.write(`${formatRunError(e)}\n`);
+      return EXIT.failed;
+    }
+  };
+
+  const code = await Promise.race([work(), interruption]);
+  const wallMs = performance.now() - t0;
+  progress?.stop();
+  offSummary();
+  if (opts.summary !== false) process.stderr.write(`${summary.format({ wallMs })}\n`);
+  try {
+    await session.stop();
+    await log?.close();
+  } catch (e) {
+    process.stderr.write(`${formatRunError(e)}\n`);
+    return code || EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return code;
+}
+
+function fail(e: unknown): number {
+  process.stderr.write(`${formatRunError(e)}\n`);
+  return EXIT.failed;
+}

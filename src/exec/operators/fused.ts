@@ -1,0 +1,143 @@
+import type { WireNode } from '../../plan/stages.js';
+import { attribute } from '../user-function-error.js';
+import type { Batches } from '../batch.js';
+import type { TaskContext } from '../task-context.js';
+
+type Sink = (x: unknown) => void;
+
+const OUT_BATCH = 1024;
+
+const FUSABLE = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'keyBy', 'keys', 'values', 'identity']);
+
+/** Record-at-a-time operators that fuse into one loop (no array between them). */
+export function isFusable(node: WireNode): boolean {
+  return FUSABLE.has(node.compute.kind) && node.deps.length === 1 && node.deps[0]!.type === 'narrow';
+}
+
+/**
+ * Runs a chain of record operators (bottom first) as one push loop per input
+ * batch: each operator calls the next one's function directly, so a record
+ * crosses map → filter → flatMap without intermediate arrays (Spark's
+ * whole-stage fusion, by closures rather than generated code). Each operator
+ * catches only what its own user function throws; errors from operators after
+ * it arrive already attributed and pass through.
+ */
+export function* fusedOps(chain: WireNode[], input: Batches, ctx: TaskContext): Generator<unknown[]> {
+  let out: unknown[] = [];
+  let sink: Sink = (x) => {
+    out.push(x);
+  };
+  for (let i = chain.length - 1; i >= 0; i--) sink = stage(chain[i]!, sink, ctx);
+  const first = sink;
+  for (const b of input) {
+    for (let i = 0; i < b.length; i++) {
+      first(b[i]);
+      // Hand small batches on while they are young: short-lived records are cheap to collect.
+      if (out.length >= OUT_BATCH) {
+        yield out;
+        out = [];
+      }
+    }
+  }
+  if (out.length) yield out;
+}
+
+function stage(node: WireNode, next: Sink, ctx: TaskContext): Sink {
+  const c = node.compute;
+  if (c.kind === 'keys') return (x) => next((x as unknown[])[0]);
+  if (c.kind === 'values') return (x) => next((x as unknown[])[1]);
+  if (c.kind === 'identity') return next;
+  if (!('fn' in c)) throw new Error(`internal: ${c.kind} is not a record operator`);
+  const { f: g, env } = ctx.fn(c.fn);
+  const f = g as (x: unknown, env: unknown) => unknown;
+  const { op, site } = node;
+  const fail = (e: unknown): never => {
+    throw attribute(e, op, site);
+  };
+  switch (c.kind) {
+    case 'map':
+      return (x) => {
+        let y;
+        try {
+          y = f(x, env);
+        } catch (e) {
+          fail(e);
+        }
+        next(y);
+      };
+    case 'filter':
+      return (x) => {
+        let keep;
+        try {
+          keep = f(x, env);
+        } catch (e) {
+          fail(e);
+        }
+        if (keep) next(x);
+      };
+    case 'keyBy':
+      return (x) => {
+        let k;
+        try {
+          k = f(x, env);
+        } catch (e) {
+          fail(e);
+        }
+        next([k, x]);
+      };
+    case 'mapValues':
+      return (x) => {
+        const kv = x as unknown[];
+        let v;
+        try {
+          v = f(kv[1], env);
+        } catch (e) {
+          fail(e);
+        }
+        next([kv[0], v]);
+      };
+    case 'flatMap':
+      return (x) => {
+        let ys: Iterable<unknown>;
+        try {
+          ys = f(x, env) as Iterable<unknown>;
+        } catch (e) {
+          return fail(e);
+        }
+        emitAll(ys, next, fail);
+      };
+    case 'flatMapValues':
+      return (x) => {
+        const kv = x as unknown[];
+        let ys: Iterable<unknown>;
+        try {
+          ys = f(kv[1], env) as Iterable<unknown>;
+        } catch (e) {
+          return fail(e);
+        }
+        emitAll(ys, (y) => next([kv[0], y]), fail);
+      };
+    default:
+      throw new Error(`internal: ${c.kind} is not a record operator`);
+  }
+}
+
+/** Arrays by index (fast path); other iterables (generators) with user errors attributed. */
+function emitAll(ys: Iterable<unknown>, next: Sink, fail: (e: unknown) => never): void {
+  if (Array.isArray(ys)) {
+    for (let i = 0; i < ys.length; i++) next(ys[i]);
+    return;
+  }
+  if (ys == null || typeof ys[Symbol.iterator] !== 'function') fail(new TypeError(`expected an iterable (array or generator), got ${ys === null ? 'null' : typeof ys}`));
+  const it = ys[Symbol.iterator]();
+  for (;;) {
+    let r: IteratorResult<unknown>;
+    try {
+      r = it.next();
+    } catch (e) {
+      return fail(e);
+    }
+    if (r.done) return;
+    next(r.value);
+  }
+}

@@ -1,0 +1,140 @@
+import cliProgress from 'cli-progress';
+import type { Listener, SluiceEvent } from '../scheduler/bus.js';
+import { formatBytes } from '../util/bytes.js';
+
+/** Anything with a bus: a Session, or a Driver's EventBus. */
+export interface EventSource {
+  on(l: Listener): () => void;
+}
+
+interface StageProgress {
+  jobId: number;
+  name: string;
+  total: number;
+  done: number;
+  failed: number;
+  records: number;
+  shuffleBytes: number;
+  started: number;
+  bar?: cliProgress.SingleBar;
+}
+
+const NAME_WIDTH = 36;
+
+/** Shortens a stage name to `width` characters, keeping its start (the source) and end (the last operator). */
+export function truncateName(name: string, width = NAME_WIDTH): string {
+  if (name.length <= width) return name.padEnd(width);
+  const head = Math.ceil((width - 1) / 2);
+  return `${name.slice(0, head)}…${name.slice(name.length - (width - 1 - head))}`;
+}
+
+/**
+ * Shows job progress: on a TTY, one bar per running stage (tasks done/total,
+ * records, shuffle bytes), removed when the stage completes; elsewhere (pipes,
+ * CI logs) one line per completed stage, so logs stay readable.
+ */
+export function attachProgress(session: EventSource, opts: { stream?: NodeJS.WriteStream; tty?: boolean } = {}): { stop(): void } {
+  const stream = opts.stream ?? process.stderr;
+  const tty = opts.tty ?? !!stream.isTTY;
+  const stages = new Map<number, StageProgress>();
+  const multi = tty
+    ? new cliProgress.MultiBar(
+        {
+          stream,
+          format: 'stage {stage} {name} [{bar}] {value}/{total} tasks · {records} rec · shuffle {shuffle}{failed}',
+          barsize: 20,
+          hideCursor: true,
+          clearOnComplete: true,
+          // The CLI handles Ctrl-C itself; cli-progress's own SIGINT hook would race with it.
+          gracefulExit: false,
+          noTTYOutput: !stream.isTTY,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let active = false;
+
+  const payload = (id: number, s: StageProgress) => ({
+    stage: String(id).padStart(3),
+    name: truncateName(s.name),
+    records: s.records.toLocaleString('en-US'),
+    shuffle: formatBytes(s.shuffleBytes),
+    failed: s.failed ? ` · ${s.failed} failed` : '',
+  });
+
+  const drop = (id: number): void => {
+    const s = stages.get(id);
+    stages.delete(id);
+    if (!multi || !s?.bar) return;
+    multi.remove(s.bar);
+    // An idle MultiBar keeps a timer (and the process) alive and would redraw over the job's own output.
+    if (![...stages.values()].some((x) => x.bar) && active) {
+      multi.stop();
+      active = false;
+    }
+  };
+
+  const onEvent = (e: SluiceEvent): void => {
+    switch (e.type) {
+      case 'stageSubmitted': {
+        const old = stages.get(e.stageId);
+        if (old) drop(e.stageId); // a resubmitted attempt starts over
+        const s: StageProgress = { jobId: e.jobId, name: e.name, total: e.numTasks, done: 0, failed: old?.failed ?? 0, records: 0, shuffleBytes: 0, started: e.time };
+        stages.set(e.stageId, s);
+        if (multi) {
+          s.bar = multi.create(s.total, 0, payload(e.stageId, s));
+          active = true;
+        }
+        return;
+      }
+      case 'taskEnd': {
+        const s = stages.get(e.stageId);
+        if (!s) return;
+        if (e.ok) {
+          s.done++;
+          s.records += e.metrics?.recordsRead ?? 0;
+          s.shuffleBytes += (e.metrics?.shuffleReadBytes ?? 0) + (e.metrics?.shuffleWriteBytes ?? 0);
+        } else s.failed++;
+        s.bar?.update(Math.min(s.done, s.total), payload(e.stageId, s));
+        return;
+      }
+      case 'stageCompleted': {
+        const s = stages.get(e.stageId);
+        if (!multi) stream.write(completionLine(e, s));
+        drop(e.stageId);
+        return;
+      }
+      case 'jobEnd':
+        // Stages of a failed or cancelled job never complete: clear their bars.
+        for (const [id, s] of [...stages]) if (s.jobId === e.jobId) drop(id);
+        if (!multi && !e.ok) stream.write(`job ${e.jobId} failed${e.error ? `: ${firstLine(e.error)}` : ''}\n`);
+        return;
+      default:
+        return;
+    }
+  };
+
+  const off = session.on(onEvent);
+  return {
+    stop(): void {
+      off();
+      for (const id of [...stages.keys()]) drop(id);
+      if (multi && active) multi.stop();
+      active = false;
+    },
+  };
+}
+
+function completionLine(e: Extract<SluiceEvent, { type: 'stageCompleted' }>, s: StageProgress | undefined): string {
+  const m = e.metrics;
+  const secs = s ? ((e.time - s.started) / 1000).toFixed(2) : '?';
+  const tasks = s ? `${s.done}/${s.total} tasks` : 'done';
+  const shuffle = m.shuffleReadBytes || m.shuffleWriteBytes ? ` · shuffle read ${formatBytes(m.shuffleReadBytes)} write ${formatBytes(m.shuffleWriteBytes)}` : '';
+  const spill = m.spilledBytes ? ` · spilled ${formatBytes(m.spilledBytes)}` : '';
+  const failed = s?.failed ? ` · ${s.failed} failed attempts` : '';
+  return `stage ${e.stageId} (job ${e.jobId}) ${e.name}: ${tasks} · ${m.recordsRead.toLocaleString('en-US')} records${shuffle}${spill}${failed} · ${secs}s\n`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
+}
