@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 import type { Session } from '../api/session.js';
 
@@ -23,9 +24,14 @@ let registered = false;
  */
 export async function loadJob(absPath: string): Promise<{ fn?: JobFunction }> {
   if (!registered) {
+    // Both hooks: outside a "type": "module" package a .ts file is CommonJS.
     register();
+    registerCjs();
     registered = true;
   }
   const mod = (await import(pathToFileURL(absPath).href)) as { default?: unknown };
-  return { fn: typeof mod.default === 'function' ? (mod.default as JobFunction) : undefined };
+  let fn = mod.default;
+  // A CommonJS-compiled job arrives as module.exports: { default: fn }.
+  if (fn && typeof fn === 'object' && typeof (fn as { default?: unknown }).default === 'function') fn = (fn as { default: unknown }).default;
+  return { fn: typeof fn === 'function' ? (fn as JobFunction) : undefined };
 }

@@ -49,12 +49,14 @@ export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext)
     case 'combineByKey': {
       const fns = aggFns(spec.agg, ctx, node.op, node.site);
       const agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, ...opts });
-      for (const b of readShuffle(deps[0]!, ctx)) {
-        for (const kv of b as Array<[unknown, unknown]>) {
-          if (spec.mapSideCombined) agg.insertCombiner(kv[0], kv[1]);
-          else agg.insertValue(kv[0], kv[1]);
+      disposeOnError(agg, () => {
+        for (const b of readShuffle(deps[0]!, ctx)) {
+          for (const kv of b as Array<[unknown, unknown]>) {
+            if (spec.mapSideCombined) agg.insertCombiner(kv[0], kv[1]);
+            else agg.insertValue(kv[0], kv[1]);
+          }
         }
-      }
+      });
       return yield* agg.entries();
     }
     case 'cogroup': {
@@ -73,18 +75,32 @@ export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext)
         },
         ...opts,
       });
-      deps.forEach((dep, d) => {
-        for (const b of readShuffle(dep, ctx)) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
-      });
+      disposeOnError(agg, () =>
+        deps.forEach((dep, d) => {
+          for (const b of readShuffle(dep, ctx)) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
+        }),
+      );
       return yield* agg.entries();
     }
     case 'sortByKey': {
       const sign = spec.ascending ? 1 : -1;
       const sorter = new ExternalSorter<[unknown, unknown]>({ compare: (a, b) => sign * compareKeys(a[0], b[0]), ...opts });
-      for (const b of readShuffle(deps[0]!, ctx)) sorter.insertAll(b as Array<[unknown, unknown]>);
+      disposeOnError(sorter, () => {
+        for (const b of readShuffle(deps[0]!, ctx)) sorter.insertAll(b as Array<[unknown, unknown]>);
+      });
       return yield* sorter.sortedBatches();
     }
     default:
       throw new Error(`internal: ${spec.kind} is not a shuffle reader`);
+  }
+}
+
+/** Before the output is streamed, a failure must give back the operator's memory and files. */
+function disposeOnError(op: { dispose(): void }, fill: () => void): void {
+  try {
+    fill();
+  } catch (e) {
+    op.dispose();
+    throw e;
   }
 }

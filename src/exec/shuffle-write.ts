@@ -1,6 +1,7 @@
 import type { ShuffleSpec } from '../plan/node.js';
 import { partitionFn } from '../plan/partitioner.js';
 import { encodeBatch } from '../serde/record-codec.js';
+import { estimateSize } from '../serde/keys.js';
 import { SluiceError, type CallSite } from '../util/errors.js';
 import { aggFns } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
@@ -18,14 +19,19 @@ export function writeShuffle(input: Batches, shuffle: ShuffleSpec, ctx: TaskCont
   const place = partitionFn(shuffle.partitioner, ctx.partition);
   const keyed = shuffle.partitioner.kind !== 'roundRobin';
   const writer = new BlockWriter({ numPartitions: n, budget: ctx.budget, spillDir: ctx.spillDir });
-  // Smaller per-partition buffers when there are many reducers, to bound memory.
   const chunkRecords = Math.max(64, Math.min(4096, Math.floor(262144 / n)));
+  // Unencoded records waiting per reducer are bounded in bytes too (estimated from a sample).
+  const bufferLimit = Math.max(256 * 1024, Math.min(16 * 1024 * 1024, ctx.budget.limit / 8));
   const buffers: unknown[][] = Array.from({ length: n }, () => []);
+  let buffered = 0;
+  let avgSize = 64;
+  let seen = 0;
   const m = ctx.metrics;
   const flush = (p: number): void => {
     const chunk = encodeBatch(buffers[p]!);
     m.shuffleWriteBytes += chunk.byteLength;
     writer.add(p, chunk);
+    buffered -= buffers[p]!.length;
     buffers[p] = [];
   };
   const emit = (rec: unknown): void => {
@@ -33,23 +39,34 @@ export function writeShuffle(input: Batches, shuffle: ShuffleSpec, ctx: TaskCont
     const p = keyed ? place((rec as unknown[])[0]) : place(rec);
     const buf = buffers[p]!;
     buf.push(rec);
+    buffered++;
     m.recordsWritten++;
+    if ((++seen & 255) === 0) avgSize = 0.75 * avgSize + 0.25 * estimateSize(rec);
     if (buf.length >= chunkRecords) flush(p);
+    else if (buffered * avgSize > bufferLimit) for (let q = 0; q < n; q++) if (buffers[q]!.length) flush(q);
   };
-  if (shuffle.mapSideCombine) {
-    const fns = aggFns(shuffle.mapSideCombine, ctx, op, site);
-    const agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, budget: ctx.budget, spillDir: ctx.spillDir, metrics: m });
-    for (const b of input) {
-      for (const kv of b) {
-        if (!Array.isArray(kv)) throw notAPair(kv, op, ctx.partition);
-        agg.insertValue(kv[0], kv[1]);
+  let agg: ExternalAggregator<unknown, unknown, unknown> | undefined;
+  try {
+    if (shuffle.mapSideCombine) {
+      const fns = aggFns(shuffle.mapSideCombine, ctx, op, site);
+      agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, budget: ctx.budget, spillDir: ctx.spillDir, metrics: m });
+      for (const b of input) {
+        for (const kv of b) {
+          if (!Array.isArray(kv)) throw notAPair(kv, op, ctx.partition);
+          agg.insertValue(kv[0], kv[1]);
+        }
       }
+      for (const b of agg.entries()) for (const e of b) emit(e);
+    } else {
+      for (const b of input) for (const rec of b) emit(rec);
     }
-    for (const b of agg.entries()) for (const e of b) emit(e);
-  } else {
-    for (const b of input) for (const rec of b) emit(rec);
+    for (let p = 0; p < n; p++) if (buffers[p]!.length) flush(p);
+  } catch (e) {
+    // Give back reserved memory and delete spill files of the failed attempt.
+    agg?.dispose();
+    writer.abort();
+    throw e;
   }
-  for (let p = 0; p < n; p++) if (buffers[p]!.length) flush(p);
   const ref = writer.finish();
   m.spilledBytes += writer.spilledBytes;
   return ref;

@@ -107,7 +107,6 @@ export function attachProgress(session: EventSource, opts: { stream?: NodeJS.Wri
       case 'jobEnd':
         // Stages of a failed or cancelled job never complete: clear their bars.
         for (const [id, s] of [...stages]) if (s.jobId === e.jobId) drop(id);
-        if (!multi && !e.ok) stream.write(`job ${e.jobId} failed${e.error ? `: ${firstLine(e.error)}` : ''}\n`);
         return;
       default:
         return;
@@ -133,8 +132,4 @@ function completionLine(e: Extract<SluiceEvent, { type: 'stageCompleted' }>, s: 
   const spill = m.spilledBytes ? ` · spilled ${formatBytes(m.spilledBytes)}` : '';
   const failed = s?.failed ? ` · ${s.failed} failed attempts` : '';
   return `stage ${e.stageId} (job ${e.jobId}) ${e.name}: ${tasks} · ${m.recordsRead.toLocaleString('en-US')} records${shuffle}${spill}${failed} · ${secs}s\n`;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0]!;
 }

@@ -268,7 +268,7 @@ forEachBackend((name, s) => {
       .mapValues((ws) => ws.length)
       .sortByKey(false)
       .collect();
-    const counts = ref.reduceByKey(words.map((w) => [w, 1] as const), (a, b) => a + b);
+    const counts = ref.reduceByKey(words.map((w) => [w, 1] as [string, number]), (a, b) => a + b);
     const byCount = ref.groupByKey(counts.map(([w, n]) => [n, w] as const)).map(([n, ws]) => [n, ws.length] as [number, number]);
     assert.deepEqual(got, ref.sortByKey(byCount, false));
   });
