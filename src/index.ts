@@ -14,7 +14,7 @@ export { Broadcast } from './api/broadcast.js';
 export { Accumulator } from './api/accumulator.js';
 export type { Env, Pair, Widen } from './api/types.js';
 export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/partitioner.js';
-export { importModule } from './serde/ship-function.js';
+export { importModule } from './api/import-module.js';
 export { compareKeys } from './serde/keys.js';
 export type { SluiceEvent, Listener, Metrics } from './scheduler/bus.js';
 export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, InputError, type TaskErrorInfo, type CallSite } from './util/errors.js';

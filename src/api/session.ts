@@ -18,7 +18,7 @@ export interface SessionOptions {
   master?: string;
   /** Memory budget per worker, e.g. `512m`; past it, shuffle blocks, cached partitions and operator state spill to disk. Default: `$SLUICE_MEMORY` or a share of RAM. */
   memory?: string | number;
-  /** Attempts per task before the job fails. Default 4. */
+  /** Attempts per task before the job fails. Default: `$SLUICE_MAX_TASK_FAILURES` or 4. */
   maxTaskFailures?: number;
   /** Extra modules every worker imports at start (file URLs or package names). */
   preload?: string[];
@@ -47,14 +47,15 @@ export class Session {
 
   /** Starts a session on this machine (worker threads, or inline). */
   static async local(opts: SessionOptions = {}): Promise<Session> {
-    const master = parseMaster(opts.master ?? process.env.SLUICE_MASTER ?? 'local[*]');
+    const master = parseMaster(opts.master ?? (process.env.SLUICE_MASTER || 'local[*]'));
     const workers = master.kind === 'inline' ? 1 : master.workers;
-    const memory = memoryPerWorker(opts.memory ?? process.env.SLUICE_MEMORY, workers);
+    const memory = memoryPerWorker(opts.memory ?? (process.env.SLUICE_MEMORY || undefined), workers);
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
     const backend: Backend = master.kind === 'inline' ? new InlineBackend({ memoryPerWorker: memory }) : new ThreadsBackend({ workers, memoryPerWorker: memory, preload });
     const broadcasts = new BroadcastRegistry();
     const accumulators = new AccumulatorRegistry();
-    const driver = new Driver(backend, broadcasts, accumulators, { maxTaskFailures: opts.maxTaskFailures ?? 4 });
+    const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
+    const driver = new Driver(backend, broadcasts, accumulators, { maxTaskFailures });
     await driver.start();
     return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators);
   }

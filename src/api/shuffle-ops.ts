@@ -12,14 +12,22 @@ export function combineByKeyNode(ids: IdSource, parent: PlanNode, op: string, ag
   return shuffleNode(ids, [parent], op, part, { kind: 'combineByKey', agg, mapSideCombined: mapSideCombine }, mapSideCombine ? agg : undefined);
 }
 
+/**
+ * Groups several pair datasets by key. A parent already hash-partitioned the
+ * same way (a cached `partitionBy`, a previous reduceByKey) is read through a
+ * narrow dependency, partition to partition, instead of being shuffled again.
+ */
 export function cogroupNode(ids: IdSource, parents: PlanNode[], op: string, numPartitions: number): PlanNode {
-  return shuffleNode(ids, parents, op, { kind: 'hash', numPartitions }, { kind: 'cogroup' });
+  const part: PartitionerSpec = { kind: 'hash', numPartitions };
+  const node = shuffleNode(ids, parents, op, part, { kind: 'cogroup' });
+  node.deps = node.deps.map((d) => (samePartitioner(d.node.partitioner, part) ? { type: 'narrow', node: d.node } : d));
+  return node;
 }
 
 /** The flatMapValues function that turns cogrouped [vs, ws] into joined pairs of one join type. */
 export function joinNode(ids: IdSource, left: PlanNode, right: PlanNode, how: 'inner' | 'left' | 'right' | 'full', numPartitions: number): PlanNode {
   const op = how === 'inner' ? 'join' : `${how}OuterJoin`;
-  const grouped = cogroupNode(ids, [left, right], op, numPartitions);
+  const grouped = cogroupNode(ids, [left, right], 'cogroup', numPartitions);
   // Shipped like user code: self-contained, the join type comes through env.
   const fn = ship(
     (g: [unknown[], unknown[]], env: { how: string }) => {

@@ -53,7 +53,7 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
     case 'combineByKey':
     case 'cogroup':
     case 'sortByKey':
-      return reduceSide(node, c, ctx);
+      return reduceSide(node, c, ctx, (d) => compute((node.deps[d] as { node: WireNode }).node, p, ctx));
     default: {
       const reader = sourceReader(c.kind);
       if (!reader) throw new Error(`internal: no reader registered for source ${c.kind} on this worker`);

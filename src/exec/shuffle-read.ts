@@ -39,8 +39,12 @@ export function* readShuffle(dep: ShuffleDep, ctx: TaskContext): Generator<unkno
   }
 }
 
-/** The reduce side of the keyed shuffles: merge combiners, cogroup, or sort by key. */
-export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext): Generator<unknown[]> {
+/**
+ * The reduce side of the keyed shuffles: merge combiners, cogroup, or sort by
+ * key. `narrowInput(d)` computes dependency d when it is narrow (a cogroup
+ * parent that is already partitioned the same way).
+ */
+export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext, narrowInput: (d: number) => Batches): Generator<unknown[]> {
   const deps = node.deps as ShuffleDep[];
   const opts = { budget: ctx.budget, spillDir: ctx.spillDir, metrics: ctx.metrics };
   switch (spec.kind) {
@@ -77,7 +81,8 @@ export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext)
       });
       disposeOnError(agg, () =>
         deps.forEach((dep, d) => {
-          for (const b of readShuffle(dep, ctx)) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
+          const input = (dep as WireDep).type === 'shuffle' ? readShuffle(dep, ctx) : narrowInput(d);
+          for (const b of input) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
         }),
       );
       return yield* agg.entries();
