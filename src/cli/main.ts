@@ -78,4 +78,10 @@ program
     process.exit(code);
   });
 
+// `sluice run job.ts | head`: a closed pipe ends the run quietly, as for other Unix tools.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 await program.parseAsync(process.argv);

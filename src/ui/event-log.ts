@@ -36,10 +36,14 @@ export function attachEventLog(session: { on(l: Listener): () => void }, path: s
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve, reject) => {
         off?.();
-        const done = (): void => (failure ? reject(failure) : resolve());
+        const done = (err?: Error | null): void => {
+          failure ??= err ?? undefined;
+          if (failure) reject(failure);
+          else resolve();
+        };
         if (out.destroyed || out.closed) return done();
-        out.end(() => done());
-        out.once('error', () => done());
+        // end's callback also receives an error of the still-pending open (e.g. a missing directory).
+        out.end(done);
       });
       return closing;
     },

@@ -115,9 +115,9 @@ export class JobSummary {
   }
 
   /** Sums over every stage that ran. */
-  totals(): { jobs: number; failedJobs: number; stagesRun: number; stagesSkipped: number; tasks: number; failures: number; records: number; shuffleReadBytes: number; shuffleWriteBytes: number; spilledBytes: number; wallMs: number } {
+  totals(): { jobs: number; failedJobs: number; stagesRun: number; stagesSkipped: number; stagesNotStarted: number; tasks: number; failures: number; records: number; shuffleReadBytes: number; shuffleWriteBytes: number; spilledBytes: number; wallMs: number } {
     const all = [...this.stages.values()];
-    const ran = all.filter((s) => !s.skipped);
+    const ran = all.filter((s) => s.startTime !== undefined);
     const sum = (f: (s: StageSummary) => number) => ran.reduce((a, s) => a + f(s), 0);
     const jobs = [...this.jobs.values()];
     const start = Math.min(...jobs.map((j) => j.startTime));
@@ -126,7 +126,8 @@ export class JobSummary {
       jobs: jobs.length,
       failedJobs: jobs.filter((j) => j.ok === false).length,
       stagesRun: ran.length,
-      stagesSkipped: all.length - ran.length,
+      stagesSkipped: all.filter((s) => s.skipped).length,
+      stagesNotStarted: all.filter((s) => !s.skipped && s.startTime === undefined).length,
       tasks: sum((s) => s.attempts),
       failures: sum((s) => s.failures),
       records: sum((s) => s.records),
@@ -145,7 +146,7 @@ export class JobSummary {
   format(opts: { maxRows?: number; wallMs?: number } = {}): string {
     const t = this.totals();
     if (t.jobs === 0) return 'sluice: no jobs ran';
-    const ran = [...this.stages.values()].filter((s) => !s.skipped).sort((a, b) => (a.startTime ?? Infinity) - (b.startTime ?? Infinity) || a.stageId - b.stageId);
+    const ran = [...this.stages.values()].filter((s) => s.startTime !== undefined).sort((a, b) => (a.startTime ?? Infinity) - (b.startTime ?? Infinity) || a.stageId - b.stageId);
     const skipped = [...this.stages.values()].filter((s) => s.skipped);
     const header = ['job', 'stage', 'tasks', 'failed', 'records', 'shuffle read', 'shuffle write', 'spill', 'time', 'name'];
     let rows = ran.map((s) => [
@@ -167,7 +168,7 @@ export class JobSummary {
       rows = [...rows.slice(0, head), [`… ${elided} more stage${elided > 1 ? 's' : ''}`], ...rows.slice(rows.length - (max - head))];
     }
     const lines = [
-      `sluice: ${t.jobs} job${t.jobs === 1 ? '' : 's'}${t.failedJobs ? ` (${t.failedJobs} failed)` : ''}, ${t.stagesRun} stage${t.stagesRun === 1 ? '' : 's'} run, ${t.stagesSkipped} skipped, ${t.tasks} task attempts${t.failures ? ` (${t.failures} failed)` : ''}`,
+      `sluice: ${t.jobs} job${t.jobs === 1 ? '' : 's'}${t.failedJobs ? ` (${t.failedJobs} failed)` : ''}, ${t.stagesRun} stage${t.stagesRun === 1 ? '' : 's'} run, ${t.stagesSkipped} skipped${t.stagesNotStarted ? `, ${t.stagesNotStarted} not started` : ''}, ${t.tasks} task attempts${t.failures ? ` (${t.failures} failed)` : ''}`,
       ...table(header, rows),
     ];
     if (skipped.length) lines.push(`skipped (shuffle output reused): ${skipped.map((s) => `stage ${s.stageId} [${s.name}]`).slice(0, 8).join(', ')}${skipped.length > 8 ? `, … ${skipped.length - 8} more` : ''}`);
