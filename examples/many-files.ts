@@ -32,8 +32,8 @@ export default async function manyFiles(s: Session, args: string[]): Promise<voi
 
   // 1. One record per file path; each worker reads its files with node:fs.
   let t = performance.now();
-  // On the worker, env.fs is the module itself (importModule's type does not say so yet).
-  const fs = importModule('node:fs') as unknown as typeof import('node:fs');
+  // On the worker, env.fs is the module itself.
+  const fs = importModule<typeof import('node:fs')>('node:fs');
   const perFile = s
     .parallelize(files, Math.min(files.length, 4 * s.defaultParallelism))
     .map((path, env) => env.statsOf(path, env.fs.readFileSync(path, 'utf8')), { fs, statsOf })
