@@ -54,6 +54,19 @@ export class BlockRegistry {
     this.cached.delete(nodeId);
   }
 
+  /** A worker restarted with a new budget: its stored blocks now count against that one. */
+  moveBudget(from: MemoryBudget, to: MemoryBudget): void {
+    for (const table of [this.shuffles, this.cached]) {
+      for (const parts of table.values()) {
+        for (const s of parts) {
+          if (s?.budget !== from) continue;
+          if (s.ref.kind === 'memory') to.tryReserve(s.ref.bytes);
+          s.budget = to;
+        }
+      }
+    }
+  }
+
   /** Frees everything (session stop). */
   clear(): void {
     for (const table of [this.shuffles, this.cached]) {

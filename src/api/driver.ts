@@ -115,9 +115,13 @@ export class Driver {
 
   private onBackend(e: BackendEvent): void {
     switch (e.type) {
-      case 'WorkerJoined':
-        this.budgets.set(e.worker, MemoryBudget.fromShared(e.budget));
+      case 'WorkerJoined': {
+        const budget = MemoryBudget.fromShared(e.budget);
+        const old = this.budgets.get(e.worker);
+        if (old) this.blocks.moveBudget(old, budget);
+        this.budgets.set(e.worker, budget);
         return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
+      }
       case 'WorkerLost':
         return this.dispatch(e);
       case 'TaskFinished': {

@@ -86,15 +86,21 @@ export class ThreadsBackend implements Backend {
     else this.emit({ type: 'TaskFailed', worker: slot.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
   }
 
-  /** Replaces the thread, then reports its task as failed (the scheduler retries it). */
+  /**
+   * Replaces the thread, then reports its task as failed (the scheduler retries
+   * it). The new thread gets a fresh budget: reservations the dead task held
+   * would otherwise be lost for good. The driver moves the stored blocks over.
+   */
   private crashed(slot: Slot, reason: string): void {
     const payload = slot.running;
     slot.running = undefined;
     this.slots.delete(slot.id);
     void slot.thread.terminate();
     if (this.stopping) return;
-    this.spawn(slot.id, slot.budget).then(
+    const budget = MemoryBudget.create(this.opts.memoryPerWorker);
+    this.spawn(slot.id, budget).then(
       () => {
+        this.emit({ type: 'WorkerJoined', worker: slot.id, slots: 1, budget: budget.handle() });
         if (payload) this.emit({ type: 'TaskFailed', worker: slot.id, taskId: payload.taskId, error: engineFailure(payload, reason) });
       },
       (err) => process.emitWarning(`sluice: could not restart ${slot.id}: ${String(err)}`),
