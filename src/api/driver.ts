@@ -20,6 +20,8 @@ interface JobState {
   jobId: number;
   stages: Map<number, Stage>;
   wire: Map<number, WireNode>;
+  /** Stage names fixed at submission (what is cached then), so events of a job agree. */
+  names: Map<number, string>;
   stageMetrics: Map<number, Metrics>;
   finalStageId: number;
   action: ActionSpec;
@@ -72,6 +74,7 @@ export class Driver {
         jobId,
         stages: new Map(all.map((s) => [s.stageId, s])),
         wire: new Map(),
+        names: new Map(all.map((s) => [s.stageId, this.stageName(s)])),
         stageMetrics: new Map(),
         finalStageId: final.stageId,
         action,
@@ -92,7 +95,7 @@ export class Driver {
         time: Date.now(),
         jobId,
         description,
-        stages: all.map((s) => ({ stageId: s.stageId, name: stageName(s), numTasks: s.node.numPartitions, skipped: s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false })),
+        stages: all.map((s) => ({ stageId: s.stageId, name: job.names.get(s.stageId)!, numTasks: s.node.numPartitions, skipped: s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false })),
       });
       this.dispatch({ type: 'JobSubmitted', job: { jobId, finalStageId: final.stageId, partitions: parts, stages: specs } });
     });
@@ -111,6 +114,10 @@ export class Driver {
     this.blocks.clear();
     this.broadcasts.clear();
     rmSync(this.spillDir, { recursive: true, force: true });
+  }
+
+  private stageName(stage: Stage): string {
+    return stageName(stage, (n) => !!n.cached && this.blocks.isFullyCached(n.id, n.numPartitions));
   }
 
   private onBackend(e: BackendEvent): void {
@@ -173,14 +180,14 @@ export class Driver {
         const stage = job?.stages.get(c.stageId);
         if (job && stage) {
           job.stageMetrics.set(c.stageId, zeroMetrics());
-          this.bus.emit({ type: 'stageSubmitted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: stageName(stage), numTasks: c.numTasks, attempt: c.attempt });
+          this.bus.emit({ type: 'stageSubmitted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: job.names.get(c.stageId)!, numTasks: c.numTasks, attempt: c.attempt });
         }
         return;
       }
       case 'StageCompleted': {
         const job = this.jobs.get(c.jobId);
         const stage = job?.stages.get(c.stageId);
-        if (job && stage) this.bus.emit({ type: 'stageCompleted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: stageName(stage), metrics: job.stageMetrics.get(c.stageId) ?? zeroMetrics() });
+        if (job && stage) this.bus.emit({ type: 'stageCompleted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: job.names.get(c.stageId)!, metrics: job.stageMetrics.get(c.stageId) ?? zeroMetrics() });
         return;
       }
       case 'JobSucceeded': {
@@ -271,10 +278,14 @@ function stageShuffleReads(node: PlanNode, out: number[] = []): number[] {
 }
 
 /** A stage is named after its operators, sources first: `textFile → flatMap → map → reduceByKey`. */
-export function stageName(stage: Stage): string {
+export function stageName(stage: Stage, isCached: (n: PlanNode) => boolean = () => false): string {
   const ops: string[] = [];
   let n: PlanNode | undefined = stage.node;
   while (n) {
+    if (isCached(n)) {
+      ops.push(`${n.op} (cached)`);
+      break;
+    }
     ops.push(n.op);
     const narrow: PlanNode | undefined = n.deps.find((d) => d.type === 'narrow')?.node;
     if (!narrow) {
