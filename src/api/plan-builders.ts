@@ -51,13 +51,14 @@ export function shuffleNode(
   compute: ComputeSpec,
   mapSideCombine?: AggSpec,
 ): PlanNode {
+  const site = userCallSite();
   return {
     id: ids.nodeId(),
     op,
-    site: userCallSite(),
+    site,
     numPartitions: partitioner.numPartitions,
     compute,
-    deps: parents.map((node) => ({ type: 'shuffle', node, shuffle: { shuffleId: ids.shuffleId(), partitioner, mapSideCombine } })),
+    deps: parents.map((node) => ({ type: 'shuffle', node, shuffle: { shuffleId: ids.shuffleId(), partitioner, mapSideCombine, op, site } })),
     partitioner: partitioner.kind === 'hash' ? partitioner : undefined,
   };
 }

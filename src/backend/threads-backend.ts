@@ -48,7 +48,9 @@ export class ThreadsBackend implements Backend {
     return new Promise((resolve, reject) => {
       thread.on('message', (m: WorkerMessage) => {
         if (m.type === 'ready') {
-          thread.unref();
+          // Not while stopping: terminate() keeps the thread ref'd until it exits, and unref'ing
+          // it again would let the event loop end with stop()'s promise unsettled.
+          if (!this.stopping) thread.unref();
           resolve();
         } else this.finished(slot, m.taskId, m.outcome);
       });
@@ -81,7 +83,7 @@ export class ThreadsBackend implements Backend {
   private finished(slot: Slot, taskId: number, outcome: TaskOutcome): void {
     if (slot.running?.taskId !== taskId) return;
     slot.running = undefined;
-    slot.thread.unref();
+    if (!this.stopping) slot.thread.unref();
     if (outcome.ok) this.emit({ type: 'TaskFinished', worker: slot.id, taskId, result: outcome.result });
     else this.emit({ type: 'TaskFailed', worker: slot.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
   }
@@ -109,7 +111,12 @@ export class ThreadsBackend implements Backend {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.slots.values()].map((s) => s.thread.terminate()));
+    await Promise.all(
+      [...this.slots.values()].map((s) => {
+        s.thread.ref();
+        return s.thread.terminate();
+      }),
+    );
     this.slots.clear();
   }
 }

@@ -28,7 +28,8 @@ export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
     const counted = countRecords(compute(node, payload.partition, ctx), ctx);
     const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics };
     if (output.kind === 'shuffleWrite') {
-      result.mapOutput = writeShuffle(counted, output.shuffle, ctx, node.op, node.site);
+      // Map-side combining runs the shuffle operator's functions: its errors are that operator's.
+      result.mapOutput = writeShuffle(counted, output.shuffle, ctx, output.shuffle.op ?? node.op, output.shuffle.site ?? node.site);
     } else {
       Object.assign(result, runAction(output.action, counted, ctx, actionName(output.action), node.site));
     }

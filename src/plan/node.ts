@@ -32,6 +32,9 @@ export interface ShuffleSpec {
   mapSideCombine?: AggSpec;
   /** Tag written with each record when several shuffles feed one cogroup (index of the parent). */
   tag?: number;
+  /** The operator that reads this shuffle (`reduceByKey`...) and where it was defined: map-side errors are its errors. */
+  op?: string;
+  site?: CallSite;
 }
 
 /** Per-key aggregation: how values become combiners and combiners merge (Spark's Aggregator). */

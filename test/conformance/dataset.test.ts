@@ -152,6 +152,18 @@ forEachBackend((name, s) => {
     assert.equal(m.size, 7);
   });
 
+  test(`${name}: other key kinds: Date, bigint, boolean, -0, typed arrays, NUL-prefixed strings`, async () => {
+    const keys: unknown[] = [new Date(0), new Date(0), new Date(5), 10n, 10n, true, false, true, 0, -0, 'a\u0000b', '\u0000x', '\u0000x', [new Date(0)], { d: new Date(0) }, new Uint8Array([1, 2]), new Uint8Array([1, 2])];
+    const pairs = keys.map((k) => [k, 1] as [unknown, number]);
+    const counts = await s().parallelize(pairs, 3).reduceByKey((a, b) => a + b).collect();
+    assert.deepEqual(ref.canon(counts), ref.canon(ref.reduceByKey(pairs, (a, b) => a + b)));
+    assert.equal(counts.length, 11);
+    const sorted = await s().parallelize(keys, 2).sortBy((x) => x, true, 3).collect();
+    // (-0 travels as 0: the codec does not keep the sign of zero)
+    assert.deepEqual(sorted, ref.sortBy(keys, (x) => x).map((x) => (Object.is(x, -0) ? 0 : x)));
+    assert.equal(await s().parallelize(keys, 2).distinct().count(), 11);
+  });
+
   test(`${name}: reduceByKey, foldByKey`, async () => {
     const ds = s().parallelize(PAIRS, 4);
     assert.deepEqual(ref.canon(await ds.reduceByKey((a, b) => a + b).collect()), ref.canon(ref.reduceByKey(PAIRS, (a, b) => a + b)));
