@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { seededRandom } from '../../src/util/random.js';
 import type {
   JobFailure,
   JobSpec,
@@ -52,19 +53,9 @@ interface SimTask {
   killed: boolean;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function runSimulation(opts: SimOptions): SimResult {
-  const rand = mulberry32(opts.seed);
+  const rand = seededRandom(opts.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const scheduler = new Scheduler(opts.config);
   const log: SimResult['log'] = [];
