@@ -5,7 +5,7 @@ import type { WireNode } from '../plan/stages.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
 import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
-import { fusedOps, isFusable } from './operators/fused.js';
+import { fusedOps, fusedSink, isFusable, type Sink } from './operators/fused.js';
 import { mapPartitionsOp } from './operators/narrow.js';
 import { sampleOp, zipWithIndexOp } from './operators/sample.js';
 import { parallelizeSource, rangeSource } from './operators/sources.js';
@@ -64,13 +64,33 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
 
 /** A run of record operators down to the first one that is not (or is cached) becomes one fused loop. */
 function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
+  const { chain, base } = fusable(top);
+  return fusedOps(chain, compute(base, p, ctx), ctx);
+}
+
+function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
   const chain = [top];
   let base = (top.deps[0] as { node: WireNode }).node;
   while (isFusable(base) && !base.cached) {
     chain.push(base);
     base = (base.deps[0] as { node: WireNode }).node;
   }
-  return fusedOps(chain.reverse(), compute(base, p, ctx), ctx);
+  return { chain: chain.reverse(), base };
+}
+
+/**
+ * Pushes every record of partition `p` into `sink`. A stage ending in record
+ * operators pushes straight from its input batches through the fused chain into
+ * the consumer (a shuffle write), with no batch arrays in between.
+ */
+export function computeInto(node: WireNode, p: number, ctx: TaskContext, sink: Sink): void {
+  if (!node.cached && isFusable(node)) {
+    const { chain, base } = fusable(node);
+    const first = fusedSink(chain, sink, ctx);
+    for (const b of compute(base, p, ctx)) for (let i = 0; i < b.length; i++) first(b[i]);
+    return;
+  }
+  for (const b of compute(node, p, ctx)) for (let i = 0; i < b.length; i++) sink(b[i]);
 }
 
 /** The concatenated narrow inputs of partition p (one parent partition, or several for coalesce). */

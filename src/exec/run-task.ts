@@ -3,7 +3,7 @@ import type { FnSpec } from '../serde/function-spec.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import { runAction } from './actions.js';
 import type { Batches } from './batch.js';
-import { compute, pipelineFns } from './compute.js';
+import { compute, computeInto, pipelineFns } from './compute.js';
 import { freeBlock } from './block-store.js';
 import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
@@ -25,12 +25,18 @@ export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
   const { node, output } = payload;
   try {
     await ctx.prepare(taskFns(payload));
-    const counted = countRecords(compute(node, payload.partition, ctx), ctx);
     const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics };
+    const m = ctx.metrics;
     if (output.kind === 'shuffleWrite') {
+      const forEach = (sink: (x: unknown) => void): void =>
+        computeInto(node, payload.partition, ctx, (x) => {
+          m.recordsRead++;
+          sink(x);
+        });
       // Map-side combining runs the shuffle operator's functions: its errors are that operator's.
-      result.mapOutput = writeShuffle(counted, output.shuffle, ctx, output.shuffle.op ?? node.op, output.shuffle.site ?? node.site);
+      result.mapOutput = writeShuffle(forEach, output.shuffle, ctx, output.shuffle.op ?? node.op, output.shuffle.site ?? node.site);
     } else {
+      const counted = countRecords(compute(node, payload.partition, ctx), ctx);
       Object.assign(result, runAction(output.action, counted, ctx, actionName(output.action), node.site));
     }
     result.accumulators = ctx.accumulatorUpdates();

@@ -4,7 +4,6 @@ import { encodeBatch } from '../serde/record-codec.js';
 import { estimateSize } from '../serde/keys.js';
 import { SluiceError, type CallSite } from '../util/errors.js';
 import { aggFns } from './aggregator-fns.js';
-import type { Batches } from './batch.js';
 import { BlockWriter, type BlockRef } from './block-store.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import type { TaskContext } from './task-context.js';
@@ -14,7 +13,7 @@ import type { TaskContext } from './task-context.js';
  * values per key first when the operator allows, and write one block holding
  * every partition's chunks (memory while the budget allows, disk past it).
  */
-export function writeShuffle(input: Batches, shuffle: ShuffleSpec, ctx: TaskContext, op: string, site: CallSite | undefined): BlockRef {
+export function writeShuffle(forEach: (sink: (rec: unknown) => void) => void, shuffle: ShuffleSpec, ctx: TaskContext, op: string, site: CallSite | undefined): BlockRef {
   const n = shuffle.partitioner.numPartitions;
   const place = partitionFn(shuffle.partitioner, ctx.partition);
   const keyed = shuffle.partitioner.kind !== 'roundRobin';
@@ -50,15 +49,14 @@ export function writeShuffle(input: Batches, shuffle: ShuffleSpec, ctx: TaskCont
     if (shuffle.mapSideCombine) {
       const fns = aggFns(shuffle.mapSideCombine, ctx, op, site);
       agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, budget: ctx.budget, spillDir: ctx.spillDir, metrics: m });
-      for (const b of input) {
-        for (const kv of b) {
-          if (!Array.isArray(kv)) throw notAPair(kv, op, ctx.partition);
-          agg.insertValue(kv[0], kv[1]);
-        }
-      }
+      const into = agg;
+      forEach((kv) => {
+        if (!Array.isArray(kv)) throw notAPair(kv, op, ctx.partition);
+        into.insertValue(kv[0], kv[1]);
+      });
       for (const b of agg.entries()) for (const e of b) emit(e);
     } else {
-      for (const b of input) for (const rec of b) emit(rec);
+      forEach(emit);
     }
     for (let p = 0; p < n; p++) if (buffers[p]!.length) flush(p);
   } catch (e) {

@@ -3,7 +3,7 @@ import { attribute } from '../user-function-error.js';
 import type { Batches } from '../batch.js';
 import type { TaskContext } from '../task-context.js';
 
-type Sink = (x: unknown) => void;
+export type Sink = (x: unknown) => void;
 
 const OUT_BATCH = 1024;
 
@@ -24,11 +24,9 @@ export function isFusable(node: WireNode): boolean {
  */
 export function* fusedOps(chain: WireNode[], input: Batches, ctx: TaskContext): Generator<unknown[]> {
   let out: unknown[] = [];
-  let sink: Sink = (x) => {
+  const first = fusedSink(chain, (x) => {
     out.push(x);
-  };
-  for (let i = chain.length - 1; i >= 0; i--) sink = stage(chain[i]!, sink, ctx);
-  const first = sink;
+  }, ctx);
   for (const b of input) {
     for (let i = 0; i < b.length; i++) {
       first(b[i]);
@@ -40,6 +38,13 @@ export function* fusedOps(chain: WireNode[], input: Batches, ctx: TaskContext): 
     }
   }
   if (out.length) yield out;
+}
+
+/** The chain as one function: records pushed in come out of the last operator into `terminal`. */
+export function fusedSink(chain: WireNode[], terminal: Sink, ctx: TaskContext): Sink {
+  let sink = terminal;
+  for (let i = chain.length - 1; i >= 0; i--) sink = stage(chain[i]!, sink, ctx);
+  return sink;
 }
 
 function stage(node: WireNode, next: Sink, ctx: TaskContext): Sink {
