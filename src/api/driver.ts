@@ -10,7 +10,7 @@ import { cachedNodesInStage, cutStages, toWire, type Stage, type WireNode } from
 import { EventBus } from '../scheduler/bus.js';
 import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, StageSpec, WorkerId } from '../scheduler/events.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import { JobCancelledError, SluiceError, TaskFailedError } from '../util/errors.js';
+import { JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
 import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
 import { BlockRegistry } from './block-registry.js';
 import type { BroadcastRegistry } from './broadcast.js';
@@ -149,7 +149,7 @@ export class Driver {
     }
   }
 
-  private taskEnded(taskId: number, worker: string, ok: boolean, metrics?: Metrics, error?: import('../util/errors.js').TaskErrorInfo): void {
+  private taskEnded(taskId: number, worker: string, ok: boolean, metrics?: Metrics, error?: TaskErrorInfo): void {
     const t = this.tasks.get(taskId);
     if (!t) return;
     const p = t.payload;

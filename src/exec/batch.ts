@@ -8,19 +8,6 @@ export function* records<T>(input: Batches<T>): Generator<T> {
   for (const b of input) yield* b;
 }
 
-/** Groups a record iterator back into batches. */
-export function* rebatch<T>(input: Iterable<T>, size = BATCH_SIZE): Generator<T[]> {
-  let out: T[] = [];
-  for (const x of input) {
-    out.push(x);
-    if (out.length >= size) {
-      yield out;
-      out = [];
-    }
-  }
-  if (out.length) yield out;
-}
-
 /** Splits one array into batches without copying more than a batch at a time. */
 export function* sliceBatches<T>(all: T[], size = BATCH_SIZE): Generator<T[]> {
   for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);

@@ -39,6 +39,8 @@ export class TaskContext {
 
   constructor(readonly payload: TaskPayload) {
     this.budget = MemoryBudget.fromShared(payload.budget);
+    // A broadcast the driver no longer lists was destroyed: forget its decoded value.
+    for (const id of broadcastCache.keys()) if (!(id in payload.broadcasts)) broadcastCache.delete(id);
   }
 
   get partition(): number {
@@ -87,9 +89,4 @@ export class TaskContext {
     }
     return b;
   }
-}
-
-/** Forgets a destroyed broadcast on this worker. */
-export function dropBroadcast(id: number): void {
-  broadcastCache.delete(id);
 }

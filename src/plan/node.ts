@@ -30,8 +30,6 @@ export interface ShuffleSpec {
   partitioner: PartitionerSpec;
   /** Combine values per key before writing (reduceByKey and friends); records are then [key, combiner]. */
   mapSideCombine?: AggSpec;
-  /** Tag written with each record when several shuffles feed one cogroup (index of the parent). */
-  tag?: number;
   /** The operator that reads this shuffle (`reduceByKey`...) and where it was defined: map-side errors are its errors. */
   op?: string;
   site?: CallSite;

@@ -24,7 +24,7 @@ export interface WireNode {
   cached?: boolean;
   deps: WireDep[];
 }
-export type WireDep = { type: 'narrow'; node: WireNode } | { type: 'shuffle'; shuffleId: number; numMaps: number; tag?: number };
+export type WireDep = { type: 'narrow'; node: WireNode } | { type: 'shuffle'; shuffleId: number; numMaps: number };
 
 /**
  * Cuts the lineage under `root` into stages at shuffle dependencies (Spark's
@@ -79,7 +79,7 @@ export function toWire(node: PlanNode): WireNode {
     deps: node.deps.map((d): WireDep =>
       d.type === 'narrow'
         ? { type: 'narrow', node: toWire(d.node) }
-        : { type: 'shuffle', shuffleId: d.shuffle.shuffleId, numMaps: d.node.numPartitions, tag: d.shuffle.tag },
+        : { type: 'shuffle', shuffleId: d.shuffle.shuffleId, numMaps: d.node.numPartitions },
     ),
   };
 }
