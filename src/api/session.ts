@@ -95,7 +95,7 @@ export class Session {
    * are split into byte ranges aligned to lines; `.gz` files are read whole, decompressed.
    */
   textFile(path: string | string[], opts: { minPartitions?: number } = {}): Dataset<string> {
-    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism });
+    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism, roundTo: this.defaultParallelism });
     return this.dataset(sourceNode(this.engine.ids, 'textFile', splits.length, { kind: 'textFile', splits }));
   }
 
@@ -104,7 +104,7 @@ export class Session {
    * line number, or with `mode: 'permissive'` is dropped and counted in `dropped`.
    */
   jsonLines<T = unknown>(path: string | string[], opts: { minPartitions?: number; mode?: 'failfast' | 'permissive'; dropped?: Accumulator<number> } = {}): Dataset<T> {
-    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism });
+    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism, roundTo: this.defaultParallelism });
     const mode = opts.mode ?? 'failfast';
     const compute = { kind: 'jsonLines' as const, splits, mode, droppedAccumulator: opts.dropped?.id };
     return this.dataset(sourceNode(this.engine.ids, 'jsonLines', splits.length, compute));

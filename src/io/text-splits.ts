@@ -25,9 +25,15 @@ export interface TextSplitOptions {
   maxSplitBytes?: number;
   /** Lower bound on the size of one split (default 1 byte, as Hadoop's `split.minsize`). */
   minSplitBytes?: number;
+  /**
+   * Aim for a number of splits that is a multiple of this (the number of
+   * workers), so that the last round of tasks does not leave workers idle.
+   */
+  roundTo?: number;
 }
 
 const MIB = 1024 * 1024;
+const SLOP = 0.1;
 
 /** True for files the reader decompresses; they are never split. */
 export function isGzipPath(p: string): boolean {
@@ -118,7 +124,9 @@ export function planTextSplits(pathOrGlob: string | string[], opts: TextSplitOpt
   const nonEmpty = files.filter((f) => f.size > 0);
   const gzipCount = nonEmpty.filter((f) => f.gzip).length;
   const plainBytes = nonEmpty.reduce((s, f) => s + (f.gzip ? 0 : f.size), 0);
-  const wanted = Math.max(1, minPartitions - gzipCount);
+  const roundTo = Math.max(1, Math.floor(opts.roundTo ?? 1));
+  let wanted = Math.max(1, minPartitions - gzipCount, Math.ceil(plainBytes / maxSplit));
+  wanted = Math.ceil(wanted / roundTo) * roundTo;
   const splitSize = Math.max(minSplit, Math.min(maxSplit, Math.floor(plainBytes / wanted)), 1);
 
   const splits: TextSplit[] = [];
@@ -127,7 +135,8 @@ export function planTextSplits(pathOrGlob: string | string[], opts: TextSplitOpt
       splits.push({ path: f.path, start: 0, end: f.size, gzip: true, fileSize: f.size });
       continue;
     }
-    const n = Math.ceil(f.size / splitSize);
+    // Hadoop's 10% slop: a last piece barely over the split size joins the split before it.
+    const n = Math.max(1, Math.ceil(f.size / splitSize - SLOP));
     for (let i = 0; i < n; i++) {
       // Even cuts avoid a tiny tail split.
       const start = Math.floor((i * f.size) / n);

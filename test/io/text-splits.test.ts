@@ -94,3 +94,12 @@ test('empty files give no split, but empty input still gives one partition', () 
   file('e/data.txt', 10);
   assert.ok(planTextSplits(path.join(tmp, 'e'), { minPartitions: 4 }).every((s) => s.path.endsWith('data.txt')));
 });
+
+test('roundTo makes the split count a multiple of the workers, so no round of tasks leaves one idle', () => {
+  const p = file('rounded.txt', 17 * MIB + 5);
+  assert.equal(planTextSplits(p, { maxSplitBytes: MIB }).length, 18);
+  const rounded = planTextSplits(p, { maxSplitBytes: MIB, roundTo: 4 });
+  assert.equal(rounded.length, 20);
+  assert.equal(rounded[19]!.end, 17 * MIB + 5);
+  assert.equal(planTextSplits(p, { minPartitions: 3, maxSplitBytes: 64 * MIB, roundTo: 2 }).length, 4);
+});
