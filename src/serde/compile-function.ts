@@ -128,8 +128,8 @@ const compiled = new Map<string, Function>();
 /**
  * Compiles a shipped function in this thread's context. Code is evaluated with the
  * user's file name and line offset, so stack traces of errors thrown inside it point
- * at the user's file, near the line of the call site (approximately: the site is
- * where the operator was called, and with source maps on it may be remapped again).
+ * at the user's file (`job.ts [map]:5:11`), lines counted from the call site: exact for
+ * JavaScript, approximate for TypeScript (the source is the transpiled function).
  * Cached by source and site.
  * @throws SluiceError if the source does not evaluate to a function.
  */
@@ -140,7 +140,9 @@ export function compileFunction(spec: FnSpec): Function {
   if (hit) return hit;
   installToolingHelpers();
   const script = new vm.Script(`(${spec.src}\n)`, {
-    filename: site?.file ?? '<sluice fn>',
+    // Not the file's exact name: Node would remap these positions through the source map
+    // registered for that file (TypeScript jobs), as if they were positions in its compiled output.
+    filename: site ? `${site.file} [${spec.op}]` : '<sluice fn>',
     lineOffset: Math.max(0, (site?.line ?? 1) - 1),
     // V8 columns are 1-based; the '(' we prepend takes one column.
     columnOffset: Math.max(0, (site?.column ?? 1) - 2),
