@@ -96,7 +96,7 @@ test('a job that throws in map exits 1 naming the operator and the user file', a
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /error: Job aborted: map \(defined at .*bad-job\.ts:2:\d+\)/);
     assert.match(r.stderr, /RangeError: unlucky record 13/);
-    assert.match(r.stderr, /User stack \(from the worker\):[\s\S]*bad-job\.ts:\d+:\d+/);
+    assert.match(r.stderr, /User stack \(from the worker\):[\s\S]*bad-job\.ts \[map\]:\d+:\d+/);
     assert.match(r.stderr, /failed 2 time/);
   }
 });

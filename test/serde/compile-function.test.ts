@@ -51,7 +51,7 @@ test('errors thrown inside a compiled function carry the site file name and line
   } catch (e) {
     const stack = (e as Error).stack ?? '';
     assert.match(stack, /boom 1/);
-    assert.match(stack, /\/home\/user\/jobs\/wordcount-job\.ts:41:/);
+    assert.match(stack, /\/home\/user\/jobs\/wordcount-job\.ts \[map\]:41:/);
   }
 });
 
