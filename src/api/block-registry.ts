@@ -24,6 +24,12 @@ export class BlockRegistry {
     drop(this.shuffles, shuffleId, mapPartition);
   }
 
+  /** Frees every map output of a shuffle that will not be read again. */
+  dropShuffle(shuffleId: number): void {
+    for (const s of this.shuffles.get(shuffleId) ?? []) if (s) freeBlock(s.ref, s.budget);
+    this.shuffles.delete(shuffleId);
+  }
+
   mapOutputs(shuffleId: number): BlockRef[] {
     return (this.shuffles.get(shuffleId) ?? []).map((s) => s?.ref) as BlockRef[];
   }

@@ -28,7 +28,9 @@ export class Dataset<T> {
   constructor(
     readonly engine: Engine,
     readonly node: PlanNode,
-  ) {}
+  ) {
+    engine.driver.cleaner.track(node);
+  }
 
   get numPartitions(): number {
     return this.node.numPartitions;

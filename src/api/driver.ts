@@ -13,6 +13,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
 import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
 import { BlockRegistry } from './block-registry.js';
+import { Cleaner } from './cleaner.js';
 import type { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
 
@@ -45,6 +46,15 @@ export class Driver {
   private readonly jobs = new Map<number, JobState>();
   private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId }>();
   private readonly finished = new Map<number, TaskResult>();
+  /** Frees the blocks of plan nodes nothing can reach any more. */
+  readonly cleaner = new Cleaner(({ nodeId, shuffleIds }) => {
+    if (this.stopped) return;
+    this.blocks.uncache(nodeId);
+    for (const shuffleId of shuffleIds) {
+      this.blocks.dropShuffle(shuffleId);
+      this.dispatch({ type: 'ShuffleRemoved', shuffleId });
+    }
+  });
   private nextJobId = 0;
   private nextStageId = 0;
   private stopped = false;

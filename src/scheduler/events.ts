@@ -58,7 +58,9 @@ export type SchedulerEvent =
       /** True when shuffle outputs written by this worker are gone with it. */
       outputsLost: boolean;
     }
-  | { type: 'CancelJob'; jobId: number; reason: string };
+  | { type: 'CancelJob'; jobId: number; reason: string }
+  /** Nothing can read this shuffle any more (its datasets were garbage-collected): forget its outputs. */
+  | { type: 'ShuffleRemoved'; shuffleId: number };
 
 // ---- commands out ----
 

@@ -84,6 +84,9 @@ export class Scheduler {
         if (job) this.endJob(job, { kind: 'cancelled', reason: event.reason });
         break;
       }
+      case 'ShuffleRemoved':
+        this.onShuffleRemoved(event.shuffleId);
+        break;
     }
     const out = this.out;
     this.out = [];
@@ -268,6 +271,12 @@ export class Scheduler {
     for (const job of this.jobs.values()) {
       for (const st of job.order) if (st.spec.shuffleId === shuffleId) this.requeue(job, st, p);
     }
+  }
+
+  /** Forgets a shuffle no active job reads or writes; one still in use is kept. */
+  private onShuffleRemoved(shuffleId: number): void {
+    for (const job of this.jobs.values()) for (const st of job.order) if (st.spec.shuffleId === shuffleId) return;
+    this.shuffles.delete(shuffleId);
   }
 
   private recordMapOutput(shuffleId: number, p: number, worker: WorkerId): void {

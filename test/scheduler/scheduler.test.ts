@@ -117,6 +117,25 @@ describe('Scheduler', () => {
     assert.deepEqual(types(drain(s)), ['AcceptTask', 'StageCompleted', 'JobSucceeded']);
   });
 
+  it('forgets a removed shuffle, so a later job computes it again', () => {
+    const s = withWorkers({ a: 4 });
+    s.handle({ type: 'JobSubmitted', job: job(1, [mapStage(1, 3, 7), finalStage(2, 2, [1])]) });
+    drain(s);
+    assert.deepEqual(s.handle({ type: 'ShuffleRemoved', shuffleId: 7 }), []);
+    assert.equal(s.isShuffleAvailable(7), false);
+    const out = s.handle({ type: 'JobSubmitted', job: job(2, [mapStage(3, 3, 7), finalStage(4, 1, [3])]) });
+    assert.deepEqual(out[0], { type: 'StageSubmitted', jobId: 2, stageId: 3, numTasks: 3, attempt: 0 });
+    assert.equal(launches(out).length, 3);
+  });
+
+  it('keeps a shuffle that a running job still writes', () => {
+    const s = withWorkers({ a: 1 });
+    s.handle({ type: 'JobSubmitted', job: job(1, [mapStage(1, 2, 9), finalStage(2, 1, [1])]) });
+    s.handle({ type: 'ShuffleRemoved', shuffleId: 9 });
+    assert.deepEqual(types(drain(s)).filter((t) => t === 'JobSucceeded'), ['JobSucceeded']);
+    assert.ok(s.isShuffleAvailable(9));
+  });
+
   it('retries a failed task and succeeds', () => {
     const s = withWorkers({ a: 1 });
     const first = launches(s.handle({ type: 'JobSubmitted', job: job(1, [finalStage(1, 1)]) }))[0]!;

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const index = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+
+// Garbage collection is only observable with --expose-gc, so the job runs in a child process.
+const script = `
+import { Session } from ${JSON.stringify(index)};
+import { readdirSync } from 'node:fs';
+const s = await Session.local({ master: 'local[2]', memory: '64k' });
+const spillDir = s.engine.driver.spillDir;
+const files = () => readdirSync(spillDir).length;
+async function job() {
+  const counts = s.range(0, 20000, 1, 4).map((x) => [x % 5000, 1]).reduceByKey((a, b) => a + b).cache();
+  return [await counts.count(), await counts.count()];
+}
+const [a, b] = await job();
+const during = files();
+for (let i = 0; i < 20 && files() > 0; i++) {
+  globalThis.gc();
+  await new Promise((r) => setTimeout(r, 50));
+}
+console.log(JSON.stringify({ a, b, during, after: files() }));
+await s.stop();
+`;
+
+test('blocks of shuffles and cached partitions nothing can reach are freed after garbage collection', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cleaner-'));
+  const file = join(dir, 'job.mjs');
+  writeFileSync(file, script);
+  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { a: number; b: number; during: number; after: number };
+  assert.equal(out.a, 5000);
+  assert.equal(out.b, 5000);
+  assert.ok(out.during > 0, 'with a 64 KiB budget the shuffle blocks and cached partitions are files');
+  assert.equal(out.after, 0, 'the files are deleted once the datasets are collected');
+});
