@@ -51,7 +51,9 @@ function ensureCorpus(): string {
   const t0 = performance.now();
   process.stderr.write(`generating a ${CORPUS_BYTES / 1024 / 1024} MB corpus in ${CORPUS_DIR} (once)...\n`);
   const lines = sourceLines();
-  const rand = mulberry32(42);
+  // A seeded linear congruential generator: the same corpus on every machine.
+  let state = 42;
+  const rand = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const tmp = `${CORPUS_DIR}.tmp-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   const perFile = CORPUS_BYTES / CORPUS_FILES;
@@ -96,16 +98,4 @@ function collectDocs(dir: string, depth: number): string[] {
     else if (/^(readme(\.md)?|license(\.md|\.txt)?)$/i.test(e.name)) out.push(readFileSync(p, 'utf8'));
   }
   return out;
-}
-
-/** A small seeded PRNG: the same corpus on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
