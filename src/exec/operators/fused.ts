@@ -53,74 +53,36 @@ function stage(node: WireNode, next: Sink, ctx: TaskContext): Sink {
   if (c.kind === 'values') return (x) => next((x as unknown[])[1]);
   if (c.kind === 'identity') return next;
   if (!('fn' in c)) throw new Error(`internal: ${c.kind} is not a record operator`);
-  const { f: g, env } = ctx.fn(c.fn);
-  const f = g as (x: unknown, env: unknown) => unknown;
+  const { f, env } = ctx.fn(c.fn);
   const { op, site } = node;
   const fail = (e: unknown): never => {
     throw attribute(e, op, site);
   };
+  // Only the user's function is guarded: errors from operators further on pass through `next` untouched.
+  const call = (x: unknown): unknown => {
+    try {
+      return f(x, env);
+    } catch (e) {
+      return fail(e);
+    }
+  };
   switch (c.kind) {
     case 'map':
-      return (x) => {
-        let y;
-        try {
-          y = f(x, env);
-        } catch (e) {
-          fail(e);
-        }
-        next(y);
-      };
+      return (x) => next(call(x));
     case 'filter':
       return (x) => {
-        let keep;
-        try {
-          keep = f(x, env);
-        } catch (e) {
-          fail(e);
-        }
-        if (keep) next(x);
+        if (call(x)) next(x);
       };
     case 'keyBy':
-      return (x) => {
-        let k;
-        try {
-          k = f(x, env);
-        } catch (e) {
-          fail(e);
-        }
-        next([k, x]);
-      };
+      return (x) => next([call(x), x]);
     case 'mapValues':
-      return (x) => {
-        const kv = x as unknown[];
-        let v;
-        try {
-          v = f(kv[1], env);
-        } catch (e) {
-          fail(e);
-        }
-        next([kv[0], v]);
-      };
+      return (x) => next([(x as unknown[])[0], call((x as unknown[])[1])]);
     case 'flatMap':
-      return (x) => {
-        let ys: Iterable<unknown>;
-        try {
-          ys = f(x, env) as Iterable<unknown>;
-        } catch (e) {
-          return fail(e);
-        }
-        emitAll(ys, next, fail);
-      };
+      return (x) => emitAll(call(x) as Iterable<unknown>, next, fail);
     case 'flatMapValues':
       return (x) => {
-        const kv = x as unknown[];
-        let ys: Iterable<unknown>;
-        try {
-          ys = f(kv[1], env) as Iterable<unknown>;
-        } catch (e) {
-          return fail(e);
-        }
-        emitAll(ys, (y) => next([kv[0], y]), fail);
+        const k = (x as unknown[])[0];
+        emitAll(call((x as unknown[])[1]) as Iterable<unknown>, (y) => next([k, y]), fail);
       };
     default:
       throw new Error(`internal: ${c.kind} is not a record operator`);
