@@ -5,20 +5,13 @@ import type { CallSite } from '../util/errors.js';
 import { records, type Batches } from './batch.js';
 import { sinkWriter } from './io-registry.js';
 import type { ActionSpec, TaskResult } from './task.js';
-import type { BoundFn, TaskContext } from './task-context.js';
-import { attribute } from './user-function-error.js';
+import type { TaskContext } from './task-context.js';
+import { guard1, guard2 } from './guard.js';
 
 type Partial = Pick<TaskResult, 'value' | 'records'>;
 
 /** Runs the per-partition half of an action over the stage's output. */
 export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, op: string, site: CallSite | undefined): Partial {
-  const call = (b: BoundFn, ...args: unknown[]): unknown => {
-    try {
-      return b.f(...args, b.env);
-    } catch (e) {
-      throw attribute(e, op, site);
-    }
-  };
   switch (action.kind) {
     case 'collect': {
       const all: unknown[] = [];
@@ -43,7 +36,7 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
     }
     case 'takeOrdered': {
       const cmpFn = action.compare ? ctx.fn(action.compare) : undefined;
-      const base = cmpFn ? (a: unknown, b: unknown) => call(cmpFn, a, b) as number : compareKeys;
+      const base = cmpFn ? (guard2(cmpFn, op, site) as (a: unknown, b: unknown) => number) : compareKeys;
       const cmp = action.descending ? (a: unknown, b: unknown) => base(b, a) : base;
       let kept: unknown[] = [];
       for (const b of input) {
@@ -54,7 +47,7 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
       return { records: encodeBatch(kept.sort(cmp).slice(0, action.n)) };
     }
     case 'reduce': {
-      const f = ctx.fn(action.fn);
+      const f = guard2(ctx.fn(action.fn), op, site);
       let acc: unknown;
       let empty = true;
       for (const b of input) {
@@ -62,25 +55,25 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
           if (empty) {
             acc = x;
             empty = false;
-          } else acc = call(f, acc, x);
+          } else acc = f(acc, x);
         }
       }
       return { value: { empty, acc } };
     }
     case 'fold':
     case 'aggregate': {
-      const f = ctx.fn(action.kind === 'fold' ? action.fn : action.seqOp);
+      const f = guard2(ctx.fn(action.kind === 'fold' ? action.fn : action.seqOp), op, site);
       let acc = action.zero !== null && typeof action.zero === 'object' ? structuredClone(action.zero) : action.zero;
-      for (const b of input) for (const x of b) acc = call(f, acc, x);
+      for (const b of input) for (const x of b) acc = f(acc, x);
       return { value: acc };
     }
     case 'foreach': {
-      const f = ctx.fn(action.fn);
-      for (const b of input) for (const x of b) call(f, x);
+      const f = guard1(ctx.fn(action.fn), op, site);
+      for (const b of input) for (const x of b) f(x);
       return {};
     }
     case 'foreachPartition': {
-      call(ctx.fn(action.fn), records(input));
+      guard1(ctx.fn(action.fn), op, site)(records(input));
       return {};
     }
     case 'sampleKeys':

@@ -1,7 +1,7 @@
 import type { AggSpec } from '../plan/node.js';
 import type { FnSpec } from '../serde/function-spec.js';
 import type { CallSite } from '../util/errors.js';
-import { attribute } from './user-function-error.js';
+import { guard1, guard2 } from './guard.js';
 import type { TaskContext } from './task-context.js';
 
 /** The three functions of a per-key aggregation (Spark's Aggregator). */
@@ -28,17 +28,7 @@ export function aggFnSpecs(agg: AggSpec): FnSpec[] {
 
 /** Builds callable aggregation functions; user errors are attributed to `op`. */
 export function aggFns(agg: AggSpec, ctx: TaskContext, op: string, site: CallSite | undefined): AggFns {
-  const wrap2 = (spec: FnSpec) => {
-    const { f, env } = ctx.fn(spec);
-    const g = f as (a: unknown, b: unknown, env: unknown) => unknown;
-    return (a: unknown, b: unknown) => {
-      try {
-        return g(a, b, env);
-      } catch (e) {
-        throw attribute(e, op, site);
-      }
-    };
-  };
+  const wrap2 = (spec: FnSpec) => guard2(ctx.fn(spec), op, site);
   switch (agg.kind) {
     case 'reduce': {
       const f = wrap2(agg.fn);
@@ -53,14 +43,7 @@ export function aggFns(agg: AggSpec, ctx: TaskContext, op: string, site: CallSit
       return { createCombiner: (v) => seq(cloneZero(agg.zero), v), mergeValue: seq, mergeCombiners: wrap2(agg.combOp) };
     }
     case 'combine': {
-      const { f, env } = ctx.fn(agg.create);
-      const create = (v: unknown) => {
-        try {
-          return (f as (v: unknown, env: unknown) => unknown)(v, env);
-        } catch (e) {
-          throw attribute(e, op, site);
-        }
-      };
+      const create = guard1(ctx.fn(agg.create), op, site);
       return { createCombiner: create, mergeValue: wrap2(agg.mergeValue), mergeCombiners: wrap2(agg.mergeCombiners) };
     }
     case 'group':

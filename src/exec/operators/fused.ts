@@ -1,5 +1,6 @@
 import type { WireNode } from '../../plan/stages.js';
 import { attribute } from '../user-function-error.js';
+import { guard1 } from '../guard.js';
 import type { Batches } from '../batch.js';
 import type { TaskContext } from '../task-context.js';
 
@@ -53,19 +54,12 @@ function stage(node: WireNode, next: Sink, ctx: TaskContext): Sink {
   if (c.kind === 'values') return (x) => next((x as unknown[])[1]);
   if (c.kind === 'identity') return next;
   if (!('fn' in c)) throw new Error(`internal: ${c.kind} is not a record operator`);
-  const { f, env } = ctx.fn(c.fn);
   const { op, site } = node;
   const fail = (e: unknown): never => {
     throw attribute(e, op, site);
   };
   // Only the user's function is guarded: errors from operators further on pass through `next` untouched.
-  const call = (x: unknown): unknown => {
-    try {
-      return f(x, env);
-    } catch (e) {
-      return fail(e);
-    }
-  };
+  const call = guard1(ctx.fn(c.fn), op, site);
   switch (c.kind) {
     case 'map':
       return (x) => next(call(x));
