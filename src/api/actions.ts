@@ -5,7 +5,7 @@ import { SluiceError } from '../util/errors.js';
 import { userCallSite } from '../util/call-site.js';
 import type { Engine } from './engine.js';
 import { ship } from './plan-builders.js';
-import { decodeAll } from './prepare.js';
+import { decodeBatch } from '../serde/record-codec.js';
 
 /**
  * The driver halves of actions: each runs one job (take may run a few) and
@@ -88,4 +88,11 @@ export async function save(e: Engine, node: PlanNode, dir: string, format: 'text
 function site(node: PlanNode): string {
   const s = userCallSite() ?? node.site;
   return s ? `${s.file.split('/').pop()}:${s.line}` : node.op;
+}
+
+/** Decodes and concatenates the records of collect-like partition results. */
+function decodeAll(results: Array<{ records?: Uint8Array }>): unknown[] {
+  const out: unknown[] = [];
+  for (const r of results) if (r.records) for (const x of decodeBatch(r.records)) out.push(x);
+  return out;
 }

@@ -51,10 +51,6 @@ export class BlockRegistry {
     return true;
   }
 
-  cachedBytes(nodeId: number): number {
-    return (this.cached.get(nodeId) ?? []).reduce((n, s) => n + (s?.ref.bytes ?? 0), 0);
-  }
-
   uncache(nodeId: number): void {
     for (const s of this.cached.get(nodeId) ?? []) if (s) freeBlock(s.ref, s.budget);
     this.cached.delete(nodeId);

@@ -1,7 +1,6 @@
 import type { PlanNode } from '../plan/node.js';
 import { lineage } from '../plan/stages.js';
 import { compareKeys } from '../serde/keys.js';
-import { decodeBatch } from '../serde/record-codec.js';
 import type { Driver } from './driver.js';
 
 /**
@@ -57,11 +56,4 @@ async function sampleBounds(parent: PlanNode, numPartitions: number, driver: Dri
     }
   }
   return bounds;
-}
-
-/** Decodes and concatenates the records of collect-like partition results. */
-export function decodeAll(results: Array<{ records?: Uint8Array }>): unknown[] {
-  const out: unknown[] = [];
-  for (const r of results) if (r.records) for (const x of decodeBatch(r.records)) out.push(x);
-  return out;
 }

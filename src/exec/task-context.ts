@@ -4,7 +4,8 @@ import type { FnSpec } from '../serde/function-spec.js';
 import type { BlockRef } from './block-store.js';
 import { readBlockPartition } from './block-store.js';
 import { MemoryBudget } from './memory-budget.js';
-import { emptyMetrics, type TaskMetrics, type TaskPayload } from './task.js';
+import type { TaskPayload } from './task.js';
+import { zeroMetrics, type Metrics } from '../util/metrics.js';
 
 /** A user function ready to call on this worker: `f(...args, env)`. */
 export interface BoundFn {
@@ -31,7 +32,7 @@ class LocalAccumulator {
 
 /** What operators see of the task they run in. */
 export class TaskContext {
-  readonly metrics: TaskMetrics = emptyMetrics();
+  readonly metrics: Metrics = zeroMetrics();
   readonly budget: MemoryBudget;
   readonly cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }> = [];
   private readonly fns = new Map<FnSpec, BoundFn>();

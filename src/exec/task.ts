@@ -3,7 +3,7 @@ import type { WireNode } from '../plan/stages.js';
 import type { ShuffleSpec } from '../plan/node.js';
 import type { BlockRef } from './block-store.js';
 import type { SharedBudgetHandle } from './memory-budget.js';
-import { zeroMetrics, type Metrics } from '../util/metrics.js';
+import type { Metrics } from '../util/metrics.js';
 
 /** What a task does with the records of its partition at the end of the pipeline. */
 export type TaskOutput =
@@ -44,9 +44,6 @@ export interface TaskPayload {
   spillDir: string;
 }
 
-export type TaskMetrics = Metrics;
-export const emptyMetrics = zeroMetrics;
-
 export interface TaskResult {
   /** The action's partition result (small values), or undefined. */
   value?: unknown;
@@ -57,5 +54,5 @@ export interface TaskResult {
   cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }>;
   /** Accumulator updates of this attempt, applied by the driver only if the attempt is accepted. */
   accumulators: Array<[number, unknown]>;
-  metrics: TaskMetrics;
+  metrics: Metrics;
 }

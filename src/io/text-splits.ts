@@ -1,21 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
+import type { TextSplitSpec } from '../plan/node.js';
 import { InputError } from '../util/errors.js';
 
-/** A byte range of one input file, read by one task. */
-export interface TextSplit {
-  /** Absolute path of the file. */
-  path: string;
-  /** First byte of the range (inclusive). */
-  start: number;
-  /** End of the range (exclusive). For gzip files, the whole file: `[0, fileSize)`. */
-  end: number;
-  /** True for `.gz` files, which cannot be split and are read whole by one task. */
-  gzip: boolean;
-  /** Size of the file in bytes when the splits were planned. */
-  fileSize: number;
-}
+/** A byte range of one input file, read by one task (the plan carries it to the task). */
+export type TextSplit = TextSplitSpec;
 
 /** Options of {@link planTextSplits}. */
 export interface TextSplitOptions {

@@ -69,12 +69,17 @@ export type ComputeSpec =
   | { kind: 'cogroup' }
   | { kind: 'sortByKey'; ascending: boolean };
 
-/** A byte range of a text file (see io/text-splits). */
+/** A byte range of a text file, as io/text-splits plans it and io/line-reader reads it. */
 export interface TextSplitSpec {
+  /** Absolute path of the file. */
   path: string;
+  /** First byte of the range (inclusive). */
   start: number;
+  /** End of the range (exclusive). For gzip files, the whole file: `[0, fileSize)`. */
   end: number;
+  /** True for `.gz` files, which cannot be split and are read whole by one task. */
   gzip: boolean;
+  /** Size of the file in bytes when the splits were planned. */
   fileSize: number;
 }
 
