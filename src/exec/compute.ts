@@ -9,7 +9,7 @@ import { fusedOps, fusedSink, isFusable, type Sink } from './operators/fused.js'
 import { mapPartitionsOp } from './operators/narrow.js';
 import { sampleOp, zipWithIndexOp } from './operators/sample.js';
 import { parallelizeSource, rangeSource } from './operators/sources.js';
-import { reduceSide } from './shuffle-read.js';
+import { readShuffle, reduceSide } from './shuffle-read.js';
 import { sourceReader } from './io-registry.js';
 import type { TaskContext } from './task-context.js';
 
@@ -53,7 +53,10 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
     case 'combineByKey':
     case 'cogroup':
     case 'sortByKey':
-      return reduceSide(node, c, ctx, (d) => compute((node.deps[d] as { node: WireNode }).node, p, ctx));
+      return reduceSide(node, c, ctx, (d) => {
+        const dep = node.deps[d]!;
+        return dep.type === 'shuffle' ? readShuffle(dep, ctx) : compute(dep.node, p, ctx);
+      });
     default: {
       const reader = sourceReader(c.kind);
       if (!reader) throw new Error(`internal: no reader registered for source ${c.kind} on this worker`);

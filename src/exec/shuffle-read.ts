@@ -41,20 +41,20 @@ export function* readShuffle(dep: ShuffleDep, ctx: TaskContext): Generator<unkno
 
 /**
  * The reduce side of the keyed shuffles: merge combiners, cogroup, or sort by
- * key. `narrowInput(d)` computes dependency d when it is narrow (a cogroup
- * parent that is already partitioned the same way).
+ * key. `input(d)` is the records of dependency d: its shuffle blocks, or its
+ * partition when the dependency is narrow (a cogroup parent already
+ * partitioned the same way).
  */
-export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext, narrowInput: (d: number) => Batches): Generator<unknown[]> {
-  const deps = node.deps as ShuffleDep[];
+export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext, input: (d: number) => Batches): Generator<unknown[]> {
   const opts = { budget: ctx.budget, spillDir: ctx.spillDir, metrics: ctx.metrics };
   switch (spec.kind) {
     case 'shuffleRead':
-      return yield* readShuffle(deps[0]!, ctx);
+      return yield* input(0);
     case 'combineByKey': {
       const fns = aggFns(spec.agg, ctx, node.op, node.site);
       const agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, ...opts });
       disposeOnError(agg, () => {
-        for (const b of readShuffle(deps[0]!, ctx)) {
+        for (const b of input(0)) {
           for (const kv of b as Array<[unknown, unknown]>) {
             if (spec.mapSideCombined) agg.insertCombiner(kv[0], kv[1]);
             else agg.insertValue(kv[0], kv[1]);
@@ -65,7 +65,7 @@ export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext,
     }
     case 'cogroup': {
       // The combiner holds one array of values per parent; the dependency index says whose value it is.
-      const n = deps.length;
+      const n = node.deps.length;
       const agg = new ExternalAggregator<unknown, [number, unknown], unknown[][]>({
         createCombiner: ([d, v]) => {
           const g: unknown[][] = Array.from({ length: n }, () => []);
@@ -80,9 +80,8 @@ export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext,
         ...opts,
       });
       disposeOnError(agg, () =>
-        deps.forEach((dep, d) => {
-          const input = (dep as WireDep).type === 'shuffle' ? readShuffle(dep, ctx) : narrowInput(d);
-          for (const b of input) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
+        node.deps.forEach((_, d) => {
+          for (const b of input(d)) for (const kv of b as Array<[unknown, unknown]>) agg.insertValue(kv[0], [d, kv[1]]);
         }),
       );
       return yield* agg.entries();
@@ -91,7 +90,7 @@ export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext,
       const sign = spec.ascending ? 1 : -1;
       const sorter = new ExternalSorter<[unknown, unknown]>({ compare: (a, b) => sign * compareKeys(a[0], b[0]), ...opts });
       disposeOnError(sorter, () => {
-        for (const b of readShuffle(deps[0]!, ctx)) sorter.insertAll(b as Array<[unknown, unknown]>);
+        for (const b of input(0)) sorter.insertAll(b as Array<[unknown, unknown]>);
       });
       return yield* sorter.sortedBatches();
     }
