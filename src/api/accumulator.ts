@@ -24,7 +24,7 @@ export class Accumulator<T> {
   }
 
   toEnvMarker(): EnvMarker {
-    return { __sluice: 'accumulator', id: this.id };
+    return { __sluice: 'accumulator', id: this.id, kind: this.kind };
   }
 }
 
@@ -39,13 +39,12 @@ export class AccumulatorRegistry {
     return a;
   }
 
-  apply(updates: Array<[number, unknown]>): void {
+  apply(updates: Array<[number, number | unknown[]]>): void {
     for (const [id, u] of updates) {
       const a = this.accs.get(id);
       if (!a) continue;
-      const { sum, items } = u as { sum: number; items?: unknown[] };
-      if (a.kind === 'sum') a.value = (a.value as number) + sum + (items ?? []).reduce<number>((s, x) => s + Number(x), 0);
-      else (a.value as unknown[]).push(...(items ?? []), ...(sum ? [sum] : []));
+      if (a.kind === 'sum') a.value = (a.value as number) + (u as number);
+      else for (const x of u as unknown[]) (a.value as unknown[]).push(x);
     }
   }
 }

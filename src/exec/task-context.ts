@@ -19,14 +19,15 @@ const broadcastCache = new Map<number, { value: unknown }>();
 /** Worker-side half of an accumulator: adds of one task attempt, sent back with its result. */
 class LocalAccumulator {
   sum = 0;
-  items: unknown[] = [];
-  numeric = true;
+  readonly items: unknown[] = [];
+  constructor(readonly kind: 'sum' | 'collection') {}
   add(v: unknown): void {
-    if (typeof v === 'number' && this.numeric) this.sum += v;
-    else {
-      this.numeric = false;
-      this.items.push(v);
-    }
+    if (this.kind === 'collection') this.items.push(v);
+    else if (typeof v === 'number') this.sum += v;
+    else throw new TypeError(`a numeric accumulator can only add numbers, got ${typeof v}; use collectionAccumulator() to collect values`);
+  }
+  update(): number | unknown[] {
+    return this.kind === 'sum' ? this.sum : this.items;
   }
 }
 
@@ -55,7 +56,7 @@ export class TaskContext {
   async prepare(specs: FnSpec[]): Promise<void> {
     const hooks = {
       broadcast: (id: number) => this.broadcast(id),
-      accumulator: (id: number) => this.accumulator(id),
+      accumulator: (id: number, kind: 'sum' | 'collection') => this.accumulator(id, kind),
     };
     for (const spec of specs) {
       if (this.fns.has(spec)) continue;
@@ -69,14 +70,14 @@ export class TaskContext {
     return b;
   }
 
-  accumulator(id: number): LocalAccumulator {
+  accumulator(id: number, kind: 'sum' | 'collection'): LocalAccumulator {
     let a = this.accumulators.get(id);
-    if (!a) this.accumulators.set(id, (a = new LocalAccumulator()));
+    if (!a) this.accumulators.set(id, (a = new LocalAccumulator(kind)));
     return a;
   }
 
-  accumulatorUpdates(): Array<[number, unknown]> {
-    return [...this.accumulators].map(([id, a]) => [id, a.numeric ? { sum: a.sum } : { sum: a.sum, items: a.items }]);
+  accumulatorUpdates(): Array<[number, number | unknown[]]> {
+    return [...this.accumulators].map(([id, a]) => [id, a.update()]);
   }
 
   private broadcast(id: number): { value: unknown } {

@@ -53,6 +53,6 @@ export interface TaskResult {
   /** Partitions of cached nodes computed by this task. */
   cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }>;
   /** Accumulator updates of this attempt, applied by the driver only if the attempt is accepted. */
-  accumulators: Array<[number, unknown]>;
+  accumulators: Array<[number, number | unknown[]]>;
   metrics: Metrics;
 }

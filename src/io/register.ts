@@ -13,7 +13,7 @@ registerSource('textFile', (c, p) => readLines((c as Extract<ComputeSpec, { kind
 registerSource('jsonLines', (c, p, ctx) => {
   const spec = c as Extract<ComputeSpec, { kind: 'jsonLines' }>;
   const acc = spec.droppedAccumulator;
-  return parseJsonLines(spec.splits[p]!, { mode: spec.mode, onDropped: (n) => acc !== undefined && ctx.accumulator(acc).add(n) });
+  return parseJsonLines(spec.splits[p]!, { mode: spec.mode, onDropped: (n) => acc !== undefined && ctx.accumulator(acc, 'sum').add(n) });
 });
 
 for (const format of ['text', 'jsonLines'] as const) {

@@ -159,7 +159,7 @@ export function compileFunction(spec: FnSpec): Function {
 /** Callbacks that turn broadcast and accumulator markers into this worker's objects. */
 export interface EnvHooks {
   broadcast(id: number): unknown;
-  accumulator(id: number): unknown;
+  accumulator(id: number, kind: 'sum' | 'collection'): unknown;
 }
 
 const MARKER_KINDS = new Set(['broadcast', 'accumulator', 'module', 'fn']);
@@ -202,7 +202,7 @@ async function resolve(v: unknown, hooks: EnvHooks): Promise<unknown> {
     switch (v.__sluice) {
       case 'fn': return compileFunction(v.spec);
       case 'broadcast': return hooks.broadcast(v.id);
-      case 'accumulator': return hooks.accumulator(v.id);
+      case 'accumulator': return hooks.accumulator(v.id, v.kind);
       case 'module': {
         const { specifier, resolved } = v;
         let m = modules.get(resolved);

@@ -20,7 +20,7 @@ export interface FnSpec {
 /** Markers that stand for non-data values inside an encoded env. */
 export type EnvMarker =
   | { __sluice: 'broadcast'; id: number }
-  | { __sluice: 'accumulator'; id: number }
+  | { __sluice: 'accumulator'; id: number; kind: 'sum' | 'collection' }
   | { __sluice: 'module'; specifier: string; resolved: string }
   | { __sluice: 'fn'; spec: FnSpec };
 

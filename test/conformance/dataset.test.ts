@@ -354,6 +354,14 @@ forEachBackend((name, s) => {
     assert.deepEqual(ref.canon(seen.value), ref.canon(ref.slices(NUMS, 4).map((p) => p.length)));
   });
 
+  test(`${name}: a collection accumulator keeps every value added, numbers and zeros included`, async () => {
+    const seen = s().collectionAccumulator<number>();
+    await s().parallelize([0, 1, 2, 3, 4, 5, 0], 2).foreach((x, env) => env.seen.add(x), { seen });
+    assert.deepEqual([...seen.value].sort((a, b) => a - b), [0, 0, 1, 2, 3, 4, 5]);
+    const sum = s().accumulator(0);
+    await assert.rejects(s().parallelize(['a'], 1).foreach((x, env) => env.sum.add(x as never), { sum }), /numeric accumulator can only add numbers/);
+  });
+
   test(`${name}: saveAsTextFile and saveAsJsonLines write one file per partition`, async () => {
     const recs: unknown[] = ['plain line', 42, { a: [1, 'x'] }, null, 'another', [1, 2]];
     const textDir = freshDir('text');
