@@ -14,7 +14,7 @@ const WORDCOUNT = path.join(ROOT, 'examples', 'wordcount.ts');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cli-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function sluice(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function sluice(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.SLUICE_MASTER;
@@ -26,6 +26,7 @@ function sluice(args: string[]): Promise<{ code: number | null; stdout: string; 
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onStart?.(child);
   });
 }
 
@@ -130,4 +131,33 @@ test('--version and --help', async () => {
   assert.equal(h.code, 0);
   assert.match(h.stdout, /export default async \(session: Session, args: string\[\]\)/);
   assert.match(h.stdout, /--max-task-failures <n>/);
+});
+
+test('Ctrl-C cancels the running job and exits 130 promptly', async () => {
+  const marker = path.join(tmp, 'started');
+  const slow = write(
+    'slow-job.ts',
+    `import { importModule } from ${JSON.stringify(path.join(ROOT, 'dist', 'src', 'index.js'))};
+export default async (s: any) =>
+  s.range(0, 8, 1, 8).map((x: number, env: any) => {
+    env.fs.writeFileSync(env.marker, 'x');
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {}
+    return x;
+  }, { fs: importModule('node:fs'), marker: ${JSON.stringify(marker)} }).collect();
+`,
+  );
+  const started = Date.now();
+  let poll: NodeJS.Timeout | undefined;
+  const r = await sluice(['run', slow, '--master', 'local[2]', '--no-progress'], (child) => {
+    poll = setInterval(() => {
+      if (fs.existsSync(marker)) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 50);
+  });
+  clearInterval(poll);
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(Date.now() - started < 30_000, 'the busy tasks were stopped, not waited for');
 });
