@@ -12,6 +12,16 @@ import { Driver } from './driver.js';
 import { Engine } from './engine.js';
 import { memoryPerWorker, parseMaster } from './master.js';
 import { IdSource, sourceNode } from './plan-builders.js';
+import { DataFrame } from './dataframe.js';
+import { FrameContext } from './frame/frame-context.js';
+import { DataFrameReader } from './frame/reader.js';
+import { batchOf, memorySource, toSchema as toFrameSchema, type FrameData } from './frame/create.js';
+import { sqlPlan } from './frame/sql-catalog.js';
+import { concatBatches } from '../frame/batch/batch.js';
+import { fromArrowTable } from '../frame/batch/arrow.js';
+import type { DataType } from '../frame/types.js';
+import { SluiceError } from '../util/errors.js';
+import type { Table as ArrowTable } from 'apache-arrow';
 
 export interface SessionOptions {
   /** `inline` (one thread, deterministic), `local[N]` worker threads, `local[*]` or `local` (all cores). Default: `$SLUICE_MASTER` or `local[*]`. */
@@ -38,6 +48,7 @@ export class Session {
   private readonly engine: Engine;
   private readonly broadcasts: BroadcastRegistry;
   private readonly accumulators: AccumulatorRegistry;
+  private frameContext?: FrameContext;
 
   private constructor(engine: Engine, broadcasts: BroadcastRegistry, accumulators: AccumulatorRegistry) {
     this.engine = engine;
@@ -127,6 +138,54 @@ export class Session {
   /** An accumulator that collects the values tasks add. */
   collectionAccumulator<T>(): Accumulator<T[]> {
     return this.accumulators.create<T[]>([], 'collection');
+  }
+
+  /** Readers of files into DataFrames: `s.read.csv('people/*.csv')`, `.parquet()`, `.jsonLines()`, `.arrow()`. */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this.frames);
+  }
+
+  /**
+   * A DataFrame from rows (objects) or columns (`{ id: [1, 2], name: ['a', 'b'] }`), a
+   * Dataset of objects (give `schema`), or an Apache Arrow table. Types are inferred
+   * unless `schema` names them (`{ id: 'int64', when: 'date' }`).
+   */
+  createDataFrame(data: FrameData | Dataset<object>, opts: { schema?: Record<string, DataType>; numPartitions?: number; name?: string } = {}): DataFrame {
+    const fc = this.frames;
+    if (data instanceof Dataset) {
+      const schema = toFrameSchema(opts.schema);
+      if (!schema) throw new SluiceError('createDataFrame(dataset) needs a schema: { schema: { name: "string", age: "int32" } }');
+      return new DataFrame(fc, { kind: 'scan', source: { kind: 'dataset', node: data.node, name: opts.name ?? 'dataset' }, schema, filters: [] });
+    }
+    const batch = batchOf(data, toFrameSchema(opts.schema));
+    return new DataFrame(fc, memorySource(batch, opts.numPartitions ?? this.defaultParallelism, opts.name ?? 'df'));
+  }
+
+  /** A DataFrame over an Apache Arrow table (apache-arrow's Table), without copying fixed-width columns. */
+  fromArrow(table: ArrowTable, opts: { numPartitions?: number; name?: string } = {}): DataFrame {
+    const { schema, batches } = fromArrowTable(table);
+    const batch = concatBatches(schema, batches);
+    return new DataFrame(this.frames, memorySource(batch, opts.numPartitions ?? this.defaultParallelism, opts.name ?? 'arrow'));
+  }
+
+  /** Runs a SQL query over temp views (`df.createOrReplaceTempView('t')`) and files (`FROM 'data/*.parquet'`). */
+  sql(text: string): DataFrame {
+    return new DataFrame(this.frames, sqlPlan(text, this.frames));
+  }
+
+  /** A temp view as a DataFrame. */
+  table(name: string): DataFrame {
+    return this.sql(`SELECT * FROM ${name}`);
+  }
+
+  /** Partitions of DataFrame shuffles (default: 4 per worker). */
+  setShufflePartitions(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new SluiceError(`shuffle partitions must be a positive integer, got ${n}`);
+    this.frames.shufflePartitions = n;
+  }
+
+  private get frames(): FrameContext {
+    return (this.frameContext ??= new FrameContext(this.engine, this.accumulators));
   }
 
   /** Listens to job, stage and task events; returns a function that removes the listener. */

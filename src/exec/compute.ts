@@ -12,6 +12,7 @@ import { parallelizeSource, rangeSource } from './operators/sources.js';
 import { readShuffle, reduceSide } from './shuffle-read.js';
 import { sourceReader } from './io-registry.js';
 import type { TaskContext } from './task-context.js';
+import { frameFns, frameRecords, setRecordCompute } from './frame/frame-task.js';
 
 /**
  * Computes partition `p` of `node` as a lazy stream of batches: the narrow
@@ -57,6 +58,13 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
         const dep = node.deps[d]!;
         return dep.type === 'shuffle' ? readShuffle(dep, ctx) : compute(dep.node, p, ctx);
       });
+    case 'frame':
+      throw new Error(`internal: frame stage ${node.id} read as records; wrap it in frameRecords`);
+    case 'frameRecords': {
+      const dep = node.deps[0]!;
+      if (dep.type !== 'narrow') throw new Error('internal: frameRecords expects a narrow frame parent');
+      return frameRecords(dep.node, p, ctx);
+    }
     default: {
       const reader = sourceReader(c.kind);
       if (!reader) throw new Error(`internal: no reader registered for source ${c.kind} on this worker`);
@@ -64,6 +72,9 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
     }
   }
 }
+
+// Frame stages read Dataset parents through the record engine.
+setRecordCompute(compute);
 
 /** A run of record operators down to the first one that is not (or is cached) becomes one fused loop. */
 function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
@@ -138,6 +149,7 @@ export function pipelineFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
   const c = node.compute;
   if ('fn' in c) out.push(c.fn);
   if (c.kind === 'combineByKey') out.push(...aggFnSpecs(c.agg));
+  if (c.kind === 'frame') frameFns(node, out);
   for (const d of node.deps) if (d.type === 'narrow') pipelineFns(d.node, out);
   return out;
 }

@@ -9,6 +9,9 @@ import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
 import { FetchFailedError, UserFunctionError } from './user-function-error.js';
+import type { FramePartitioning } from '../frame/physical/ops.js';
+import { computeFrameNode, frameShuffleWrite } from './frame/frame-task.js';
+import { runFrameAction } from './frame/frame-actions.js';
 
 export type TaskOutcome =
   | { ok: true; result: TaskResult }
@@ -27,7 +30,10 @@ export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
     await ctx.prepare(taskFns(payload));
     const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics };
     const m = ctx.metrics;
-    if (output.kind === 'shuffleWrite') {
+    if (node.compute.kind === 'frame') {
+      if (output.kind === 'shuffleWrite') result.mapOutput = frameShuffleWrite(node, output.shuffle.frame as FramePartitioning, ctx);
+      else result.value = runFrameAction(output.action, node, computeFrameNode(node, payload.partition, ctx), ctx);
+    } else if (output.kind === 'shuffleWrite') {
       const forEach = (sink: (x: unknown) => void): void =>
         computeInto(node, payload.partition, ctx, (x) => {
           m.recordsRead++;

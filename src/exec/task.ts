@@ -23,7 +23,11 @@ export type ActionSpec =
   | { kind: 'foreachPartition'; fn: FnSpec }
   | { kind: 'save'; format: 'text' | 'jsonLines'; tempDir: string }
   /** A reservoir sample of keys (pair datasets) for range partitioning, with the partition's record count. */
-  | { kind: 'sampleKeys'; size: number; seed: number };
+  | { kind: 'sampleKeys'; size: number; seed: number }
+  /** DataFrames: the partition's batches as Arrow IPC chunks (at most `limit` rows when set). */
+  | { kind: 'frameCollect'; limit?: number }
+  /** DataFrames: the partition's rows written as files under tempDir (committed by the driver). */
+  | { kind: 'frameWrite'; format: 'csv' | 'jsonLines' | 'parquet' | 'arrow'; tempDir: string; options: Record<string, unknown> };
 
 /** Everything a worker needs to run one task. Plain data: posted to threads as is. */
 export interface TaskPayload {

@@ -33,6 +33,11 @@ export interface ShuffleSpec {
   /** The operator that reads this shuffle (`reduceByKey`...) and where it was defined: map-side errors are its errors. */
   op?: string;
   site?: CallSite;
+  /**
+   * Set for DataFrame stages: rows travel as Arrow IPC column batches, placed by
+   * this partitioning (a frame/physical FramePartitioning; opaque to this layer).
+   */
+  frame?: unknown;
 }
 
 /** Per-key aggregation: how values become combiners and combiners merge (Spark's Aggregator). */
@@ -67,7 +72,11 @@ export type ComputeSpec =
   | { kind: 'shuffleRead' }
   | { kind: 'combineByKey'; agg: AggSpec; mapSideCombined: boolean }
   | { kind: 'cogroup' }
-  | { kind: 'sortByKey'; ascending: boolean };
+  | { kind: 'sortByKey'; ascending: boolean }
+  // DataFrames: a stage of columnar operators (a frame/physical PhysOp tree, opaque to this layer)
+  | { kind: 'frame'; root: unknown }
+  /** The rows of a frame node (narrow dependency 0) as plain records: DataFrame.toDataset(). */
+  | { kind: 'frameRecords' };
 
 /** A byte range of a text file, as io/text-splits plans it and io/line-reader reads it. */
 export interface TextSplitSpec {

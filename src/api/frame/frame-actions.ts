@@ -1,0 +1,82 @@
+import { concatBatches } from '../../frame/batch/batch.js';
+import { toArrowTable } from '../../frame/batch/arrow.js';
+import { decodeIpc } from '../../frame/batch/ipc.js';
+import { batchToRecords } from '../../frame/batch/records.js';
+import type { ColumnBatch } from '../../frame/batch/vector.js';
+import { formatTable } from '../../frame/batch/format.js';
+import { getValue } from '../../frame/batch/values.js';
+import type { Schema } from '../../frame/types.js';
+import { prepareOutputDir, commitJob, abortJob } from '../../io/output-committer.js';
+import type { PhysOp } from '../../frame/physical/ops.js';
+import type { FrameContext, FileFormat } from './frame-context.js';
+import type { LogicalPlan } from '../../frame/logical/plan.js';
+import { userCallSite } from '../../util/call-site.js';
+
+/** Runs the query and brings its batches to the driver, partition by partition in order. */
+export async function collectBatches(fc: FrameContext, plan: LogicalPlan, limit?: number): Promise<{ schema: Schema; batches: ColumnBatch[] }> {
+  const { node } = fc.compile(plan);
+  const schema = (node.compute as { root: PhysOp }).root.schema;
+  const results = await fc.engine.run(node, { kind: 'frameCollect', limit }, `collect at ${site()}`);
+  const batches: ColumnBatch[] = [];
+  let rows = 0;
+  for (const r of results) {
+    for (const chunk of r.value as Uint8Array[]) {
+      for (const b of decodeIpc(chunk)) {
+        if (limit !== undefined && rows >= limit) break;
+        batches.push(b);
+        rows += b.numRows;
+      }
+    }
+  }
+  return { schema, batches };
+}
+
+export async function collectRecords(fc: FrameContext, plan: LogicalPlan, limit?: number): Promise<Record<string, unknown>[]> {
+  const { batches } = await collectBatches(fc, plan, limit);
+  const out: Record<string, unknown>[] = [];
+  for (const b of batches) for (const r of batchToRecords(b)) if (limit === undefined || out.length < limit) out.push(r);
+  return out;
+}
+
+export async function countRows(fc: FrameContext, plan: LogicalPlan): Promise<number> {
+  const { node } = fc.compile(plan);
+  const results = await fc.engine.run(node, { kind: 'count' }, `count at ${site()}`);
+  return results.reduce((n, r) => n + (r.value as number), 0);
+}
+
+export async function toArrow(fc: FrameContext, plan: LogicalPlan): Promise<ReturnType<typeof toArrowTable>> {
+  const { schema, batches } = await collectBatches(fc, plan);
+  return toArrowTable(schema, batches);
+}
+
+/** The first n rows as a table, as Spark's show() prints them. */
+export async function showString(fc: FrameContext, plan: LogicalPlan, n: number, truncate: number): Promise<string> {
+  const { schema, batches } = await collectBatches(fc, plan, n + 1);
+  const all = batches.length ? concatBatches(schema, batches) : null;
+  const rows: unknown[][] = [];
+  for (let i = 0; all && i < Math.min(n, all.numRows); i++) rows.push(all.columns.map((c) => getValue(c, i)));
+  const more = all && all.numRows > n ? `\nonly showing top ${n} row${n === 1 ? '' : 's'}` : '';
+  return formatTable(schema, rows, { truncate }) + more;
+}
+
+/**
+ * Writes the query's rows as files under `dir`, one per partition (and per
+ * partitionBy folder), atomically: into a hidden temp directory that is
+ * renamed to `dir` only when every task succeeded.
+ */
+export async function writeFiles(fc: FrameContext, plan: LogicalPlan, format: FileFormat, dir: string, options: Record<string, unknown>): Promise<void> {
+  const { node } = fc.compile(plan);
+  const { tempDir } = prepareOutputDir(dir);
+  try {
+    await fc.engine.run(node, { kind: 'frameWrite', format, tempDir, options }, `write ${format} to ${dir}`);
+    commitJob(tempDir, dir);
+  } catch (err) {
+    abortJob(tempDir);
+    throw err;
+  }
+}
+
+function site(): string {
+  const s = userCallSite();
+  return s ? `${s.file.split('/').pop()}:${s.line}` : 'DataFrame';
+}

@@ -1,0 +1,112 @@
+import { takeRows, makeBatch } from '../../frame/batch/batch.js';
+import { decodeIpc } from '../../frame/batch/ipc.js';
+import { batchFromRecords } from '../../frame/batch/records.js';
+import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
+import type { PhysOp } from '../../frame/physical/ops.js';
+import type { WireDep, WireNode } from '../../plan/stages.js';
+import type { TaskContext } from '../task-context.js';
+import { dedup } from './dedup.js';
+import { readFrameShuffle } from './exchange-read.js';
+import { fileScanReader } from './frame-io.js';
+import { hashAggregate } from './hash-aggregate.js';
+import { hashJoin } from './hash-join.js';
+import { limitOp } from './limit.js';
+import { nestedLoopJoin } from './nested-loop-join.js';
+import type { FrameOpContext } from './op-context.js';
+import { sortOp } from './sort.js';
+
+/** The task-side services a frame stage needs besides the operator context. */
+export interface FrameTask {
+  op: FrameOpContext;
+  task: TaskContext;
+  node: WireNode;
+  /** Partition p of narrow dependency d (a Dataset's records or a cached frame node), as batches. */
+  narrow(d: number, p: number): Iterable<unknown>;
+  /** A cached frame node's partition as column batches. */
+  cached(d: number, p: number): BatchStream;
+}
+
+/**
+ * Runs the operator tree of one frame stage over partition `p`: a pull pipeline
+ * of column batches from the sources (scans, shuffle reads) to the root.
+ */
+export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
+  const ctx = t.op;
+  switch (op.op) {
+    case 'scan': {
+      const scan = op.scan;
+      if (scan.kind === 'memory') return memoryScan(scan.partitions[p] ?? []);
+      return fileScanReader()(scan, p, { metrics: ctx.metrics, onDropped: (n) => t.task.accumulator(droppedAccumulatorId(scan), 'sum').add(n) });
+    }
+    case 'exchange':
+      return readFrameShuffle(shuffleDep(t.node, op.dep), op.broadcast ? 0 : p, t.task);
+    case 'records':
+      return recordsToBatches(t.narrow(op.dep, p) as Iterable<unknown[]>, op.schema);
+    case 'cached':
+      return t.cached(op.dep, p);
+    case 'filter':
+      return filterOp(executeFrame(op.input, p, t), ctx.compilePredicate(op.predicate, op.input.schema));
+    case 'project': {
+      const fns = op.exprs.map((e) => ctx.compile(e, op.input.schema));
+      return mapBatches(executeFrame(op.input, p, t), (b) => makeBatch(op.schema, fns.map((f) => f(b))));
+    }
+    case 'hashAggregate':
+      return hashAggregate(op, executeFrame(op.input, p, t), ctx);
+    case 'dedup':
+      return dedup(op, executeFrame(op.input, p, t), ctx);
+    case 'hashJoin':
+      return hashJoin(op, () => executeFrame(op.left, p, t), () => executeFrame(op.right, p, t), ctx);
+    case 'nestedLoopJoin':
+      return nestedLoopJoin(op, () => executeFrame(op.left, p, t), () => executeFrame(op.right, p, t), ctx);
+    case 'sort':
+      return sortOp(op, executeFrame(op.input, p, t), ctx);
+    case 'limit':
+      return limitOp(op, executeFrame(op.input, p, t));
+    case 'union': {
+      let rest = p;
+      for (let i = 0; i < op.inputs.length; i++) {
+        if (rest < op.partitions[i]!) return renamed(executeFrame(op.inputs[i]!, rest, t), op.schema);
+        rest -= op.partitions[i]!;
+      }
+      throw new RangeError(`partition ${p} out of range for a union of ${op.partitions.join(' + ')} partitions`);
+    }
+  }
+}
+
+/** Dropped-line counters of permissive scans travel as sum accumulators (ids chosen by the driver). */
+function droppedAccumulatorId(scan: { options: Record<string, unknown> }): number {
+  const id = scan.options.droppedAccumulator;
+  if (typeof id !== 'number') throw new Error('internal: a permissive scan has no dropped-line accumulator');
+  return id;
+}
+
+function shuffleDep(node: WireNode, d: number): Extract<WireDep, { type: 'shuffle' }> {
+  const dep = node.deps[d];
+  if (!dep || dep.type !== 'shuffle') throw new Error(`internal: frame stage ${node.id} dependency ${d} is not a shuffle`);
+  return dep;
+}
+
+function* memoryScan(chunks: Uint8Array[]): Generator<ColumnBatch> {
+  for (const c of chunks) yield* decodeIpc(c);
+}
+
+function* filterOp(input: BatchStream, select: (b: ColumnBatch) => Int32Array | null): Generator<ColumnBatch> {
+  for (const b of input) {
+    const sel = select(b);
+    if (sel === null) yield b;
+    else if (sel.length > 0) yield takeRows(b, sel);
+  }
+}
+
+function* mapBatches(input: BatchStream, f: (b: ColumnBatch) => ColumnBatch): Generator<ColumnBatch> {
+  for (const b of input) yield f(b);
+}
+
+/** Union inputs keep their columns; the output schema's names (the first input's) apply. */
+function* renamed(input: BatchStream, schema: ColumnBatch['schema']): Generator<ColumnBatch> {
+  for (const b of input) yield makeBatch(schema, b.columns as ColumnBatch['columns'] & unknown[]);
+}
+
+function* recordsToBatches(input: Iterable<unknown[]>, schema: ColumnBatch['schema']): Generator<ColumnBatch> {
+  for (const records of input) if (records.length) yield batchFromRecords(records as object[], schema);
+}
