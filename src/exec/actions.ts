@@ -83,6 +83,9 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
       if (!writer) throw new Error(`internal: no writer registered for ${action.format} on this worker`);
       return { value: writer(action, input, ctx) };
     }
+    case 'frameCollect':
+    case 'frameWrite':
+      throw new Error(`internal: ${action.kind} runs on DataFrame stages only`);
   }
 }
 

@@ -3,6 +3,9 @@
  * session imports this module, and every worker thread preloads it.
  */
 import { registerSink, registerSource } from '../exec/io-registry.js';
+import { registerFrameIo } from '../exec/frame/frame-io.js';
+import { readFileScan } from './frame/scan-reader.js';
+import { writeFramePart } from './frame/writers.js';
 import type { ComputeSpec } from '../plan/node.js';
 import { parseJsonLines } from './json-lines.js';
 import { readLines } from './line-reader.js';
@@ -33,3 +36,6 @@ function* toLines(input: Iterable<unknown[]>, format: 'text' | 'jsonLines'): Gen
     yield b.map((x) => (format === 'text' && typeof x === 'string' ? x : JSON.stringify(x) ?? 'null'));
   }
 }
+
+// DataFrame file scans and writers.
+registerFrameIo(readFileScan, (format, batches, schema, tempDir, partition, attempt, options) => writeFramePart(format, batches, schema, tempDir, partition, attempt, options));

@@ -13,9 +13,11 @@ export class VectorBuilder {
   private validity: Uint8Array | null = null;
   private nulls = 0;
   private n = 0;
-  private readonly dict: string[] = [];
+  private dict: string[] = [];
   private readonly codes = new Map<string, number>();
-  private readonly objects: (unknown[] | null)[] = [];
+  private objects: (unknown[] | null)[] = [];
+  /** Set by finish(): the dict and objects arrays now belong to a vector, so copy before changing them. */
+  private shared = false;
 
   constructor(
     readonly type: DataType,
@@ -30,6 +32,7 @@ export class VectorBuilder {
 
   append(v: unknown): void {
     if (v === null || v === undefined) return this.appendNull();
+    if (this.shared) this.unshare();
     const i = this.n;
     this.ensure(i + 1);
     const t = this.type;
@@ -44,6 +47,7 @@ export class VectorBuilder {
   }
 
   appendNull(): void {
+    if (this.shared) this.unshare();
     const i = this.n;
     this.ensure(i + 1);
     if (!this.validity) {
@@ -59,10 +63,17 @@ export class VectorBuilder {
     const n = this.n;
     const t = this.type;
     const validity = this.validity ? this.validity.slice(0, (n + 7) >> 3) : null;
+    this.shared = true;
     if (typeof t === 'object') return { type: t, length: n, objects: this.objects, validity, nullCount: this.nulls };
     if (t === 'null') return { type: t, length: n, validity: new Uint8Array((n + 7) >> 3), nullCount: n };
     const values = this.values!.slice(0, n);
     return { type: t, length: n, values, dict: t === 'string' ? this.dict : undefined, validity, nullCount: this.nulls };
+  }
+
+  private unshare(): void {
+    this.dict = this.dict.slice();
+    this.objects = this.objects.slice();
+    this.shared = false;
   }
 
   private code(s: string): number {

@@ -1,0 +1,221 @@
+import type { ColumnVector } from '../../frame/batch/vector.js';
+import { getValue } from '../../frame/batch/values.js';
+import type { DataType } from '../../frame/types.js';
+import { growF64 } from './group-vectors.js';
+import { NumberIdMap, hashNumber, hashString } from './group-number-map.js';
+import { valuesVector, validAt } from './group-vectors.js';
+
+/**
+ * Turns the values of one key column into dense codes 0, 1, 2... (in order of
+ * first appearance, null getting a code of its own), remembering the value of
+ * each code. Codes are the building blocks of group ids (see GroupKeys).
+ */
+export interface KeyCoder {
+  /** Number of codes handed out. */
+  readonly size: number;
+  /** Writes the code of rows 0..n-1 of `v` into `out`. */
+  encode(v: ColumnVector, n: number, out: Int32Array): void;
+  /** A vector of the values behind `codes[0..n)`, of the coder's type. */
+  vector(codes: Int32Array, n: number): ColumnVector;
+  /** A hash of the value behind `code`: depends only on the value, so it is stable across coders. */
+  hash(code: number): number;
+  /** Approximate bytes held. */
+  bytes(): number;
+}
+
+const NULL_HASH = 0x2545f491;
+
+/** The coder for a key column of `type`. */
+export function keyCoder(type: DataType): KeyCoder {
+  if (type === 'string') return new StringCoder();
+  if (typeof type === 'object' || type === 'null') return new ValueCoder(type);
+  return new NumberCoder(type);
+}
+
+/** bool, int32, int64, float64, date, timestamp: codes from a NumberIdMap over the values. */
+class NumberCoder implements KeyCoder {
+  private readonly map = new NumberIdMap(256);
+  private values = new Float64Array(256);
+  private nullCode = -1;
+
+  constructor(private readonly type: DataType) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  encode(v: ColumnVector, n: number, out: Int32Array): void {
+    const vals = v.values!;
+    const map = this.map;
+    const validity = v.validity;
+    let seen = map.size;
+    if (seen + n > this.values.length) this.values = growF64(this.values, seen + n);
+    const values = this.values;
+    for (let i = 0; i < n; i++) {
+      let code: number;
+      if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) {
+        if (this.nullCode < 0) this.nullCode = map.nullId();
+        code = this.nullCode;
+      } else {
+        const x = vals[i]!;
+        code = map.getOrAdd(x);
+        if (code >= seen) values[code] = x === 0 ? 0 : x;
+      }
+      if (code >= seen) seen = code + 1;
+      out[i] = code;
+    }
+  }
+
+  vector(codes: Int32Array, n: number): ColumnVector {
+    const t = this.type;
+    const out = t === 'bool' ? new Uint8Array(n) : t === 'int32' || t === 'date' ? new Int32Array(n) : new Float64Array(n);
+    let validity: Uint8Array | null = null;
+    let nullCount = 0;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i]!;
+      if (c === this.nullCode) {
+        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+        validity[i >> 3]! &= ~(1 << (i & 7));
+        nullCount++;
+      } else out[i] = this.values[c]!;
+    }
+    return { type: t, length: n, values: out, validity, nullCount };
+  }
+
+  hash(code: number): number {
+    return code === this.nullCode ? NULL_HASH : hashNumber(this.values[code]!);
+  }
+
+  bytes(): number {
+    return this.map.bytes() + this.values.byteLength;
+  }
+}
+
+/** string: per-batch dictionary codes are translated once per dictionary entry (not once per row). */
+class StringCoder implements KeyCoder {
+  private readonly map = new Map<string, number>();
+  private readonly strings: string[] = [];
+  private nullCode = -1;
+  private lastDict: readonly string[] | null = null;
+  private lastTrans = new Int32Array(0);
+  private chars = 0;
+
+  get size(): number {
+    return this.strings.length;
+  }
+
+  encode(v: ColumnVector, n: number, out: Int32Array): void {
+    const dict = v.dict!;
+    const codes = v.values as Int32Array;
+    const validity = v.validity;
+    // A dictionary far larger than the batch is not worth translating whole (unless it is the previous batch's).
+    if (dict !== this.lastDict && dict.length > 4 * n + 1024) {
+      for (let i = 0; i < n; i++) out[i] = validAt(validity, i) ? this.code(dict[codes[i]!]!) : this.nullId();
+      return;
+    }
+    let trans = this.lastTrans;
+    if (dict !== this.lastDict || trans.length < dict.length) {
+      const fresh = new Int32Array(dict.length).fill(-1);
+      if (dict === this.lastDict) fresh.set(trans);
+      trans = this.lastTrans = fresh;
+      this.lastDict = dict;
+    }
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) {
+        out[i] = this.nullId();
+        continue;
+      }
+      const c = codes[i]!;
+      let t = trans[c]!;
+      if (t < 0) t = trans[c] = this.code(dict[c]!);
+      out[i] = t;
+    }
+  }
+
+  vector(codes: Int32Array, n: number): ColumnVector {
+    const values = new Int32Array(n);
+    let validity: Uint8Array | null = null;
+    let nullCount = 0;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i]!;
+      if (c === this.nullCode) {
+        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+        validity[i >> 3]! &= ~(1 << (i & 7));
+        nullCount++;
+      } else values[i] = c;
+    }
+    return { type: 'string', length: n, values, dict: this.strings, validity, nullCount };
+  }
+
+  hash(code: number): number {
+    return code === this.nullCode ? NULL_HASH : hashString(this.strings[code]!);
+  }
+
+  bytes(): number {
+    // Map entry + array slot + string header, plus two bytes per character.
+    return this.strings.length * 80 + this.chars * 2 + this.lastTrans.byteLength;
+  }
+
+  private code(s: string): number {
+    let c = this.map.get(s);
+    if (c === undefined) {
+      c = this.strings.length;
+      this.strings.push(s);
+      this.map.set(s, c);
+      this.chars += s.length;
+    }
+    return c;
+  }
+
+  private nullId(): number {
+    if (this.nullCode < 0) {
+      this.nullCode = this.strings.length;
+      this.strings.push('');
+    }
+    return this.nullCode;
+  }
+}
+
+/** list and null columns: codes by the JSON text of each value (rare as keys; row by row). */
+class ValueCoder implements KeyCoder {
+  private readonly map = new Map<string, number>();
+  private readonly values: unknown[] = [];
+  private readonly keys: string[] = [];
+  private chars = 0;
+
+  constructor(private readonly type: DataType) {}
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  encode(v: ColumnVector, n: number, out: Int32Array): void {
+    for (let i = 0; i < n; i++) {
+      const value = getValue(v, i);
+      const key = value === null ? '\u0000null' : JSON.stringify(value);
+      let c = this.map.get(key);
+      if (c === undefined) {
+        c = this.values.length;
+        this.values.push(value);
+        this.keys.push(key);
+        this.map.set(key, c);
+        this.chars += key.length;
+      }
+      out[i] = c;
+    }
+  }
+
+  vector(codes: Int32Array, n: number): ColumnVector {
+    const vals = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) vals[i] = this.values[codes[i]!];
+    return valuesVector(this.type, vals);
+  }
+
+  hash(code: number): number {
+    return this.values[code] === null ? NULL_HASH : hashString(this.keys[code]!);
+  }
+
+  bytes(): number {
+    return this.values.length * 120 + this.chars * 4;
+  }
+}

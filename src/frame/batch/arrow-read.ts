@@ -1,0 +1,176 @@
+import * as arrow from 'apache-arrow';
+import type { DataType } from '../types.js';
+import { SluiceError } from '../../util/errors.js';
+import type { ColumnVector } from './vector.js';
+import { bitmapBytes, sliceBitmap, unpackBits } from './bitmap.js';
+import { bigInt64ToNumbers } from './int64.js';
+
+const DAY_MS = 86400000;
+const T = arrow.Type;
+
+/**
+ * One Arrow column chunk as a ColumnVector of `type` (from fromArrowType).
+ * Int32, Float64 and Date32 values and Int32 dictionary codes are shared with
+ * the Arrow buffers (zero-copy); everything else is converted once.
+ */
+export function vectorFromArrowData(d: arrow.Data, type: DataType, column: string): ColumnVector {
+  const length = d.length;
+  if (d.typeId === T.Null) return { type: 'null', length, validity: new Uint8Array(bitmapBytes(length)), nullCount: length };
+  let nullCount = d.nullBitmap && d.nullBitmap.length > 0 ? d.nullCount : 0;
+  let validity = nullCount > 0 ? sliceBitmap(d.nullBitmap!, d.offset, length, true) : null;
+  if (typeof type === 'object') return { type, length, objects: listObjects(d, type), validity, nullCount };
+  const t = d.type as arrow.DataType;
+  const values = d.values as ArrayLike<number> & ArrayBufferView;
+  switch (t.typeId) {
+    case T.Bool:
+      return { type, length, values: unpackBits(d.values as Uint8Array, d.offset, length), validity, nullCount };
+    case T.Int: {
+      const { bitWidth, isSigned } = t as arrow.Int;
+      if (bitWidth === 64) return { type, length, values: bigInt64ToNumbers(d.values as BigInt64Array, !isSigned), validity, nullCount };
+      if (bitWidth === 32) {
+        const out = isSigned ? (values as Int32Array) : Float64Array.from(values as Uint32Array);
+        return { type, length, values: out, validity, nullCount };
+      }
+      return { type, length, values: Int32Array.from(values), validity, nullCount };
+    }
+    case T.Float: {
+      const p = (t as arrow.Float).precision;
+      const out = p === arrow.Precision.DOUBLE ? (values as Float64Array) : p === arrow.Precision.SINGLE ? Float64Array.from(values) : viaGet(d);
+      return { type, length, values: out, validity, nullCount };
+    }
+    case T.Date:
+      if ((t as arrow.Date_).unit === arrow.DateUnit.DAY) return { type, length, values: values as Int32Array, validity, nullCount };
+      return { type, length, values: daysOfMillis(bigInt64ToNumbers(d.values as BigInt64Array)), validity, nullCount };
+    case T.Timestamp: {
+      const [mul, div] = TIME_SCALE[(t as arrow.Timestamp).unit]!;
+      return { type, length, values: bigInt64ToNumbers(d.values as BigInt64Array, false, mul, div), validity, nullCount };
+    }
+    case T.Utf8:
+    case T.LargeUtf8: {
+      const { codes, dict } = encodeUtf8(d);
+      return { type, length, values: codes, dict, validity, nullCount };
+    }
+    case T.Dictionary: {
+      const dict = dictionaryStrings(d.dictionary!);
+      const codes = values instanceof Int32Array ? values : toInt32Codes(d.values as ArrayLike<number | bigint>);
+      if (dict.hasNulls) ({ validity, nullCount } = maskNullEntries(codes, dict.nulls, validity, length));
+      return { type, length, values: codes, dict: dict.strings, validity, nullCount };
+    }
+  }
+  throw new SluiceError(`column '${column}': Arrow type ${String(t)} is not supported`);
+}
+
+/** [multiplier, divisor] from each Arrow time unit to milliseconds. */
+const TIME_SCALE: Record<number, [number, number]> = {
+  [arrow.TimeUnit.SECOND]: [1000, 1],
+  [arrow.TimeUnit.MILLISECOND]: [1, 1],
+  [arrow.TimeUnit.MICROSECOND]: [1, 1000],
+  [arrow.TimeUnit.NANOSECOND]: [1, 1000000],
+};
+
+function daysOfMillis(ms: Float64Array): Int32Array {
+  const out = new Int32Array(ms.length);
+  for (let i = 0; i < ms.length; i++) out[i] = Math.floor(ms[i]! / DAY_MS);
+  return out;
+}
+
+function viaGet(d: arrow.Data): Float64Array {
+  const v = arrow.makeVector(d);
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = (v.get(i) as number | null) ?? 0;
+  return out;
+}
+
+function toInt32Codes(src: ArrayLike<number | bigint>): Int32Array {
+  const out = new Int32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = Number(src[i]!);
+  return out;
+}
+
+/** Dictionary-encodes plain Utf8 strings (decoding each distinct byte range once per value; Buffer decoding is fast in Node). */
+function encodeUtf8(d: arrow.Data): { codes: Int32Array; dict: string[] } {
+  const n = d.length;
+  const offsets = d.valueOffsets as Int32Array | BigInt64Array;
+  const bytes = d.values as Uint8Array;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const codes = new Int32Array(n);
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const big = offsets instanceof BigInt64Array;
+  for (let i = 0; i < n; i++) {
+    const a = big ? Number(offsets[i]!) : (offsets[i] as number);
+    const b = big ? Number(offsets[i + 1]!) : (offsets[i + 1] as number);
+    if (a === b && d.nullCount > 0 && !d.getValid(i)) continue;
+    const s = buf.toString('utf8', a, b);
+    let c = index.get(s);
+    if (c === undefined) {
+      c = dict.length;
+      dict.push(s);
+      index.set(s, c);
+    }
+    codes[i] = c;
+  }
+  return { codes, dict };
+}
+
+interface DictStrings {
+  strings: string[];
+  hasNulls: boolean;
+  nulls: Uint8Array;
+}
+
+/** Decoded once per Arrow dictionary vector: batches sharing a dictionary share the string array. */
+const dictCache = new WeakMap<arrow.Vector, DictStrings>();
+
+function dictionaryStrings(v: arrow.Vector): DictStrings {
+  let r = dictCache.get(v);
+  if (r) return r;
+  const strings = new Array<string>(v.length);
+  const nulls = new Uint8Array(v.length);
+  let hasNulls = false;
+  let i = 0;
+  for (const s of v as Iterable<string | null>) {
+    if (s === null) {
+      nulls[i] = 1;
+      hasNulls = true;
+    }
+    strings[i++] = s ?? '';
+  }
+  r = { strings, hasNulls, nulls };
+  dictCache.set(v, r);
+  return r;
+}
+
+/** Rows whose code points at a null dictionary entry become null. */
+function maskNullEntries(codes: Int32Array, nulls: Uint8Array, validity: Uint8Array | null, n: number): { validity: Uint8Array; nullCount: number } {
+  const out = validity ? validity.slice() : new Uint8Array(bitmapBytes(n)).fill(0xff);
+  let nullCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (nulls[codes[i]!]) out[i >> 3]! &= ~(1 << (i & 7));
+    if (((out[i >> 3]! >> (i & 7)) & 1) === 0) nullCount++;
+  }
+  return { validity: out, nullCount };
+}
+
+/** List rows as JS arrays of the values getValue returns (numbers, strings, booleans, Dates, nested arrays). */
+function listObjects(d: arrow.Data, type: { list: DataType }): (unknown[] | null)[] {
+  const v = arrow.makeVector(d);
+  const out = new Array<unknown[] | null>(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = toJsList(v.get(i) as arrow.Vector | null, type.list);
+  return out;
+}
+
+function toJsList(v: arrow.Vector | null, elem: DataType): unknown[] | null {
+  if (v === null) return null;
+  const out = new Array<unknown>(v.length);
+  for (let j = 0; j < v.length; j++) out[j] = toJsValue(v.get(j), elem);
+  return out;
+}
+
+function toJsValue(x: unknown, t: DataType): unknown {
+  if (x === null || x === undefined) return null;
+  if (typeof t === 'object') return toJsList(x as arrow.Vector, t.list);
+  if (typeof x === 'bigint') return Number(x);
+  if (t === 'date' || t === 'timestamp') return new Date(x as number);
+  return x;
+}

@@ -1,0 +1,246 @@
+import type { DataType, Schema } from '../types.js';
+import { sameType, typeName } from '../types.js';
+import { SluiceError } from '../../util/errors.js';
+import type { ColumnBatch, ColumnVector } from './vector.js';
+import { bitmapBytes, copyBits, countNulls, sliceBitmap } from './bitmap.js';
+
+/**
+ * A batch of `columns` under `schema`. Checks that there is one column per field,
+ * that each column has its field's type (use nullVector for an all-null column
+ * of a typed field) and that all columns are equally long. `numRows` is needed only for a batch
+ * without columns (e.g. `count(*)` over a projection of nothing).
+ */
+export function makeBatch(schema: Schema, columns: readonly ColumnVector[], numRows?: number): ColumnBatch {
+  const fields = schema.fields;
+  if (columns.length !== fields.length) {
+    throw new SluiceError(`batch has ${columns.length} column(s) but its schema has ${fields.length} field(s): ${fields.map((f) => f.name).join(', ')}`);
+  }
+  const n = columns.length > 0 ? columns[0]!.length : (numRows ?? 0);
+  if (numRows !== undefined && numRows !== n) throw new SluiceError(`batch declares ${numRows} rows but column '${fields[0]!.name}' has ${n}`);
+  for (let c = 0; c < columns.length; c++) {
+    const v = columns[c]!;
+    const f = fields[c]!;
+    if (v.length !== n) throw new SluiceError(`column '${f.name}' has ${v.length} rows but column '${fields[0]!.name}' has ${n}`);
+    if (!sameType(v.type, f.type)) {
+      throw new SluiceError(`column '${f.name}' holds ${typeName(v.type)} values but its field is ${typeName(f.type)}`);
+    }
+  }
+  return { schema, columns, numRows: n };
+}
+
+/** A batch of zero rows under `schema`. */
+export function emptyBatch(schema: Schema): ColumnBatch {
+  return { schema, columns: schema.fields.map((f) => nullVector(f.type, 0)), numRows: 0 };
+}
+
+/** A vector of `n` rows of `type` in which every row is null (outer-join padding, missing columns). */
+export function nullVector(type: DataType, n: number): ColumnVector {
+  const validity = new Uint8Array(bitmapBytes(n));
+  if (typeof type === 'object') return { type, length: n, objects: new Array<null>(n).fill(null), validity, nullCount: n };
+  if (type === 'null') return { type, length: n, validity, nullCount: n };
+  const values = allocLike(type, n);
+  return { type, length: n, values, dict: type === 'string' ? [] : undefined, validity, nullCount: n };
+}
+
+/**
+ * Row `indices[k]` of `v` for each k; an index of -1 gives a null row (outer joins).
+ * String vectors keep their dictionary (codes are copied, not re-encoded).
+ * Indices must be -1 or within [0, v.length).
+ */
+export function takeVector(v: ColumnVector, indices: Int32Array): ColumnVector {
+  const n = indices.length;
+  const src = v.validity;
+  let validity: Uint8Array | null = null;
+  let nulls = 0;
+  if (src !== null || hasNegative(indices)) {
+    validity = new Uint8Array(bitmapBytes(n));
+    for (let k = 0; k < n; k++) {
+      const i = indices[k]!;
+      if (i >= 0 && (src === null || ((src[i >> 3]! >> (i & 7)) & 1) === 1)) validity[k >> 3]! |= 1 << (k & 7);
+      else nulls++;
+    }
+    if (nulls === 0) validity = null;
+  }
+  const t = v.type;
+  if (t === 'null') return { type: t, length: n, validity: new Uint8Array(bitmapBytes(n)), nullCount: n };
+  if (typeof t === 'object') {
+    const objs = v.objects!;
+    const out = new Array<unknown[] | null>(n);
+    for (let k = 0; k < n; k++) {
+      const i = indices[k]!;
+      out[k] = i < 0 ? null : objs[i]!;
+    }
+    return { type: t, length: n, objects: out, validity, nullCount: nulls };
+  }
+  const vals = v.values!;
+  const out = allocLike(t, n);
+  for (let k = 0; k < n; k++) {
+    const i = indices[k]!;
+    out[k] = i < 0 ? 0 : vals[i]!;
+  }
+  return { type: t, length: n, values: out, dict: v.dict, validity, nullCount: nulls };
+}
+
+/** The rows `indices` of every column of `batch` (see takeVector). */
+export function takeRows(batch: ColumnBatch, indices: Int32Array): ColumnBatch {
+  return { schema: batch.schema, columns: batch.columns.map((c) => takeVector(c, indices)), numRows: indices.length };
+}
+
+/** Rows [start, end) of `v`. Values are shared with `v` (vectors are immutable); the bitmap is shared when start is a multiple of 8. */
+export function sliceVector(v: ColumnVector, start: number, end: number): ColumnVector {
+  const n = Math.max(0, end - start);
+  const src = v.validity;
+  const nullCount = src === null ? 0 : v.nullCount === v.length ? n : countNulls(src, n, start);
+  const validity = src === null || nullCount === 0 ? null : sliceBitmap(src, start, n, true);
+  const t = v.type;
+  if (t === 'null') return { type: t, length: n, validity: new Uint8Array(bitmapBytes(n)), nullCount: n };
+  if (typeof t === 'object') return { type: t, length: n, objects: v.objects!.slice(start, start + n), validity, nullCount };
+  return { type: t, length: n, values: v.values!.subarray(start, start + n), dict: v.dict, validity, nullCount };
+}
+
+/** Rows [start, end) of `batch` (clamped to the batch), sharing its buffers where possible. */
+export function sliceBatch(batch: ColumnBatch, start: number, end: number): ColumnBatch {
+  const s = Math.max(0, Math.min(start, batch.numRows));
+  const e = Math.max(s, Math.min(end, batch.numRows));
+  if (s === 0 && e === batch.numRows) return batch;
+  return { schema: batch.schema, columns: batch.columns.map((c) => sliceVector(c, s, e)), numRows: e - s };
+}
+
+/** The columns at `indices` (in that order; an index may repeat), with their fields. */
+export function selectColumns(batch: ColumnBatch, indices: readonly number[]): ColumnBatch {
+  const fields = batch.schema.fields;
+  for (const i of indices) {
+    if (!(i >= 0 && i < fields.length)) throw new SluiceError(`column index ${i} is out of range: the batch has ${fields.length} column(s)`);
+  }
+  return {
+    schema: { fields: indices.map((i) => fields[i]!) },
+    columns: indices.map((i) => batch.columns[i]!),
+    numRows: batch.numRows,
+  };
+}
+
+/** `schema` with its fields renamed to `names` (one name per field). */
+export function renameSchema(schema: Schema, names: readonly string[]): Schema {
+  if (names.length !== schema.fields.length) {
+    throw new SluiceError(`cannot rename ${schema.fields.length} field(s) with ${names.length} name(s): ${names.join(', ')}`);
+  }
+  return { fields: schema.fields.map((f, i) => ({ ...f, name: names[i]! })) };
+}
+
+/** `batch` with its columns renamed to `names` (the data is shared). */
+export function renameColumns(batch: ColumnBatch, names: readonly string[]): ColumnBatch {
+  return { schema: renameSchema(batch.schema, names), columns: batch.columns, numRows: batch.numRows };
+}
+
+/**
+ * The rows of `parts`, in order, as one vector of `type`. Parts of type `null` (all
+ * null) fit any type. String dictionaries are merged: when every part shares one
+ * dictionary it is kept, otherwise codes are remapped into a merged dictionary.
+ */
+export function concatVectors(type: DataType, parts: readonly ColumnVector[], column = '?'): ColumnVector {
+  if (parts.length === 1 && sameType(parts[0]!.type, type)) return parts[0]!;
+  let n = 0;
+  let nulls = 0;
+  for (const p of parts) {
+    if (p.type !== 'null' && !sameType(p.type, type)) {
+      throw new SluiceError(`cannot concatenate column '${column}': a batch holds ${typeName(p.type)} values where ${typeName(type)} is expected`);
+    }
+    n += p.length;
+    nulls += p.type === 'null' ? p.length : p.nullCount;
+  }
+  if (type === 'null') return nullVector(type, n);
+  let validity: Uint8Array | null = null;
+  if (nulls > 0) {
+    validity = new Uint8Array(bitmapBytes(n));
+    let off = 0;
+    for (const p of parts) {
+      if (p.type !== 'null') copyBits(validity, off, p.validity, 0, p.length);
+      off += p.length;
+    }
+  }
+  if (typeof type === 'object') {
+    const objects: (unknown[] | null)[] = [];
+    for (const p of parts) {
+      if (p.type === 'null') for (let i = 0; i < p.length; i++) objects.push(null);
+      else for (const o of p.objects!) objects.push(o);
+    }
+    return { type, length: n, objects, validity, nullCount: nulls };
+  }
+  const values = allocLike(type, n);
+  if (type === 'string') return concatStrings(parts, values as Int32Array, validity, nulls);
+  let off = 0;
+  for (const p of parts) {
+    // Producers may hand over a values array longer than the vector (capacity, IPC padding).
+    if (p.type !== 'null') values.set(p.values!.subarray(0, p.length) as never, off);
+    off += p.length;
+  }
+  return { type, length: n, values, validity, nullCount: nulls };
+}
+
+/** Concatenates the columns of `batches` (all under `schema`) into one batch. */
+export function concatBatches(schema: Schema, batches: readonly ColumnBatch[]): ColumnBatch {
+  if (batches.length === 1) return batches[0]!;
+  const fields = schema.fields;
+  const columns = fields.map((f, c) => concatVectors(f.type, batches.map((b) => b.columns[c]!), f.name));
+  let n = 0;
+  for (const b of batches) {
+    if (b.columns.length !== fields.length) throw new SluiceError(`cannot concatenate a batch of ${b.columns.length} column(s) under a schema of ${fields.length}`);
+    n += b.numRows;
+  }
+  return { schema, columns, numRows: n };
+}
+
+function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validity: Uint8Array | null, nulls: number): ColumnVector {
+  const typed = parts.filter((p) => p.type !== 'null');
+  const first = typed.length > 0 ? typed[0]!.dict! : [];
+  const shared = typed.every((p) => p.dict === first);
+  const dict: string[] = shared ? (first as string[]) : first.slice();
+  const index = new Map<string, number>();
+  if (!shared) for (let i = dict.length - 1; i >= 0; i--) index.set(dict[i]!, i);
+  const remaps = new Map<readonly string[], Int32Array>();
+  let off = 0;
+  for (const p of parts) {
+    if (p.type === 'null') {
+      off += p.length;
+      continue;
+    }
+    const src = (p.values as Int32Array).subarray(0, p.length);
+    if (shared || p.dict === first) codes.set(src, off);
+    else {
+      let remap = remaps.get(p.dict!);
+      if (!remap) remaps.set(p.dict!, (remap = remapDict(p.dict!, dict, index)));
+      for (let i = 0; i < p.length; i++) codes[off + i] = remap[src[i]!]!;
+    }
+    off += p.length;
+  }
+  return { type: 'string', length: codes.length, values: codes, dict, validity, nullCount: nulls };
+}
+
+/** For each entry of `from`, its code in `into` (appending entries `into` lacks). */
+function remapDict(from: readonly string[], into: string[], index: Map<string, number>): Int32Array {
+  const remap = new Int32Array(from.length);
+  for (let i = 0; i < from.length; i++) {
+    const s = from[i]!;
+    let c = index.get(s);
+    if (c === undefined) {
+      c = into.length;
+      into.push(s);
+      index.set(s, c);
+    }
+    remap[i] = c;
+  }
+  return remap;
+}
+
+/** A zeroed values array of the layout of scalar type `t` (see ../types.ts). */
+export function allocLike(t: DataType, n: number): Uint8Array | Int32Array | Float64Array {
+  if (t === 'bool') return new Uint8Array(n);
+  if (t === 'int32' || t === 'date' || t === 'string') return new Int32Array(n);
+  if (t === 'int64' || t === 'float64' || t === 'timestamp') return new Float64Array(n);
+  throw new SluiceError(`type ${typeName(t)} has no values array`);
+}
+
+function hasNegative(indices: Int32Array): boolean {
+  for (let k = 0; k < indices.length; k++) if (indices[k]! < 0) return true;
+  return false;
+}

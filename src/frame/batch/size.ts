@@ -1,0 +1,65 @@
+import type { ColumnBatch, ColumnVector } from './vector.js';
+
+/** Bytes assumed per JS object or array header, per string header and per array slot. */
+const OBJECT_BYTES = 32;
+const STRING_BYTES = 24;
+const SLOT_BYTES = 8;
+/** List rows sampled to estimate a list column's size. */
+const LIST_SAMPLE = 64;
+
+/**
+ * An estimate of the memory `batch` holds (for memory budgets and spill
+ * decisions): typed arrays' byteLength, dictionary strings (2 bytes per code
+ * unit plus a header each) and list objects (estimated from a sample of rows).
+ * A dictionary shared by several batches is counted in each.
+ */
+export function batchBytes(batch: ColumnBatch): number {
+  let total = 0;
+  for (const v of batch.columns) total += vectorBytes(v);
+  return total;
+}
+
+/** The memory estimate of one vector (see batchBytes). */
+export function vectorBytes(v: ColumnVector): number {
+  let total = v.validity ? v.validity.byteLength : 0;
+  if (v.values) total += v.values.byteLength;
+  if (v.dict) total += dictBytes(v.dict);
+  if (v.objects) total += listBytes(v.objects);
+  return total;
+}
+
+const dictCache = new WeakMap<readonly string[], { length: number; bytes: number }>();
+
+function dictBytes(dict: readonly string[]): number {
+  const hit = dictCache.get(dict);
+  if (hit && hit.length === dict.length) return hit.bytes;
+  let bytes = dict.length * SLOT_BYTES;
+  for (const s of dict) bytes += STRING_BYTES + 2 * s.length;
+  dictCache.set(dict, { length: dict.length, bytes });
+  return bytes;
+}
+
+function listBytes(objects: readonly (unknown[] | null)[]): number {
+  const n = objects.length;
+  if (n === 0) return 0;
+  const step = Math.max(1, Math.floor(n / LIST_SAMPLE));
+  let sampled = 0;
+  let bytes = 0;
+  for (let i = 0; i < n; i += step) {
+    bytes += valueBytes(objects[i]);
+    sampled++;
+  }
+  return n * SLOT_BYTES + Math.round((bytes / sampled) * n);
+}
+
+function valueBytes(x: unknown): number {
+  if (x === null || x === undefined) return 0;
+  if (typeof x === 'string') return STRING_BYTES + 2 * x.length;
+  if (Array.isArray(x)) {
+    let b = OBJECT_BYTES + x.length * SLOT_BYTES;
+    for (const e of x) b += valueBytes(e);
+    return b;
+  }
+  if (typeof x === 'object') return OBJECT_BYTES;
+  return 0;
+}

@@ -1,0 +1,110 @@
+import type { ExprNode, LiteralValue } from './expr-node.js';
+import { shipFunction } from '../../serde/ship-function.js';
+import { userCallSite } from '../../util/call-site.js';
+import { columnNode, Expr, litNode, operandNode, toExpr, type Operand } from './expr-builder.js';
+import { parseType, type TypeLike } from './type-names.js';
+
+export * from './agg-functions.js';
+
+/**
+ * Public expression builders, named as in Spark's `functions`. Arguments that
+ * stand for columns take an Expr or a column name; numbers (and strings where
+ * the parameter is a pattern or separator) are literals.
+ */
+
+/** A column or a column name. */
+export type ColumnArg = Expr | string;
+/** A column, a column name, or a number literal. */
+export type NumberArg = Expr | string | number;
+
+const call = (fn: string, ...args: ExprNode[]): Expr => new Expr({ kind: 'call', fn, args });
+const c = (x: ColumnArg | number): ExprNode => toExpr(x);
+
+/** A column by name (`t.x` for a qualified one, `*` for all). */
+export const col = (name: string): Expr => new Expr(columnNode(name));
+/** A literal value: number, string, boolean, Date (a timestamp) or null. */
+export const lit = (v: LiteralValue | Date): Expr => new Expr(litNode(v));
+
+/** `CASE WHEN ... THEN ... [ELSE ...] END`, built as `when(c1, v1).when(c2, v2).otherwise(v3)`; without otherwise, null. */
+export class CaseExpr extends Expr {
+  constructor(
+    private readonly branches: { when: ExprNode; then: ExprNode }[],
+    otherwise?: ExprNode,
+  ) {
+    super({ kind: 'case', branches, ...(otherwise ? { otherwise } : {}) });
+  }
+
+  when(cond: Expr, value: Operand): CaseExpr {
+    return new CaseExpr([...this.branches, { when: cond.node, then: operandNode(value) }]);
+  }
+
+  otherwise(value: Operand): Expr {
+    return new Expr({ kind: 'case', branches: this.branches, otherwise: operandNode(value) });
+  }
+}
+
+export const when = (cond: Expr, value: Operand): CaseExpr => new CaseExpr([{ when: cond.node, then: operandNode(value) }]);
+
+/** The first non-null argument. */
+export const coalesce = (...xs: ColumnArg[]): Expr => call('coalesce', ...xs.map(c));
+export const greatest = (...xs: ColumnArg[]): Expr => call('greatest', ...xs.map(c));
+export const least = (...xs: ColumnArg[]): Expr => call('least', ...xs.map(c));
+
+export const lower = (s: ColumnArg): Expr => call('lower', c(s));
+export const upper = (s: ColumnArg): Expr => call('upper', c(s));
+export const trim = (s: ColumnArg): Expr => call('trim', c(s));
+export const ltrim = (s: ColumnArg): Expr => call('ltrim', c(s));
+export const rtrim = (s: ColumnArg): Expr => call('rtrim', c(s));
+/** Length in characters (code points). */
+export const length = (s: ColumnArg): Expr => call('length', c(s));
+/** `len` characters from 1-based `pos` (negative: from the end); the rest of the string without `len`. */
+export const substring = (s: ColumnArg, pos: NumberArg, len?: NumberArg): Expr =>
+  len === undefined ? call('substring', c(s), c(pos)) : call('substring', c(s), c(pos), c(len));
+/** Concatenation skipping nulls (use `a.concat(b)` for `||`, which is null when a side is null). */
+export const concat = (...xs: ColumnArg[]): Expr => call('concat', ...xs.map(c));
+/** Group `group` (0: the whole match) of the first match of the JS regular expression `pattern`; '' when none. */
+export const regexpExtract = (s: ColumnArg, pattern: string, group = 0): Expr => call('regexp_extract', c(s), litNode(pattern), litNode(group));
+/** Splits on a literal separator into list<string>. */
+export const split = (s: ColumnArg, separator: string): Expr => call('split', c(s), litNode(separator));
+
+export const abs = (x: NumberArg): Expr => call('abs', c(x));
+export const sqrt = (x: NumberArg): Expr => call('sqrt', c(x));
+/** Rounds half away from zero to `digits` decimals (negative digits: tens, hundreds...). */
+export const round = (x: NumberArg, digits = 0): Expr => call('round', c(x), litNode(digits));
+export const floor = (x: NumberArg): Expr => call('floor', c(x));
+export const ceil = (x: NumberArg): Expr => call('ceil', c(x));
+export const exp = (x: NumberArg): Expr => call('exp', c(x));
+export const ln = (x: NumberArg): Expr => call('ln', c(x));
+export const log10 = (x: NumberArg): Expr => call('log10', c(x));
+export const pow = (x: NumberArg, y: NumberArg): Expr => call('pow', c(x), c(y));
+
+export const year = (d: ColumnArg): Expr => call('year', c(d));
+export const month = (d: ColumnArg): Expr => call('month', c(d));
+export const day = (d: ColumnArg): Expr => call('day', c(d));
+/** 0 = Sunday ... 6 = Saturday (DuckDB's numbering). */
+export const dayOfWeek = (d: ColumnArg): Expr => call('dayofweek', c(d));
+export const hour = (t: ColumnArg): Expr => call('hour', c(t));
+export const minute = (t: ColumnArg): Expr => call('minute', c(t));
+export const second = (t: ColumnArg): Expr => call('second', c(t));
+export const dateAdd = (d: ColumnArg, days: NumberArg): Expr => call('date_add', c(d), c(days));
+/** Days from `start` to `end`. */
+export const dateDiff = (end: ColumnArg, start: ColumnArg): Expr => call('datediff', c(end), c(start));
+/** Parses 'YYYY-MM-DD' strings (null when invalid). */
+export const toDate = (s: ColumnArg): Expr => call('to_date', c(s));
+/** Parses 'YYYY-MM-DD HH:MM:SS[.fff]' strings (UTC unless they carry an offset); numbers are seconds since the epoch. */
+export const toTimestamp = (s: ColumnArg): Expr => call('to_timestamp', c(s));
+
+/**
+ * A TypeScript function applied row by row, shipped to workers like Dataset
+ * functions: it may use only its parameters, worker globals and `env` (its
+ * last parameter). Arguments arrive as JS values (Date for date and
+ * timestamp, null for null); it returns a value of `returnType` or null.
+ * @throws FreeVariableError here, at definition, if the function uses a variable it was not given in env.
+ */
+export function udf(fn: (...args: any[]) => unknown, returnType: TypeLike, env?: Record<string, unknown>): (...args: ColumnArg[]) => Expr {
+  const site = userCallSite();
+  const spec = shipFunction(fn, env, 'udf', site);
+  const type = parseType(returnType);
+  const name = fn.name || 'udf';
+  return (...args) => new Expr({ kind: 'udf', name, fn: spec, args: args.map(c), returnType: type });
+}

@@ -1,0 +1,90 @@
+import type { DataType } from '../types.js';
+import { expectArg, type ScalarFunction } from './function-def.js';
+
+/**
+ * Math functions over number-stored columns (run in a typed-array loop by the
+ * executor). IEEE results pass through as in DuckDB (pow(-8, 1/3) is NaN,
+ * exp(1000) Infinity); where DuckDB raises an error (sqrt of a negative, log
+ * of zero or less) the result is null, so one bad row does not fail a job.
+ */
+
+/** A float64 function of numeric arguments. */
+function toDouble(name: string, params: string[], f: (...x: number[]) => number | null, introducesNulls = false): ScalarFunction {
+  const def: ScalarFunction = {
+    name,
+    signature: `${name}(${params.join(', ')})`,
+    minArgs: params.length,
+    maxArgs: params.length,
+    introducesNulls,
+    bind(types) {
+      types.forEach((_, i) => expectArg(def, types, i, 'numeric'));
+      return { returnType: 'float64', row: f };
+    },
+  };
+  return def;
+}
+
+/** Keeps an integer argument's type (abs, sign); 'null' stays int32. */
+const sameNumeric = (t: DataType | undefined): DataType => (t === undefined || t === 'null' ? 'int32' : t);
+
+const abs: ScalarFunction = {
+  name: 'abs',
+  signature: 'abs(x)',
+  minArgs: 1,
+  maxArgs: 1,
+  bind(types) {
+    expectArg(this, types, 0, 'numeric');
+    return { returnType: sameNumeric(types[0]), row: Math.abs };
+  },
+};
+
+const sign: ScalarFunction = {
+  name: 'sign',
+  signature: 'sign(x)',
+  minArgs: 1,
+  maxArgs: 1,
+  bind(types) {
+    expectArg(this, types, 0, 'numeric');
+    return { returnType: 'int32', row: (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0) };
+  },
+};
+
+/** Rounds half away from zero to `digits` decimals (negative: tens, hundreds...), as DuckDB does. */
+export function roundTo(x: number, digits = 0): number {
+  if (digits >= 0) {
+    const f = 10 ** digits;
+    const r = Math.round(Math.abs(x) * f) / f;
+    return x < 0 ? -r : r;
+  }
+  const f = 10 ** -digits;
+  const r = Math.round(Math.abs(x) / f) * f;
+  return x < 0 ? -r : r;
+}
+
+const round: ScalarFunction = {
+  name: 'round',
+  signature: 'round(x, digits?)',
+  minArgs: 1,
+  maxArgs: 2,
+  bind(types) {
+    expectArg(this, types, 0, 'numeric');
+    expectArg(this, types, 1, 'integer');
+    // Integers keep their type: round(15, -1) = 20; round(15, 1) = 15.
+    const t = sameNumeric(types[0]);
+    return { returnType: t, row: (x: number, d?: number) => roundTo(x, d ?? 0) };
+  },
+};
+
+export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
+  abs,
+  sign,
+  round,
+  toDouble('floor', ['x'], Math.floor),
+  toDouble('ceil', ['x'], Math.ceil),
+  toDouble('sqrt', ['x'], (x) => (x < 0 ? null : Math.sqrt(x)), true),
+  toDouble('exp', ['x'], Math.exp),
+  toDouble('ln', ['x'], (x) => (x <= 0 ? null : Math.log(x)), true),
+  toDouble('log10', ['x'], (x) => (x <= 0 ? null : Math.log10(x)), true),
+  toDouble('log2', ['x'], (x) => (x <= 0 ? null : Math.log2(x)), true),
+  toDouble('pow', ['x', 'y'], Math.pow),
+];

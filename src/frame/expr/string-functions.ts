@@ -1,0 +1,146 @@
+import type { DataType } from '../types.js';
+import { SluiceError } from '../../util/errors.js';
+import { expectArg, type ScalarFunction } from './function-def.js';
+import type { BoundFn } from './kernel.js';
+import type { Raw } from './vector-utils.js';
+
+/**
+ * String functions. Each is a row kernel over JS strings; the executor runs
+ * it once per dictionary entry when the other arguments are constants, so a
+ * column of few distinct values costs few calls. Positions are 1-based and
+ * lengths count UTF-16 code units, except `length` which counts code points.
+ */
+
+/** A function of one string returning a value of `returnType`. */
+function unary(name: string, returnType: DataType, f: (s: string) => Raw): ScalarFunction {
+  const def: ScalarFunction = {
+    name,
+    signature: `${name}(s)`,
+    minArgs: 1,
+    maxArgs: 1,
+    bind(types) {
+      expectArg(def, types, 0, 'string');
+      return { returnType, row: f };
+    },
+  };
+  return def;
+}
+
+/** A function of a string and further string arguments (usually constants). */
+function withStrings(name: string, signature: string, arity: number, returnType: DataType, f: (s: string, a: string, b: string) => Raw): ScalarFunction {
+  const def: ScalarFunction = {
+    name,
+    signature,
+    minArgs: arity,
+    maxArgs: arity,
+    bind(types) {
+      types.forEach((_, i) => expectArg(def, types, i, 'string'));
+      return { returnType, row: f };
+    },
+  };
+  return def;
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/** DuckDB's substring: 1-based start, 0 and negatives count from before the start / from the end; a negative length gives ''. */
+export function substringOf(s: string, start: number, length?: number): string {
+  const begin = start > 0 ? start - 1 : start === 0 ? -1 : s.length + start;
+  const end = length === undefined ? s.length : begin + length;
+  const b = Math.max(0, begin);
+  return end <= b ? '' : s.slice(b, Math.min(end, s.length));
+}
+
+const substring: ScalarFunction = {
+  name: 'substring',
+  signature: 'substring(s, start, length?)',
+  minArgs: 2,
+  maxArgs: 3,
+  bind(types) {
+    expectArg(this, types, 0, 'string');
+    expectArg(this, types, 1, 'integer');
+    expectArg(this, types, 2, 'integer');
+    return { returnType: 'string', row: (s: string, start: number, len?: number) => substringOf(s, start, len) };
+  },
+};
+
+/** Compiled patterns by source text: regexp_extract usually sees one constant pattern. */
+function regexCache(): (p: string) => RegExp {
+  const cache = new Map<string, RegExp>();
+  return (p) => {
+    let re = cache.get(p);
+    if (!re) {
+      try {
+        re = new RegExp(p, 'u');
+      } catch (e) {
+        throw new SluiceError(`regexp_extract: invalid pattern /${p}/: ${(e as Error).message}`);
+      }
+      if (cache.size > 64) cache.clear();
+      cache.set(p, re);
+    }
+    return re;
+  };
+}
+
+const regexpExtract: ScalarFunction = {
+  name: 'regexp_extract',
+  signature: 'regexp_extract(s, pattern, group?)',
+  minArgs: 2,
+  maxArgs: 3,
+  bind(types) {
+    expectArg(this, types, 0, 'string');
+    expectArg(this, types, 1, 'string');
+    expectArg(this, types, 2, 'integer');
+    const compile = regexCache();
+    // No match gives '' (not null), as in DuckDB and Spark.
+    const row = (s: string, p: string, group = 0): string => compile(p).exec(s)?.[group] ?? '';
+    return { returnType: 'string', row };
+  },
+};
+
+const concat: ScalarFunction = {
+  name: 'concat',
+  signature: 'concat(a, b, ...)',
+  minArgs: 1,
+  maxArgs: Infinity,
+  bind(types) {
+    // Every argument is converted to string; null arguments are skipped (DuckDB's concat).
+    const argTypes = types.map((t) => (typeof t === 'object' ? t : t === 'null' ? undefined : 'string'));
+    const rowN = (args: Raw[]): string => {
+      let out = '';
+      for (const a of args) if (a !== null) out += a as string;
+      return out;
+    };
+    return { returnType: 'string', argTypes, rowN, nullSafe: true };
+  },
+};
+
+/** The `||` operator: like concat but null when either side is null (SQL). */
+export const concatOperator: BoundFn = { returnType: 'string', argTypes: ['string', 'string'], row: (a: string, b: string) => a + b };
+
+const split: ScalarFunction = withStrings('split', 'split(s, separator)', 2, { list: 'string' }, (s, sep) => s.split(sep));
+
+export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
+  unary('lower', 'string', (s) => s.toLowerCase()),
+  unary('upper', 'string', (s) => s.toUpperCase()),
+  unary('trim', 'string', (s) => s.trim()),
+  unary('ltrim', 'string', (s) => s.trimStart()),
+  unary('rtrim', 'string', (s) => s.trimEnd()),
+  unary('reverse', 'string', (s) => [...s].reverse().join('')),
+  unary('length', 'int64', codePoints),
+  substring,
+  regexpExtract,
+  concat,
+  split,
+  withStrings('contains', 'contains(s, part)', 2, 'bool', (s, p) => s.includes(p)),
+  withStrings('starts_with', 'starts_with(s, prefix)', 2, 'bool', (s, p) => s.startsWith(p)),
+  withStrings('ends_with', 'ends_with(s, suffix)', 2, 'bool', (s, p) => s.endsWith(p)),
+  withStrings('replace', 'replace(s, from, to)', 3, 'string', (s, a, b) => s.split(a).join(b)),
+];

@@ -1,0 +1,191 @@
+import type { ColumnVector } from '../batch/vector.js';
+import { allValid, bitmapBytes, countNulls } from '../batch/bitmap.js';
+import type { DataType } from '../types.js';
+
+/**
+ * Small vector helpers shared by the expression kernels: allocation by type,
+ * validity bitmaps, constants, per-row readers and dictionary merging.
+ */
+
+/** A value as the kernels see it: numbers for numeric, date (days) and timestamp (ms) types. */
+export type Raw = number | string | boolean | unknown[] | null;
+
+export type Values = Uint8Array | Int32Array | Float64Array;
+
+/** A zeroed values array for `type` (undefined for list and null, which have none). */
+export function allocValues(type: DataType, n: number): Values | undefined {
+  if (typeof type === 'object' || type === 'null') return undefined;
+  if (type === 'bool') return new Uint8Array(n);
+  if (type === 'int32' || type === 'date' || type === 'string') return new Int32Array(n);
+  return new Float64Array(n);
+}
+
+/** True for types whose values array holds plain numbers the kernels can use directly. */
+export function isNumberStored(t: DataType): boolean {
+  return t === 'int32' || t === 'int64' || t === 'float64' || t === 'date' || t === 'timestamp';
+}
+
+/** Builds a vector, counting nulls and dropping an all-valid bitmap (the contract: null when no row is null). */
+export function makeVector(
+  type: DataType,
+  n: number,
+  values: Values | undefined,
+  validity: Uint8Array | null,
+  dict?: readonly string[],
+  objects?: readonly (unknown[] | null)[],
+): ColumnVector {
+  const nullCount = validity ? countNulls(validity, n) : 0;
+  const v: { -readonly [K in keyof ColumnVector]: ColumnVector[K] } = { type, length: n, validity: nullCount === 0 ? null : validity, nullCount };
+  if (values) v.values = values;
+  if (type === 'string') v.dict = dict ?? [];
+  if (objects) v.objects = objects;
+  return v;
+}
+
+/** A vector of n rows, all null, of any type. */
+export function nullVector(type: DataType, n: number): ColumnVector {
+  const objects = typeof type === 'object' ? new Array<null>(n).fill(null) : undefined;
+  return { ...makeVector(type, n, allocValues(type, n), null, undefined, objects), validity: new Uint8Array(bitmapBytes(n)), nullCount: n };
+}
+
+/** A vector repeating one raw value (numbers for date/timestamp) n times. */
+export function constantVector(type: DataType, value: Raw, n: number): ColumnVector {
+  if (value === null || type === 'null') return nullVector(type, n);
+  if (typeof type === 'object') return makeVector(type, n, undefined, null, undefined, new Array(n).fill(value));
+  const values = allocValues(type, n)!;
+  if (type === 'string') return makeVector(type, n, values, null, [value as string]);
+  values.fill(type === 'bool' ? (value ? 1 : 0) : (value as number));
+  return makeVector(type, n, values, null);
+}
+
+/** The AND of several validity bitmaps (null = all valid); a fresh bitmap or null. */
+export function andValidity(n: number, ...bitmaps: (Uint8Array | null)[]): Uint8Array | null {
+  let out: Uint8Array | null = null;
+  for (const b of bitmaps) {
+    if (!b) continue;
+    if (!out) out = b.slice(0, bitmapBytes(n));
+    else for (let k = 0; k < out.length; k++) out[k]! &= b[k]!;
+  }
+  return out;
+}
+
+/** Marks row i null in `bitmap`, creating an all-valid bitmap first when there is none. */
+export function clearValid(bitmap: Uint8Array | null, n: number, i: number): Uint8Array {
+  const b = bitmap ?? allValid(n);
+  b[i >> 3]! &= ~(1 << (i & 7));
+  return b;
+}
+
+export function validAt(bitmap: Uint8Array | null, i: number): boolean {
+  return bitmap === null || ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
+}
+
+/** A reader of row values as Raw (no Date objects: days and ms stay numbers). */
+export function rowReader(v: ColumnVector): (i: number) => Raw {
+  const valid = v.validity;
+  const t = v.type;
+  if (t === 'null') return () => null;
+  if (typeof t === 'object') return (i) => (validAt(valid, i) ? v.objects![i] ?? null : null);
+  const values = v.values!;
+  if (t === 'string') {
+    const dict = v.dict!;
+    return (i) => (validAt(valid, i) ? dict[values[i]!]! : null);
+  }
+  if (t === 'bool') return (i) => (validAt(valid, i) ? values[i] === 1 : null);
+  return (i) => (validAt(valid, i) ? values[i]! : null);
+}
+
+/**
+ * Writes raw values row by row into a vector of `type`; strings are
+ * dictionary-encoded as they arrive. Used by the generic (non-typed) paths.
+ */
+export class RawWriter {
+  private readonly values: Values | undefined;
+  private validity: Uint8Array | null = null;
+  private readonly dict: string[] = [];
+  private readonly codes = new Map<string, number>();
+  private readonly objects: (unknown[] | null)[] | undefined;
+
+  constructor(
+    readonly type: DataType,
+    readonly n: number,
+  ) {
+    this.values = allocValues(type, n);
+    this.objects = typeof type === 'object' ? new Array(n).fill(null) : undefined;
+  }
+
+  set(i: number, v: Raw): void {
+    if (v === null || this.type === 'null') {
+      this.validity = clearValid(this.validity, this.n, i);
+      return;
+    }
+    if (this.objects) this.objects[i] = v as unknown[];
+    else if (this.type === 'string') this.values![i] = this.code(v as string);
+    else if (this.type === 'bool') this.values![i] = v ? 1 : 0;
+    else this.values![i] = v as number;
+  }
+
+  finish(): ColumnVector {
+    if (this.type === 'null') return nullVector('null', this.n);
+    return makeVector(this.type, this.n, this.values, this.validity, this.dict, this.objects);
+  }
+
+  private code(s: string): number {
+    let c = this.codes.get(s);
+    if (c === undefined) {
+      c = this.dict.length;
+      this.dict.push(s);
+      this.codes.set(s, c);
+    }
+    return c;
+  }
+}
+
+/**
+ * Merges the dictionaries of several string vectors into one without
+ * duplicates; `remaps[k][code]` is the merged code of vector k's code.
+ */
+export function unifyDicts(vectors: readonly ColumnVector[]): { dict: string[]; remaps: Int32Array[] } {
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const remaps = vectors.map((v) => {
+    const d = v.dict ?? [];
+    const remap = new Int32Array(d.length);
+    for (let k = 0; k < d.length; k++) {
+      let c = index.get(d[k]!);
+      if (c === undefined) {
+        c = dict.length;
+        dict.push(d[k]!);
+        index.set(d[k]!, c);
+      }
+      remap[k] = c;
+    }
+    return remap;
+  });
+  return { dict, remaps };
+}
+
+/**
+ * Builds a vector whose row i is row i of `sources[choice[i]]` (null when
+ * choice[i] is -1). All sources have `type` (or 'null'); strings are remapped
+ * into one merged dictionary. Used by CASE and coalesce.
+ */
+export function chooseRows(type: DataType, n: number, sources: readonly ColumnVector[], choice: Int32Array): ColumnVector {
+  if (type === 'null') return nullVector(type, n);
+  const out = allocValues(type, n);
+  let validity: Uint8Array | null = null;
+  const strings = type === 'string' ? unifyDicts(sources) : null;
+  const objects = typeof type === 'object' ? new Array<unknown[] | null>(n).fill(null) : undefined;
+  for (let i = 0; i < n; i++) {
+    const k = choice[i]!;
+    const src = k >= 0 ? sources[k]! : null;
+    if (src === null || src.type === 'null' || !validAt(src.validity, i)) {
+      validity = clearValid(validity, n, i);
+      continue;
+    }
+    if (objects) objects[i] = src.objects![i] ?? null;
+    else if (strings) out![i] = strings.remaps[k]![src.values![i]!]!;
+    else out![i] = src.values![i]!;
+  }
+  return makeVector(type, n, out, validity, strings?.dict, objects);
+}

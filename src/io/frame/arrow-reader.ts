@@ -1,0 +1,23 @@
+import * as fs from 'node:fs';
+import { Table, tableFromIPC } from 'apache-arrow';
+import { fromArrowTable } from '../../frame/batch/arrow.js';
+import type { ColumnBatch } from '../../frame/batch/vector.js';
+import { InputError } from '../../util/errors.js';
+import { isGzipPath } from '../text-splits.js';
+
+/** Reads an Arrow IPC file or stream whole (record batches are then converted one at a time). */
+export function readArrowFile(path: string): Table {
+  if (isGzipPath(path)) throw new InputError(`${path}: compressed Arrow IPC files are not supported`, path);
+  try {
+    return tableFromIPC(fs.readFileSync(path));
+  } catch (e) {
+    throw new InputError(`${path}: not a readable Arrow IPC file or stream: ${(e as Error).message}`, path);
+  }
+}
+
+/** Record batch `index` of an Arrow table as a ColumnBatch (all of its columns). */
+export function arrowBatch(table: Table, index: number, path: string): ColumnBatch {
+  const rb = table.batches[index];
+  if (!rb) throw new InputError(`${path}: no record batch ${index}`, path);
+  return fromArrowTable(new Table(table.schema, [rb])).batches[0]!;
+}

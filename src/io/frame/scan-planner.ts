@@ -1,0 +1,124 @@
+import { fromArrowSchema } from '../../frame/batch/arrow-types.js';
+import type { Field, Schema } from '../../frame/types.js';
+import { InputError, SluiceError } from '../../util/errors.js';
+import { planTextSplits, type TextSplit } from '../text-splits.js';
+import { readArrowFile } from './arrow-reader.js';
+import { inferCsvFields } from './csv-schema.js';
+import { listInputFiles, type FileListing } from './file-listing.js';
+import { csvOptions, splitBytes, userSchema } from './frame-options.js';
+import { inferJsonFields } from './json-lines-frame.js';
+import { parquetFields, readParquetFooter, rowGroupStats } from './parquet-meta.js';
+import { groupUnits, type ScanUnit } from './scan-units.js';
+import { TextTypeInferrer } from './type-inference.js';
+
+/** The file formats a DataFrame scan reads. */
+export type FileFormat = 'csv' | 'jsonLines' | 'parquet' | 'arrow';
+
+/** What the driver learns when it plans a file scan. */
+export interface FileScanPlan {
+  /** The scan's output schema before projection: the files' columns, then hive partition columns. */
+  schema: Schema;
+  /** One list of {@link ScanUnit}s per partition (plain data). */
+  partitions: unknown[][];
+  /** Total bytes of the input files (for broadcast decisions). */
+  sizeBytes: number;
+  /** The schema the reader produces (the same fields as `schema`; put it in `ScanSpec.fileSchema`). */
+  fileSchema: Schema;
+}
+
+/**
+ * Plans a scan on the driver: expands `paths` (files, globs, directories recursively, skipping `_*`
+ * and `.*` names; `col=value` folders under a directory add partition columns), takes the schema
+ * from `options.schema` or infers it (CSV/JSON lines: from a sample; Parquet/Arrow: from the first
+ * file), and cuts partitions of about `options.splitBytes` (32 MiB): byte ranges for text, row groups
+ * for Parquet (with their statistics), record batches for Arrow IPC.
+ */
+export function planFileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>): FileScanPlan {
+  const listing = listInputFiles(paths);
+  const target = splitBytes(options);
+  const sizeBytes = listing.files.reduce((s, f) => s + f.size, 0);
+  const given = userSchema(options);
+  let dataFields: Field[];
+  let units: ScanUnit[];
+  let sizeOf: (u: ScanUnit) => number;
+  switch (format) {
+    case 'csv':
+    case 'jsonLines': {
+      dataFields = given?.fields ?? (format === 'csv' ? inferCsvFields(listing.files, csvOptions(options)) : inferJsonFields(listing.files));
+      if (format === 'csv') csvOptions(options); // validate options even when the schema is given
+      units = textUnits(listing, target);
+      sizeOf = (u) => (u.kind === 'text' ? u.split.end - u.split.start : 0);
+      break;
+    }
+    case 'parquet': {
+      const p = parquetUnits(listing, given);
+      dataFields = p.fields;
+      units = p.units;
+      sizeOf = (u) => (u.kind === 'parquet' ? u.bytes : 0);
+      break;
+    }
+    case 'arrow': {
+      const a = arrowUnits(listing);
+      dataFields = a.fields; // Arrow files carry their schema: `schema` is not applied
+      units = a.units;
+      const rows = units.reduce((s, u) => s + (u.kind === 'arrow' ? u.numRows : 0), 0);
+      sizeOf = (u) => (u.kind === 'arrow' && rows > 0 ? (u.numRows / rows) * sizeBytes : 0);
+      break;
+    }
+    default:
+      throw new SluiceError(`unknown file format ${String(format)}`);
+  }
+  const fields = [...dataFields, ...partitionFields(listing, dataFields)];
+  const schema: Schema = { fields };
+  return { schema, partitions: groupUnits(units, sizeOf, target), sizeBytes, fileSchema: { fields: fields.map((f) => ({ ...f })) } };
+}
+
+/** Hive partition columns: their types are inferred from the folder values (int32, ..., else string). */
+function partitionFields(listing: FileListing, dataFields: readonly Field[]): Field[] {
+  return listing.partitionKeys.map((name, k) => {
+    if (dataFields.some((f) => f.name === name)) throw new InputError(`partition column ${name} is also a column of the files`, listing.files[0]!.path);
+    const inf = new TextTypeInferrer();
+    for (const f of listing.files) if (f.partitionValues[k] !== null) inf.add(f.partitionValues[k]!);
+    return { name, type: inf.result(), nullable: true };
+  });
+}
+
+function textUnits(listing: FileListing, target: number): ScanUnit[] {
+  const byPath = new Map(listing.files.map((f) => [f.path, f]));
+  const nonEmpty = listing.files.filter((f) => f.size > 0).map((f) => f.path);
+  if (nonEmpty.length === 0) return [];
+  const splits: TextSplit[] = planTextSplits(nonEmpty, { maxSplitBytes: target });
+  return splits.map((split) => ({ kind: 'text', split, partitionValues: byPath.get(split.path)!.partitionValues }));
+}
+
+function parquetUnits(listing: FileListing, given: Schema | null): { fields: Field[]; units: ScanUnit[] } {
+  let fields: Field[] | null = given?.fields ?? null;
+  const units: ScanUnit[] = [];
+  for (const f of listing.files) {
+    const md = readParquetFooter(f.path);
+    const own = parquetFields(md).map((x) => x.field);
+    fields ??= own;
+    for (const want of fields) {
+      const have = own.find((o) => o.name === want.name);
+      if (!have || have.type !== want.type) {
+        throw new InputError(`${f.path}: Parquet column ${want.name} ${have ? `is ${String(have.type)}, expected ${String(want.type)}` : 'is missing'}`, f.path);
+      }
+    }
+    const names = new Set(fields.map((x) => x.name));
+    md.row_groups.forEach((rg, i) => {
+      units.push({ kind: 'parquet', path: f.path, rowGroup: i, numRows: Number(rg.num_rows), bytes: Number(rg.total_compressed_size ?? rg.total_byte_size), stats: rowGroupStats(md, i, names), partitionValues: f.partitionValues });
+    });
+  }
+  return { fields: fields ?? [], units };
+}
+
+function arrowUnits(listing: FileListing): { fields: Field[]; units: ScanUnit[] } {
+  let fields: Field[] | null = null;
+  const units: ScanUnit[] = [];
+  for (const f of listing.files) {
+    const table = readArrowFile(f.path);
+    fields ??= fromArrowSchema(table.schema).fields;
+    table.batches.forEach((b, i) => units.push({ kind: 'arrow', path: f.path, batch: i, numRows: b.numRows, partitionValues: f.partitionValues }));
+  }
+  return { fields: fields ?? [], units };
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { vectorFromValues } from '../../../src/frame/batch/builder.js';
+import { getValue } from '../../../src/frame/batch/values.js';
+import type { ColumnVector } from '../../../src/frame/batch/vector.js';
+import type { DataType } from '../../../src/frame/types.js';
+import { GroupKeys } from '../../../src/exec/frame/group-keys.js';
+import { NumberIdMap } from '../../../src/exec/frame/group-number-map.js';
+
+/** Group ids a naive Map over the JSON of each row's key values would give (first appearance order). */
+function naiveIds(rows: unknown[][], seen = new Map<string, number>()): number[] {
+  return rows.map((r) => {
+    const k = JSON.stringify(r.map(normalize));
+    if (!seen.has(k)) seen.set(k, seen.size);
+    return seen.get(k)!;
+  });
+}
+
+function vectors(types: DataType[], rows: unknown[][]): ColumnVector[] {
+  return types.map((t, c) => vectorFromValues(t, rows.map((r) => r[c])));
+}
+
+function assignAll(gk: GroupKeys, types: DataType[], batches: unknown[][][]): number[] {
+  const out: number[] = [];
+  for (const rows of batches) out.push(...gk.assign(vectors(types, rows), rows.length).subarray(0, rows.length));
+  return out;
+}
+
+test('NumberIdMap hands out dense ids; NaN is one key, -0 equals 0, null has its own id', () => {
+  const m = new NumberIdMap(4);
+  const keys = [5, -1, 5, NaN, 0, -0, NaN, 1e300, 2 ** 52 + 1, 2 ** 52 + 1];
+  assert.deepEqual(keys.map((k) => m.getOrAdd(k)), [0, 1, 0, 2, 3, 3, 2, 4, 5, 5]);
+  assert.equal(m.nullId(), 6);
+  assert.equal(m.nullId(), 6);
+  for (let i = 0; i < 1000; i++) m.getOrAdd(i + 0.5);
+  assert.equal(m.get(999.5), 1006);
+  assert.equal(m.get(7.25), -1);
+  assert.equal(m.size, 1007);
+});
+
+test('group ids match a naive map for mixed key types with nulls, across batches', () => {
+  const types: DataType[] = ['string', 'int32', 'float64', 'bool', 'date'];
+  const value = fc.tuple(
+    fc.option(fc.constantFrom('a', 'b', ''), { nil: null }),
+    fc.option(fc.integer({ min: -3, max: 3 }), { nil: null }),
+    fc.option(fc.constantFrom(0.5, -0, 0, NaN, 1e20), { nil: null }),
+    fc.option(fc.boolean(), { nil: null }),
+    fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.array(value, { maxLength: 30 }), { maxLength: 5 }), fc.integer({ min: 1, max: 5 }), (batches, k) => {
+      const ts = types.slice(0, k);
+      const rows = batches.map((b) => b.map((r) => r.slice(0, k)));
+      const gk = new GroupKeys(ts);
+      assert.deepEqual(assignAll(gk, ts, rows), naiveIds(rows.flat()));
+      const keyCols = gk.vectors();
+      const distinct = [...new Set(rows.flat().map((r) => JSON.stringify(r.map(normalize))))];
+      const back = distinct.map((_, g) => JSON.stringify(keyCols.map((v) => normalize(getValue(v, g)))));
+      assert.deepEqual(back, distinct);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+/** A JSON-safe form: dates as days (they come back as Date), NaN as a string (JSON would make it null); -0 prints as 0. */
+function normalize(v: unknown): unknown {
+  if (v instanceof Date) return Math.round(v.getTime() / 86400000);
+  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
+  return v;
+}
+
+test('many high-cardinality keys are packed in stages and keep their ids when widths grow', () => {
+  // Six columns whose cardinalities grow batch by batch: bit widths double and stages are rebuilt.
+  const types: DataType[] = ['int64', 'string', 'int32', 'int64', 'string', 'int32'];
+  const batches: unknown[][][] = [];
+  for (let b = 0; b < 6; b++) {
+    const rows: unknown[][] = [];
+    const card = 4 ** (b + 1);
+    for (let i = 0; i < 3000; i++) {
+      const x = (i * 7 + b * 13) % card;
+      rows.push([x * 1e6, `s${x % 300}`, x % 1000, (x * 31) % card, `t${(x * 17) % card}`, i % 3 === 0 ? null : x]);
+    }
+    batches.push(rows);
+  }
+  const gk = new GroupKeys(types);
+  assert.deepEqual(assignAll(gk, types, batches), naiveIds(batches.flat()));
+  assert.equal(gk.size, new Set(batches.flat().map((r) => JSON.stringify(r))).size);
+});
+
+test('string keys translate each batch dictionary, whatever its order or unused entries', () => {
+  const gk = new GroupKeys(['string']);
+  const dictA = ['x', 'y', 'unused', 'z'];
+  const v1: ColumnVector = { type: 'string', length: 4, values: Int32Array.of(1, 0, 1, 3), dict: dictA, validity: null, nullCount: 0 };
+  const v2: ColumnVector = { type: 'string', length: 3, values: Int32Array.of(0, 1, 2), dict: ['z', 'w', 'x'], validity: Uint8Array.of(0b101), nullCount: 1 };
+  assert.deepEqual([...gk.assign([v1], 4).subarray(0, 4)], [0, 1, 0, 2]);
+  assert.deepEqual([...gk.assign([v2], 3).subarray(0, 3)], [2, 3, 1]);
+  const keys = gk.vectors()[0]!;
+  assert.deepEqual([0, 1, 2, 3].map((g) => getValue(keys, g)), ['y', 'x', 'z', null]);
+});
+
+test('group hashes depend only on key values', () => {
+  const a = new GroupKeys(['string', 'int64']);
+  const b = new GroupKeys(['string', 'int64']);
+  a.assign(vectors(['string', 'int64'], [['p', 1], ['q', 2], [null, 3]]), 3);
+  b.assign(vectors(['string', 'int64'], [[null, 3], ['q', 2], ['p', 1], ['p', 2]]), 4);
+  const ha = a.hashes();
+  const hb = b.hashes();
+  assert.deepEqual([ha[0], ha[1], ha[2]], [hb[2], hb[1], hb[0]]);
+  assert.notEqual(hb[2], hb[3]);
+});
+
+test('no keys: every row is group 0, and ensureOneGroup makes it exist without rows', () => {
+  const gk = new GroupKeys([]);
+  assert.equal(gk.size, 0);
+  gk.ensureOneGroup();
+  assert.equal(gk.size, 1);
+  assert.deepEqual([...gk.assign([], 3).subarray(0, 3)], [0, 0, 0]);
+});
