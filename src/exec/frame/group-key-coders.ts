@@ -1,9 +1,8 @@
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import { getValue } from '../../frame/batch/values.js';
 import type { DataType } from '../../frame/types.js';
-import { growF64 } from './group-vectors.js';
 import { NumberIdMap, hashNumber, hashString } from './group-number-map.js';
-import { valuesVector, validAt } from './group-vectors.js';
+import { growF64, valuesVector, validAt } from './group-vectors.js';
 
 /**
  * Turns the values of one key column into dense codes 0, 1, 2... (in order of

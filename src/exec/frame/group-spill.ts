@@ -5,14 +5,17 @@ import type { ColumnBatch } from '../../frame/batch/vector.js';
 import { FRAME_BATCH_ROWS } from '../../frame/batch/vector.js';
 import { SpillWriter, readFrames, tempPath } from '../spill-file.js';
 
-/** Buckets per spill level: 4 bits of the key hash each. */
-export const SPILL_FANOUT = 16;
-/** Levels of recursive re-partitioning before a bucket is processed in memory regardless of the budget. */
-export const MAX_SPILL_LEVEL = 4;
+/** Hash bits that recursive re-partitioning may use; past them a bucket is processed in memory regardless of the budget. */
+export const MAX_SPILL_HASH_BITS = 24;
 
-/** The bucket of a key hash at recursion `level` (each level uses the next 4 bits). */
-export function bucketOf(hash: number, level: number): number {
-  return (hash >>> (level * 4)) & (SPILL_FANOUT - 1);
+/**
+ * Bits of the key hash (log2 of the bucket count) a spill level uses, from the
+ * size of its first spill: small spills (a tiny budget) get few buckets, since
+ * each frame costs a fixed Arrow IPC encode/decode; big ones get 16 buckets, so
+ * few levels of re-partitioning are needed.
+ */
+export function spillBits(firstSpillGroups: number): number {
+  return firstSpillGroups >= 65536 ? 4 : firstSpillGroups >= 4096 ? 3 : 2;
 }
 
 /**
@@ -22,27 +25,38 @@ export function bucketOf(hash: number, level: number): number {
  * order-sensitive states (first, last, collect_list) merge back in input order.
  */
 export class SpillBuckets {
-  private readonly writers: (SpillWriter | null)[] = new Array<SpillWriter | null>(SPILL_FANOUT).fill(null);
+  private readonly writers: (SpillWriter | null)[];
+  private readonly fanout: number;
 
+  /** Buckets by hash bits [shift, shift + bits). */
   constructor(
     private readonly dir: string,
-    private readonly level: number,
-  ) {}
+    private readonly shift: number,
+    readonly bits: number,
+  ) {
+    this.fanout = 1 << bits;
+    this.writers = new Array<SpillWriter | null>(this.fanout).fill(null);
+  }
+
+  private bucketOf(hash: number): number {
+    return (hash >>> this.shift) & (this.fanout - 1);
+  }
 
   /** Appends row g of `batch` to the bucket of `hashes[g]`, for every row; returns the bytes written. */
   write(batch: ColumnBatch, hashes: Uint32Array): number {
     const n = batch.numRows;
-    const counts = new Int32Array(SPILL_FANOUT + 1);
-    for (let g = 0; g < n; g++) counts[bucketOf(hashes[g]!, this.level) + 1]!++;
-    for (let b = 0; b < SPILL_FANOUT; b++) counts[b + 1]! += counts[b]!;
+    const fanout = this.fanout;
+    const counts = new Int32Array(fanout + 1);
+    for (let g = 0; g < n; g++) counts[this.bucketOf(hashes[g]!) + 1]!++;
+    for (let b = 0; b < fanout; b++) counts[b + 1]! += counts[b]!;
     const order = new Int32Array(n);
-    const fill = counts.slice(0, SPILL_FANOUT);
-    for (let g = 0; g < n; g++) order[fill[bucketOf(hashes[g]!, this.level)]!++] = g;
+    const fill = counts.slice(0, fanout);
+    for (let g = 0; g < n; g++) order[fill[this.bucketOf(hashes[g]!)]!++] = g;
     let bytes = 0;
-    for (let b = 0; b < SPILL_FANOUT; b++) {
+    for (let b = 0; b < fanout; b++) {
       for (let s = counts[b]!; s < counts[b + 1]!; s += FRAME_BATCH_ROWS) {
         const rows = takeRows(batch, order.subarray(s, Math.min(s + FRAME_BATCH_ROWS, counts[b + 1]!)));
-        const w = (this.writers[b] ??= new SpillWriter(tempPath(this.dir, `agg-l${this.level}-b${b}`)));
+        const w = (this.writers[b] ??= new SpillWriter(tempPath(this.dir, `agg-s${this.shift}-b${b}`)));
         const before = w.bytes;
         w.append(encodeIpc(rows));
         bytes += w.bytes - before;

@@ -3,7 +3,7 @@ import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { DataType, Schema } from '../../frame/types.js';
 import type { GroupAggregate } from './aggregates/aggregate.js';
 import { GroupKeys } from './group-keys.js';
-import { MAX_SPILL_LEVEL, SpillBuckets, readBucket } from './group-spill.js';
+import { MAX_SPILL_HASH_BITS, SpillBuckets, readBucket, spillBits } from './group-spill.js';
 import type { FrameOpContext } from './op-context.js';
 
 /** What a GroupTable holds: its key types, how to make its aggregates, and the layout of its state rows. */
@@ -33,7 +33,7 @@ const MIN_SPILL_GROUPS = 64;
  * refused, every group's state (keys + state columns) is written to spill
  * files hash-partitioned by key, the reservation released and the table
  * emptied. `results` then merges the spill files bucket by bucket (each in a
- * table one level deeper, which may spill again on the next 4 hash bits).
+ * table one level deeper, which may spill again on the next bits of the hash).
  */
 export class GroupTable {
   private keys: GroupKeys;
@@ -44,7 +44,8 @@ export class GroupTable {
   constructor(
     private readonly spec: GroupTableSpec,
     private readonly ctx: FrameOpContext,
-    private readonly level = 0,
+    /** Bits of the key hash already used to partition this table's input (by ancestors' spills). */
+    private readonly hashShift = 0,
   ) {
     this.keys = new GroupKeys(spec.keyTypes);
     this.aggs = spec.createAggs();
@@ -86,11 +87,12 @@ export class GroupTable {
         return;
       }
       if (this.keys.size > 0) this.spill();
+      const bits = this.buckets.bits;
       const paths = this.buckets.close();
       this.buckets = null;
       try {
         while (paths.length > 0) {
-          const child = new GroupTable(this.spec, this.ctx, this.level + 1);
+          const child = new GroupTable(this.spec, this.ctx, this.hashShift + bits);
           for (const batch of readBucket(paths.shift()!)) child.merge(batch);
           yield* child.results();
         }
@@ -120,8 +122,8 @@ export class GroupTable {
       this.reserved = need;
       return;
     }
-    // Past the last level (or with a handful of groups) spilling cannot help: go on unreserved.
-    if (this.level >= MAX_SPILL_LEVEL || this.keys.size < MIN_SPILL_GROUPS) return;
+    // With the hash bits used up (or a handful of groups) spilling cannot help: go on unreserved.
+    if (this.hashShift + spillBits(this.keys.size) > MAX_SPILL_HASH_BITS || this.keys.size < MIN_SPILL_GROUPS) return;
     this.spill();
   }
 
@@ -129,7 +131,7 @@ export class GroupTable {
     const n = this.keys.size;
     const columns = [...this.keys.vectors(), ...this.aggs.flatMap((a) => a.states(n))];
     const schema: Schema = { fields: columns.map((v, i) => ({ name: this.spec.stateSchema.fields[i]!.name, type: v.type, nullable: true })) };
-    this.buckets ??= new SpillBuckets(this.ctx.spillDir, this.level);
+    this.buckets ??= new SpillBuckets(this.ctx.spillDir, this.hashShift, spillBits(n));
     const bytes = this.buckets.write({ schema, columns, numRows: n }, this.keys.hashes());
     this.ctx.metrics.spills++;
     this.ctx.metrics.spilledBytes += bytes;

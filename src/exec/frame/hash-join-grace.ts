@@ -2,11 +2,25 @@ import { concatBatches, takeRows } from '../../frame/batch/batch.js';
 import { batchBytes } from '../../frame/batch/size.js';
 import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import { keyHashes } from './hash-join-keys.js';
-import { BatchSpillWriter, deleteRun, type SpilledRun } from './ipc-spill.js';
+import { deleteRun, PartitionedSpillWriter, type SpilledRun } from './ipc-spill.js';
 import type { FrameOpContext } from './op-context.js';
 
-/** Buckets per partitioning pass (a power of two). */
+/** Buckets of the first partitioning pass, when the build side's size is unknown (a power of two). */
 export const GRACE_FANOUT = 16;
+const MAX_FANOUT = 64;
+
+/**
+ * Buckets for re-partitioning a spilled bucket of `bytes` (its file size): enough
+ * that each part's table (about 3x its data) fits in half of what the budget has
+ * left. Fewer, bigger frames are much cheaper to write and read than many small ones.
+ */
+export function fanoutFor(bytes: number, ctx: FrameOpContext): number {
+  const free = Math.max(ctx.budget.limit - ctx.budget.used(), ctx.budget.limit / 8, 1);
+  const want = Math.ceil((3 * bytes) / (free / 2));
+  let f = 2;
+  while (f < want && f < MAX_FANOUT) f *= 2;
+  return f;
+}
 
 /** A bucket's pending rows are written as one frame once this many rows... */
 const FLUSH_ROWS = 16384;
@@ -19,28 +33,27 @@ export function graceSeed(level: number): number {
 }
 
 /**
- * Splits a stream into GRACE_FANOUT spill runs by the hash of its keys (rows
+ * Splits a stream into `fanout` (a power of two) spill runs by the hash of its keys (rows
  * with equal keys, on either side, land in the same bucket). Small pieces of a
  * bucket are gathered and written as one frame (at most FLUSH_BYTES pending per
  * bucket: write buffers, not reserved from the budget). Adds the bytes written
  * to the task's metrics. Every run is deleted if anything fails.
  */
-export function partitionToSpill(stream: Iterable<ColumnBatch>, keys: (b: ColumnBatch) => ColumnVector[], level: number, ctx: FrameOpContext, prefix: string): SpilledRun[] {
-  const writers: BatchSpillWriter[] = [];
+export function partitionToSpill(stream: Iterable<ColumnBatch>, keys: (b: ColumnBatch) => ColumnVector[], level: number, fanout: number, ctx: FrameOpContext, prefix: string): SpilledRun[] {
+  const writer = new PartitionedSpillWriter(ctx.spillDir, prefix, fanout);
   const seed = graceSeed(level);
-  const mask = GRACE_FANOUT - 1;
+  const mask = fanout - 1;
   try {
-    for (let i = 0; i < GRACE_FANOUT; i++) writers.push(new BatchSpillWriter(ctx.spillDir, prefix));
-    const pending: ColumnBatch[][] = writers.map(() => []);
-    const pendingRows = new Float64Array(GRACE_FANOUT);
-    const pendingBytes = new Float64Array(GRACE_FANOUT);
+    const pending: ColumnBatch[][] = Array.from({ length: fanout }, () => []);
+    const pendingRows = new Float64Array(fanout);
+    const pendingBytes = new Float64Array(fanout);
     const flush = (i: number): void => {
       const parts = pending[i]!;
-      if (parts.length) writers[i]!.append(concatBatches(parts[0]!.schema, parts));
+      if (parts.length) writer.append(i, concatBatches(parts[0]!.schema, parts));
       pending[i] = [];
       pendingRows[i] = pendingBytes[i] = 0;
     };
-    const counts = new Int32Array(GRACE_FANOUT);
+    const counts = new Int32Array(fanout);
     for (const b of stream) {
       const n = b.numRows;
       if (n === 0) continue;
@@ -50,12 +63,12 @@ export function partitionToSpill(stream: Iterable<ColumnBatch>, keys: (b: Column
       counts.fill(0);
       for (let r = 0; r < n; r++) counts[(bucket[r] = hash[r]! & mask)]!++;
       // Counting sort of the rows by bucket: one index array, each bucket a contiguous range of it.
-      const starts = new Int32Array(GRACE_FANOUT + 1);
-      for (let i = 0; i < GRACE_FANOUT; i++) starts[i + 1] = starts[i]! + counts[i]!;
+      const starts = new Int32Array(fanout + 1);
+      for (let i = 0; i < fanout; i++) starts[i + 1] = starts[i]! + counts[i]!;
       const order = new Int32Array(n);
-      const fill = starts.slice(0, GRACE_FANOUT);
+      const fill = starts.slice(0, fanout);
       for (let r = 0; r < n; r++) order[fill[bucket[r]!]!++] = r;
-      for (let i = 0; i < GRACE_FANOUT; i++) {
+      for (let i = 0; i < fanout; i++) {
         if (counts[i] === 0) continue;
         pending[i]!.push(counts[i] === n ? b : takeRows(b, order.subarray(starts[i]!, starts[i + 1]!)));
         pendingRows[i]! += counts[i]!;
@@ -63,20 +76,18 @@ export function partitionToSpill(stream: Iterable<ColumnBatch>, keys: (b: Column
         if (pendingRows[i]! >= FLUSH_ROWS || pendingBytes[i]! >= FLUSH_BYTES) flush(i);
       }
     }
-    for (let i = 0; i < GRACE_FANOUT; i++) flush(i);
-    const runs = writers.map((w) => w.close());
-    let bytes = 0;
-    for (const r of runs) bytes += r.bytes;
-    ctx.metrics.spilledBytes += bytes;
+    for (let i = 0; i < fanout; i++) flush(i);
+    const runs = writer.close();
+    for (const r of runs) ctx.metrics.spilledBytes += r.bytes;
     ctx.metrics.spills++;
     return runs;
   } catch (e) {
-    for (const w of writers) w.abort();
+    writer.abort();
     throw e;
   }
 }
 
-/** Deletes every run of a partitioning pass. */
+/** Deletes every run of a partitioning pass (they share one file). */
 export function deleteRuns(runs: readonly SpilledRun[]): void {
   for (const r of runs) deleteRun(r);
 }

@@ -36,7 +36,7 @@ export function flaggedIndices(flags: Uint8Array, n: number, want: 0 | 1): Int32
   return out;
 }
 
-/** Applies the residual filter to matched pairs (in place on the index arrays' contents); returns the kept pairs. */
+/** Applies the residual filter to key-matched pairs; returns the pairs that pass (and their pair batch when one was built). */
 export function filterPairs(spec: JoinSpec, probe: ColumnBatch, probeIdx: Int32Array, build: ColumnBatch, buildIdx: Int32Array): { probeIdx: Int32Array; buildIdx: Int32Array; batch: ColumnBatch | null } {
   if (spec.filter === null || probeIdx.length === 0) return { probeIdx, buildIdx, batch: null };
   const pairs = pairBatch(spec, spec.pairSchema, probe, probeIdx, build, buildIdx, probeIdx.length);

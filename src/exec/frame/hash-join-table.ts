@@ -14,8 +14,7 @@ export class JoinHashTable {
 
   constructor(readonly keys: KeyRows) {
     const n = keys.length;
-    let cap = 16;
-    while (cap < n * 2) cap *= 2;
+    const cap = capacityFor(n);
     this.mask = cap - 1;
     this.heads = new Int32Array(cap).fill(-1);
     this.next = new Int32Array(n).fill(-1);
@@ -30,9 +29,7 @@ export class JoinHashTable {
 
   /** Bytes a table over `n` rows holds besides its key rows. */
   static bytes(n: number): number {
-    let cap = 16;
-    while (cap < n * 2) cap *= 2;
-    return cap * 4 + n * 4;
+    return capacityFor(n) * 4 + n * 4;
   }
 
   /** Whether some build row's keys equal row `p` of `probe` (semi/anti joins without a residual filter). */
@@ -73,6 +70,13 @@ export class JoinHashTable {
     }
     return found;
   }
+}
+
+/** Buckets for n rows: a power of two >= n (chains average at most one row). */
+function capacityFor(n: number): number {
+  let cap = 16;
+  while (cap < n) cap *= 2;
+  return cap;
 }
 
 /** A growable Int32Array (pair indices of a join's output). */

@@ -4,7 +4,7 @@ import type { PhysOp } from '../../frame/physical/ops.js';
 import type { Schema } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
 import { GrowingReservation } from '../external-sorter.js';
-import { deleteRuns, partitionToSpill } from './hash-join-grace.js';
+import { deleteRuns, fanoutFor, GRACE_FANOUT, partitionToSpill } from './hash-join-grace.js';
 import { keyRowsBytes } from './hash-join-keys.js';
 import { buildSide, probeBuilt } from './hash-join-memory.js';
 import { joinSpec, keyEvaluator, type JoinSpec } from './hash-join-spec.js';
@@ -61,7 +61,7 @@ export function hashJoin(op: Extract<PhysOp, { op: 'hashJoin' }>, left: () => Ba
  * `force`: join in memory without asking (the last level, or a bucket that
  * partitioning did not shrink, e.g. one hot key).
  */
-function* joinLevel(j: Join, build: BatchStream, probe: () => BatchStream, level: number, force: boolean): Generator<ColumnBatch> {
+function* joinLevel(j: Join, build: BatchStream, probe: () => BatchStream, level: number, force: boolean, fanout = GRACE_FANOUT): Generator<ColumnBatch> {
   const { ctx, spec } = j;
   const res = new GrowingReservation(ctx.budget);
   const it = build[Symbol.iterator]();
@@ -89,7 +89,7 @@ function* joinLevel(j: Join, build: BatchStream, probe: () => BatchStream, level
       yield* probeBuilt(spec, built, probe(), j.probeKeys);
       return;
     }
-    yield* grace(j, held, it, rows, probe, level, () => res.releaseAll());
+    yield* grace(j, held, it, rows, probe, level, fanout, () => res.releaseAll());
   } finally {
     res.releaseAll();
     it.return?.();
@@ -97,7 +97,7 @@ function* joinLevel(j: Join, build: BatchStream, probe: () => BatchStream, level
 }
 
 /** Partitions both sides (the held build batches first) into spill buckets and joins each bucket pair. */
-function* grace(j: Join, held: ColumnBatch[], rest: Iterator<ColumnBatch>, heldRows: number, probe: () => BatchStream, level: number, release: () => void): Generator<ColumnBatch> {
+function* grace(j: Join, held: ColumnBatch[], rest: Iterator<ColumnBatch>, heldRows: number, probe: () => BatchStream, level: number, fanout: number, release: () => void): Generator<ColumnBatch> {
   const { ctx, spec } = j;
   let buildRows = heldRows;
   function* buildStream(): Generator<ColumnBatch> {
@@ -108,10 +108,10 @@ function* grace(j: Join, held: ColumnBatch[], rest: Iterator<ColumnBatch>, heldR
       yield r.value;
     }
   }
-  const buildRuns = partitionToSpill(buildStream(), j.buildKeys, level, ctx, 'join-build');
+  const buildRuns = partitionToSpill(buildStream(), j.buildKeys, level, fanout, ctx, 'join-build');
   let probeRuns: ReturnType<typeof partitionToSpill> = [];
   try {
-    probeRuns = partitionToSpill(probe(), j.probeKeys, level, ctx, 'join-probe');
+    probeRuns = partitionToSpill(probe(), j.probeKeys, level, fanout, ctx, 'join-probe');
     const probeKeeps = spec.keepUnmatchedProbe || (spec.filterSide === 'probe' && spec.anti);
     const buildKeeps = spec.keepUnmatchedBuild || (spec.filterSide === 'build' && spec.anti);
     for (let i = 0; i < buildRuns.length; i++) {
@@ -119,7 +119,7 @@ function* grace(j: Join, held: ColumnBatch[], rest: Iterator<ColumnBatch>, heldR
       const p = probeRuns[i]!;
       if ((b.rows === 0 && !probeKeeps) || (p.rows === 0 && !buildKeeps)) continue;
       const stuck = b.rows === buildRows || level + 1 >= MAX_GRACE_LEVELS;
-      yield* joinLevel(j, readSpilledRun(b), () => readSpilledRun(p), level + 1, stuck);
+      yield* joinLevel(j, readSpilledRun(b), () => readSpilledRun(p), level + 1, stuck, fanoutFor(b.bytes, ctx));
     }
   } finally {
     deleteRuns(buildRuns);

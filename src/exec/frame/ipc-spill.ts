@@ -3,13 +3,15 @@ import { decodeIpc, encodeIpc } from '../../frame/batch/ipc.js';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import { SpillWriter, readFrames, tempPath } from '../spill-file.js';
 
-/** Column batches written to one spill file: one CRC-checked frame of Arrow IPC per batch. */
+/** Column batches written to a spill file: one CRC-checked frame of Arrow IPC per batch. */
 export interface SpilledRun {
   readonly path: string;
-  /** Bytes of the file. */
+  /** Bytes of the run's frames. */
   readonly bytes: number;
   readonly rows: number;
   readonly batches: number;
+  /** The run's frames as [offset, length] regions of a file shared with other runs (see PartitionedSpillWriter); absent: the whole file. */
+  readonly regions?: readonly (readonly [number, number])[];
 }
 
 /**
@@ -47,6 +49,49 @@ export class BatchSpillWriter {
   }
 }
 
+/**
+ * Writes the batches of `parts` runs into one shared file (one file per
+ * partitioning pass rather than one per part: creating files is costly), each
+ * run remembering the regions of its frames. The runs share the file:
+ * {@link deleteRun} on any of them deletes it for all.
+ */
+export class PartitionedSpillWriter {
+  private readonly w: SpillWriter;
+  private readonly regions: [number, number][][];
+  private readonly rows: Float64Array;
+
+  constructor(dir: string, prefix: string, parts: number) {
+    this.w = new SpillWriter(tempPath(dir, prefix));
+    this.regions = Array.from({ length: parts }, () => []);
+    this.rows = new Float64Array(parts);
+  }
+
+  append(part: number, batch: ColumnBatch): void {
+    if (batch.numRows === 0) return;
+    const at = this.w.bytes;
+    this.w.append(encodeIpc(batch));
+    const regions = this.regions[part]!;
+    const last = regions[regions.length - 1];
+    if (last && last[0] + last[1] === at) last[1] += this.w.bytes - at;
+    else regions.push([at, this.w.bytes - at]);
+    this.rows[part]! += batch.numRows;
+  }
+
+  /** Closes the file; one run per part. */
+  close(): SpilledRun[] {
+    const { path } = this.w.close();
+    return this.regions.map((regions, i) => {
+      let bytes = 0;
+      for (const r of regions) bytes += r[1];
+      return { path, bytes, rows: this.rows[i]!, batches: regions.length, regions };
+    });
+  }
+
+  abort(): void {
+    this.w.abort();
+  }
+}
+
 /** Writes `batches` to a new spill file under `dir`; the file is deleted if writing fails. */
 export function writeBatchesToSpill(dir: string, prefix: string, batches: BatchStream): SpilledRun {
   const w = new BatchSpillWriter(dir, prefix);
@@ -65,7 +110,9 @@ export function writeBatchesToSpill(dir: string, prefix: string, batches: BatchS
  * read it again or delete it with {@link deleteRun}.
  */
 export function* readSpilledRun(run: SpilledRun): Generator<ColumnBatch> {
-  for (const frame of readFrames(run.path)) for (const b of decodeIpc(frame)) yield trimmed(b);
+  for (const [offset, length] of run.regions ?? [[0, undefined] as const]) {
+    for (const frame of readFrames(run.path, offset, length)) for (const b of decodeIpc(frame)) yield trimmed(b);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vectorFromValues } from '../../../src/frame/batch/builder.js';
@@ -15,11 +15,15 @@ import type { FrameOpContext } from '../../../src/exec/frame/op-context.js';
 import { hashAggregate } from '../../../src/exec/frame/hash-aggregate.js';
 import { zeroMetrics } from '../../../src/util/metrics.js';
 
+/** One temp directory per test process, removed on exit; each context gets a fresh subdirectory. */
+const root = mkdtempSync(join(tmpdir(), 'sluice-agg-'));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+
 /** A FrameOpContext over a fresh budget and temp spill directory, compiling with the real expression compiler. */
 export function makeCtx(budgetBytes = Infinity): FrameOpContext {
   return {
     budget: MemoryBudget.create(budgetBytes),
-    spillDir: mkdtempSync(join(tmpdir(), 'sluice-agg-')),
+    spillDir: mkdtempSync(join(root, 'ctx-')),
     metrics: zeroMetrics(),
     partition: 0,
     compile: (e, s) => compileExpr(e, s),

@@ -1,71 +1,22 @@
 /**
- * Test-only support for the join and sort operator tests: a FrameOpContext with
- * a tiny interpreter for bound expressions (columns, literals, comparisons,
- * and/or, arithmetic), tables from JS rows, and row-level canonical forms.
+ * Support for the join and sort operator tests: a FrameOpContext over the real
+ * expression compiler, tables from JS rows, and row-level canonical forms.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashRows } from '../../../src/frame/batch/hash.js';
 import { vectorFromValues } from '../../../src/frame/batch/builder.js';
 import { getValue } from '../../../src/frame/batch/values.js';
-import type { ColumnBatch, ColumnVector } from '../../../src/frame/batch/vector.js';
+import type { ColumnBatch } from '../../../src/frame/batch/vector.js';
 import type { ExprNode } from '../../../src/frame/expr/expr-node.js';
+import { compileExpr, compilePredicate } from '../../../src/frame/expr/compile.js';
 import type { DataType, Schema } from '../../../src/frame/types.js';
 import { MemoryBudget } from '../../../src/exec/memory-budget.js';
 import type { FrameOpContext } from '../../../src/exec/frame/op-context.js';
 import { zeroMetrics } from '../../../src/util/metrics.js';
 
 export type Row = unknown[];
-
-function evalRow(e: ExprNode, b: ColumnBatch, i: number): unknown {
-  switch (e.kind) {
-    case 'column':
-      return getValue(b.columns[e.index!]!, i);
-    case 'literal':
-      return e.value;
-    case 'binary': {
-      const l = evalRow(e.left, b, i);
-      const r = evalRow(e.right, b, i);
-      if (e.op === 'and') return l === false || r === false ? false : l === null || r === null ? null : true;
-      if (e.op === 'or') return l === true || r === true ? true : l === null || r === null ? null : false;
-      if (l === null || r === null) return null;
-      const a = l as number;
-      const c = r as number;
-      switch (e.op) {
-        case '=': return a === c;
-        case '!=': return a !== c;
-        case '<': return a < c;
-        case '<=': return a <= c;
-        case '>': return a > c;
-        case '>=': return a >= c;
-        case '+': return a + c;
-        case '-': return a - c;
-        case '*': return a * c;
-        default: throw new Error(`test compiler: unsupported op ${e.op}`);
-      }
-    }
-    default:
-      throw new Error(`test compiler: unsupported node ${e.kind}`);
-  }
-}
-
-function typeOf(e: ExprNode, schema: Schema): DataType {
-  if (e.kind === 'column') return schema.fields[e.index!]!.type;
-  if (e.kind === 'literal') return e.type;
-  if (e.kind === 'binary' && ['+', '-', '*'].includes(e.op)) return typeOf(e.left, schema);
-  return 'bool';
-}
-
-/** Evaluates `e` row by row into a vector (slow, obviously correct). */
-export function compileForTest(e: ExprNode, schema: Schema): (b: ColumnBatch) => ColumnVector {
-  const t = typeOf(e, schema);
-  return (b) => {
-    if (e.kind === 'column') return b.columns[e.index!]!;
-    const vals: unknown[] = [];
-    for (let i = 0; i < b.numRows; i++) vals.push(evalRow(e, b, i));
-    return vectorFromValues(t, vals);
-  };
-}
 
 export interface TestCtx extends FrameOpContext {
   dispose(): void;
@@ -79,16 +30,8 @@ export function testCtx(limit = Infinity): TestCtx {
     spillDir,
     metrics: zeroMetrics(),
     partition: 0,
-    compile: compileForTest,
-    compilePredicate(e, schema) {
-      const f = compileForTest(e, schema);
-      return (b) => {
-        const v = f(b);
-        const sel: number[] = [];
-        for (let i = 0; i < b.numRows; i++) if (getValue(v, i) === true) sel.push(i);
-        return sel.length === b.numRows ? null : Int32Array.from(sel);
-      };
-    },
+    compile: (e, schema) => compileExpr(e, schema),
+    compilePredicate: (e, schema) => compilePredicate(e, schema),
     dispose: () => rmSync(spillDir, { recursive: true, force: true }),
   };
 }
@@ -125,6 +68,23 @@ export function rowsOf(stream: Iterable<ColumnBatch>): Row[] {
 
 function norm(v: unknown): unknown {
   return v instanceof Date ? v.getTime() : v;
+}
+
+/** One content hash per row, sorted: a cheap multiset fingerprint for large results. */
+export function rowFingerprint(stream: Iterable<ColumnBatch>): Int32Array {
+  const parts: Int32Array[] = [];
+  let n = 0;
+  for (const b of stream) {
+    parts.push(hashRows(b.columns, b.numRows));
+    n += b.numRows;
+  }
+  const out = new Int32Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out.sort();
 }
 
 /** Rows as sorted JSON lines: a multiset to compare join results whose order is unspecified. */
