@@ -1,5 +1,5 @@
 import { sliceBatch } from '../../frame/batch/batch.js';
-import { encodeIpc } from '../../frame/batch/ipc.js';
+import { encodeIpcBatches } from '../../frame/batch/ipc.js';
 import { batchFromColumns, batchFromRecords } from '../../frame/batch/records.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import type { LogicalPlan } from '../../frame/logical/plan.js';
@@ -22,8 +22,9 @@ export function batchOf(data: FrameData, schema?: Schema): ColumnBatch {
 }
 
 /**
- * An in-memory table split into partitions, each encoded once as Arrow IPC in
- * shared memory: tasks on any thread read it without copying.
+ * An in-memory table split into partitions, each encoded once as one Arrow IPC
+ * stream (dictionaries written once) in shared memory: tasks on any thread
+ * read it without copying.
  */
 export function memorySource(batch: ColumnBatch, numPartitions: number, name: string): LogicalPlan {
   if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new SluiceError(`numPartitions must be a positive integer, got ${numPartitions}`);
@@ -33,9 +34,9 @@ export function memorySource(batch: ColumnBatch, numPartitions: number, name: st
   for (let p = 0; p < numPartitions; p++) {
     const start = Math.floor((p * n) / numPartitions);
     const end = Math.floor(((p + 1) * n) / numPartitions);
-    const chunks: Uint8Array[] = [];
-    for (let s = start; s < end; s += per) chunks.push(shared(encodeIpc(sliceBatch(batch, s, Math.min(end, s + per)))));
-    parts.push(chunks);
+    const slices = [];
+    for (let s = start; s < end; s += per) slices.push(sliceBatch(batch, s, Math.min(end, s + per)));
+    parts.push(slices.length ? [shared(encodeIpcBatches(batch.schema, slices))] : []);
   }
   return { kind: 'scan', source: { kind: 'memory', partitions: parts, name, rows: n }, schema: batch.schema, filters: [] };
 }

@@ -1,4 +1,5 @@
-import { encodeIpc, decodeIpc } from '../../frame/batch/ipc.js';
+import { decodeIpc, encodeIpcBatches } from '../../frame/batch/ipc.js';
+import { compactDicts } from '../../frame/batch/compact-dict.js';
 import { batchToRecords } from '../../frame/batch/records.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import { compileExpr, compilePredicate } from '../../frame/expr/compile.js';
@@ -77,12 +78,14 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
     return;
   }
   const writer = new BlockWriter({ numPartitions: 1, budget: task.budget, spillDir: task.spillDir });
+  const group = new SharedDictGroup((schema, batches) => writer.add(0, encodeIpcBatches(schema, batches)));
   let complete = false;
   try {
     for (const b of run()) {
-      writer.add(0, encodeIpc(b));
+      group.add(b);
       yield b;
     }
+    group.flush();
     complete = true;
   } finally {
     const block = writer.finish();
@@ -90,6 +93,33 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
     else freeBlock(block, task.budget);
   }
 }
+
+/**
+ * Consecutive batches whose string columns share dictionaries are written as
+ * one IPC stream (each dictionary once, and shared again when read back);
+ * a batch with other dictionaries, or enough rows, starts the next stream.
+ */
+class SharedDictGroup {
+  private batches: ColumnBatch[] = [];
+  private rows = 0;
+  constructor(private readonly write: (schema: ColumnBatch['schema'], batches: ColumnBatch[]) => void) {}
+
+  add(b: ColumnBatch): void {
+    const first = this.batches[0];
+    if (first && (this.rows >= GROUP_ROWS || !b.columns.every((c, i) => c.dict === first.columns[i]!.dict))) this.flush();
+    this.batches.push(b);
+    this.rows += b.numRows;
+  }
+
+  flush(): void {
+    if (!this.batches.length) return;
+    this.write(this.batches[0]!.schema, this.batches.length === 1 ? [compactDicts(this.batches[0]!)] : this.batches);
+    this.batches = [];
+    this.rows = 0;
+  }
+}
+
+const GROUP_ROWS = 1 << 22;
 
 /** A frame stage's map side: its batches written to the shuffle. */
 export function frameShuffleWrite(node: WireNode, partitioning: FramePartitioning, task: TaskContext): BlockRef {

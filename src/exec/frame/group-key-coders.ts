@@ -98,6 +98,13 @@ class StringCoder implements KeyCoder {
   private lastDict: readonly string[] | null = null;
   private lastTrans = new Int32Array(0);
   private chars = 0;
+  /**
+   * While every batch so far used one dictionary (slices of one table, a cached
+   * partition), its entries are distinct already: codes need no string lookups.
+   * The map of strings is built when a second dictionary shows up.
+   */
+  private singleDict: readonly string[] | null = null;
+  private mapBuilt = true;
 
   get size(): number {
     return this.strings.length;
@@ -107,8 +114,15 @@ class StringCoder implements KeyCoder {
     const dict = v.dict!;
     const codes = v.values as Int32Array;
     const validity = v.validity;
+    if (this.strings.length === 0 && this.singleDict === null && this.mapBuilt) {
+      this.singleDict = dict;
+      this.mapBuilt = false;
+    } else if (!this.mapBuilt && dict !== this.singleDict) {
+      this.strings.forEach((x, i) => i !== this.nullCode && this.map.set(x, i));
+      this.mapBuilt = true;
+    }
     // A dictionary far larger than the batch is not worth translating whole (unless it is the previous batch's).
-    if (dict !== this.lastDict && dict.length > 4 * n + 1024) {
+    if (this.mapBuilt && dict !== this.lastDict && dict.length > 4 * n + 1024) {
       for (let i = 0; i < n; i++) out[i] = validAt(validity, i) ? this.code(dict[codes[i]!]!) : this.nullId();
       return;
     }
@@ -156,11 +170,11 @@ class StringCoder implements KeyCoder {
   }
 
   private code(s: string): number {
-    let c = this.map.get(s);
+    let c = this.mapBuilt ? this.map.get(s) : undefined;
     if (c === undefined) {
       c = this.strings.length;
       this.strings.push(s);
-      this.map.set(s, c);
+      if (this.mapBuilt) this.map.set(s, c);
       this.chars += s.length;
     }
     return c;

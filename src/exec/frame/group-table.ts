@@ -51,6 +51,11 @@ export class GroupTable {
     this.aggs = spec.createAggs();
   }
 
+  /** Groups held in memory now. */
+  get numGroups(): number {
+    return this.keys.size;
+  }
+
   /** Folds raw rows: key vectors, and each aggregate's argument vectors. */
   update(keys: readonly ColumnVector[], args: readonly (readonly ColumnVector[])[], n: number): void {
     const ids = this.keys.assign(keys, n);

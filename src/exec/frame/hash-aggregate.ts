@@ -28,8 +28,19 @@ export function hashAggregate(op: HashAggregateOp, input: BatchStream, ctx: Fram
   return { [Symbol.iterator]: () => run(op, input, ctx) };
 }
 
+/**
+ * A partial aggregate that barely reduces its input (nearly one group per row,
+ * as h2o q10) only costs a hash table; past this many rows, if groups exceed
+ * PASS_THROUGH_RATIO of the rows, the rest of the input goes out as one state
+ * row per input row (DataFusion's skip_partial_aggregation, by the same probe).
+ */
+const PROBE_ROWS = 262144;
+const PASS_THROUGH_RATIO = 0.8;
+
 function* run(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext): Generator<ColumnBatch> {
-  const table = new GroupTable(tableSpec(op), ctx);
+  const spec = tableSpec(op);
+  const table = new GroupTable(spec, ctx);
+  let passThrough: Iterator<ColumnBatch> | undefined;
   try {
     if (op.mode === 'final') {
       for (const batch of input) for (let s = 0; s < batch.numRows; s += CHUNK_ROWS) table.merge(sliceBatch(batch, s, s + CHUNK_ROWS));
@@ -37,15 +48,23 @@ function* run(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext): Gen
       const schema = op.input.schema;
       const keyFns = op.groupBy.map((e) => ctx.compile(e, schema));
       const argFns = op.aggs.map((a) => a.args.map((e) => ctx.compile(e, schema)));
-      for (const batch of input) {
+      let rows = 0;
+      const it = input[Symbol.iterator]();
+      for (let r = it.next(); !r.done; r = it.next()) {
+        const batch = r.value;
         const keys = keyFns.map((f) => f(batch));
         const args = argFns.map((fs) => fs.map((f) => f(batch)));
         const n = batch.numRows;
+        rows += n;
         if (n <= CHUNK_ROWS) table.update(keys, args, n);
         else for (let s = 0; s < n; s += CHUNK_ROWS) {
           const e = Math.min(n, s + CHUNK_ROWS);
           const slice = (v: ColumnVector) => sliceVector(v, s, e);
           table.update(keys.map(slice), args.map((vs) => vs.map(slice)), e - s);
+        }
+        if (op.mode === 'partial' && op.groupBy.length > 0 && rows >= PROBE_ROWS && table.numGroups > PASS_THROUGH_RATIO * rows) {
+          passThrough = it;
+          break;
         }
       }
     }
@@ -55,8 +74,28 @@ function* run(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext): Gen
       const out = makeBatch(op.schema, [...r.keys, ...values], n);
       for (let s = 0; s < n; s += FRAME_BATCH_ROWS) yield sliceBatch(out, s, s + FRAME_BATCH_ROWS);
     }
+    if (passThrough) yield* rowStates(op, spec, passThrough, ctx);
   } finally {
     table.dispose();
+  }
+}
+
+/** Each input row as its own group's state row: keys as they are, states from a one-row-per-group fold. */
+function* rowStates(op: HashAggregateOp, spec: GroupTableSpec, rest: Iterator<ColumnBatch>, ctx: FrameOpContext): Generator<ColumnBatch> {
+  const schema = op.input.schema;
+  const keyFns = op.groupBy.map((e) => ctx.compile(e, schema));
+  const argFns = op.aggs.map((a) => a.args.map((e) => ctx.compile(e, schema)));
+  let ids = new Int32Array(0);
+  for (let r = rest.next(); !r.done; r = rest.next()) {
+    const batch = r.value;
+    const n = batch.numRows;
+    if (ids.length < n) ids = Int32Array.from({ length: n }, (_, i) => i);
+    const aggs = spec.createAggs();
+    const states = aggs.flatMap((a, i) => {
+      a.update(ids, argFns[i]!.map((f) => f(batch)), n, n);
+      return a.states(n);
+    });
+    yield makeBatch(op.schema, [...keyFns.map((f) => f(batch)), ...states], n);
   }
 }
 

@@ -1,3 +1,4 @@
+import { utf8Strings } from './utf8.js';
 import * as arrow from 'apache-arrow';
 import type { DataType } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
@@ -113,6 +114,12 @@ function encodeUtf8(d: arrow.Data): { codes: Int32Array; dict: string[] } {
   return { codes, dict };
 }
 
+/** A dictionary of plain Utf8 values decoded in one pass (null when it is not ASCII or not Utf8). */
+function asciiStrings(d: arrow.Data): string[] | null {
+  if (!(d.type instanceof arrow.Utf8) || !d.valueOffsets || !d.values) return null;
+  return utf8Strings(d.values as Uint8Array, d.valueOffsets as Int32Array, d.length);
+}
+
 interface DictStrings {
   strings: string[];
   hasNulls: boolean;
@@ -125,6 +132,12 @@ const dictCache = new WeakMap<arrow.Vector, DictStrings>();
 function dictionaryStrings(v: arrow.Vector): DictStrings {
   let r = dictCache.get(v);
   if (r) return r;
+  const fast = v.nullCount === 0 && v.data.length === 1 ? asciiStrings(v.data[0]!) : null;
+  if (fast) {
+    r = { strings: fast, hasNulls: false, nulls: new Uint8Array(v.length) };
+    dictCache.set(v, r);
+    return r;
+  }
   const strings = new Array<string>(v.length);
   const nulls = new Uint8Array(v.length);
   let hasNulls = false;

@@ -1,3 +1,4 @@
+import { utf8Vector } from './utf8.js';
 import * as arrow from 'apache-arrow';
 import type { DataType, Schema } from '../types.js';
 import { typeName } from '../types.js';
@@ -66,7 +67,7 @@ export function toArrowData(v: ColumnVector, type: arrow.DataType, column: strin
       const dtype = type as arrow.Dictionary<arrow.Utf8, arrow.Int32>;
       let dictionary = dicts?.get(v.dict!);
       if (!dictionary) {
-        dictionary = arrow.vectorFromArray(v.dict as string[], new arrow.Utf8());
+        dictionary = utf8Vector(v.dict!);
         dicts?.set(v.dict!, dictionary);
       }
       return arrow.makeData({ type: dtype, length, nullCount, nullBitmap, data: values as Int32Array, dictionary });

@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { SluiceError } from '../../util/errors.js';
 import type { ColumnBatch } from './vector.js';
 import { fromArrowTable, toArrowTable } from './arrow.js';
+import { compactDicts } from './compact-dict.js';
 
 /**
  * One batch as an Arrow IPC stream (schema, dictionaries, one record batch, end
@@ -9,7 +10,17 @@ import { fromArrowTable, toArrowTable } from './arrow.js';
  * string codes are written straight from the vectors (one copy, into the output).
  */
 export function encodeIpc(batch: ColumnBatch): Uint8Array {
-  return arrow.tableToIPC(toArrowTable(batch.schema, [batch]), 'stream');
+  return arrow.tableToIPC(toArrowTable(batch.schema, [compactDicts(batch)]), 'stream');
+}
+
+/**
+ * Several batches of one schema as one Arrow IPC stream. String columns whose
+ * batches share a dictionary (slices of one table, or a cache partition) write
+ * it once, and decodeIpc gives the batches back sharing one dictionary again,
+ * so per-dictionary work downstream (group-key translation) happens once.
+ */
+export function encodeIpcBatches(schema: ColumnBatch['schema'], batches: readonly ColumnBatch[]): Uint8Array {
+  return arrow.tableToIPC(toArrowTable(schema, batches), 'stream');
 }
 
 /**

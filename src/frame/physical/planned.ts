@@ -2,6 +2,8 @@ import type { Dep, PlanNode } from '../../plan/node.js';
 import type { LogicalPlan, SourceRef } from '../logical/plan.js';
 import type { ExprNode } from '../expr/expr-node.js';
 import { printPlanExpr } from './print-expr.js';
+import { stageName } from './print-physical.js';
+import { userCallSite } from '../../util/call-site.js';
 import type { QField } from './bind.js';
 import { toSchema } from './bind.js';
 import type { FramePartitioning, PhysOp } from './ops.js';
@@ -52,7 +54,7 @@ export function satisfiesHash(d: Distribution, keys: ExprNode[], n?: number): bo
  * partition that every consumer task reads whole.
  */
 export function exchange(child: Planned, partitioning: FramePartitioning, ctx: PlannerContext, broadcast = false): Planned {
-  const node: PlanNode = { id: ctx.ids.nodeId(), op: 'frame', numPartitions: child.numPartitions, compute: { kind: 'frame', root: child.op }, deps: child.deps };
+  const node: PlanNode = { id: ctx.ids.nodeId(), op: stageName(child.op), site: userCallSite(), numPartitions: child.numPartitions, compute: { kind: 'frame', root: child.op }, deps: child.deps };
   const n = partitioning.kind === 'single' ? 1 : partitioning.numPartitions;
   const dep: Dep = { type: 'shuffle', node, shuffle: { shuffleId: ctx.ids.shuffleId(), partitioner: { kind: 'hash', numPartitions: n }, frame: partitioning, op: broadcast ? 'broadcast exchange' : 'exchange' } };
   const dist: Distribution = partitioning.kind === 'hash' ? { kind: 'hash', keys: distKeys(partitioning.keys), numPartitions: n } : partitioning.kind === 'single' ? { kind: 'single' } : { kind: 'unknown' };

@@ -1,5 +1,7 @@
 import type { PlanNode } from '../../plan/node.js';
 import { SluiceError } from '../../util/errors.js';
+import { userCallSite } from '../../util/call-site.js';
+import { stageName } from './print-physical.js';
 import type { ExprNode } from '../expr/expr-node.js';
 import { defaultName } from '../expr/expr-node.js';
 import { inferNullable, inferType } from '../expr/infer-type.js';
@@ -24,7 +26,7 @@ export function planPhysical(plan: LogicalPlan, ctx: Omit<PlannerContext, 'plan'
 
 /** The stage that runs `top`'s operators. */
 export function stageNode(top: Planned, ctx: PlannerContext): PlanNode {
-  return { id: ctx.ids.nodeId(), op: 'frame', numPartitions: top.numPartitions, compute: { kind: 'frame', root: top.op }, deps: top.deps };
+  return { id: ctx.ids.nodeId(), op: stageName(top.op), site: userCallSite(), numPartitions: top.numPartitions, compute: { kind: 'frame', root: top.op }, deps: top.deps };
 }
 
 function planNode(p: LogicalPlan, ctx: PlannerContext): Planned {

@@ -87,3 +87,16 @@ function describe(op: PhysOp): string {
       return `Dedup keys=${list(op.keys.map(printPlanExpr))}`;
   }
 }
+
+/** A short name of a stage for progress bars and errors: its operators from the root down the first input, e.g. `project <- hashAggregate[final] <- exchange`. */
+export function stageName(op: PhysOp): string {
+  const names: string[] = [];
+  for (let o: PhysOp | undefined = op; o; o = physChildren(o)[0]) {
+    names.push(o.op === 'hashAggregate' ? `hashAggregate[${o.mode}]` : o.op === 'hashJoin' ? `hashJoin[${o.type}]` : o.op === 'scan' && o.scan.kind === 'files' ? `scan ${o.scan.format}` : o.op);
+    if (names.length === 4 && physChildren(o).length) {
+      names.push('…');
+      break;
+    }
+  }
+  return names.join(' <- ');
+}
