@@ -23,6 +23,8 @@ export interface KeyCoder {
 }
 
 const NULL_HASH = 0x2545f491;
+/** Integer key values below this get a direct code table (4 bytes per possible value). */
+const DIRECT_LIMIT = 1 << 20;
 
 /** The coder for a key column of `type`. */
 export function keyCoder(type: DataType): KeyCoder {
@@ -37,10 +39,23 @@ class NumberCoder implements KeyCoder {
   private values = new Float64Array(256);
   private nullCode = -1;
 
+  /** code + 1 by value, for small non-negative integer values (0 = not seen yet). */
+  private directCodes: Int32Array | null = null;
+
   constructor(private readonly type: DataType) {}
 
   get size(): number {
     return this.map.size;
+  }
+
+  private direct(x: number): number {
+    let d = this.directCodes;
+    if (d === null || x >= d.length) {
+      const grown = new Int32Array(Math.min(DIRECT_LIMIT, Math.max(1024, 2 ** Math.ceil(Math.log2(x + 1)))));
+      if (d) grown.set(d);
+      d = this.directCodes = grown;
+    }
+    return d[x]!;
   }
 
   encode(v: ColumnVector, n: number, out: Int32Array): void {
@@ -57,7 +72,13 @@ class NumberCoder implements KeyCoder {
         code = this.nullCode;
       } else {
         const x = vals[i]!;
-        code = map.getOrAdd(x);
+        // Small non-negative integers (ids, years, categories) skip the hash probe once seen.
+        const d = x >= 0 && x < DIRECT_LIMIT && (x | 0) === x ? this.direct(x) : -1;
+        if (d > 0) code = d - 1;
+        else {
+          code = map.getOrAdd(x);
+          if (d === 0) this.directCodes![x] = code + 1;
+        }
         if (code >= seen) values[code] = x === 0 ? 0 : x;
       }
       if (code >= seen) seen = code + 1;

@@ -1,23 +1,8 @@
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { DataType } from '../../frame/types.js';
 import { keyCoder, type KeyCoder } from './group-key-coders.js';
-import { NumberIdMap, fmix32 } from './group-number-map.js';
+import { fmix32 } from './group-number-map.js';
 import { growI32 } from './group-vectors.js';
-import { SluiceError } from '../../util/errors.js';
-
-/** Composite keys are packed into float64s, exact up to 2^53. */
-const MAX_BITS = 53;
-/** Bits given to a column or a stage before its cardinality asks for more. */
-const MIN_BITS = 8;
-
-interface Stage {
-  cols: number[];
-  /** Bits of each column of `cols` (a column's codes are < 2^bits). */
-  bits: number[];
-  /** Bits of the previous stage's ids (0 for the first stage). */
-  prefixBits: number;
-  map: NumberIdMap;
-}
 
 /**
  * Assigns dense group ids (0, 1, 2... in order of first appearance) to rows by
@@ -25,30 +10,29 @@ interface Stage {
  *
  * Each key column is first turned into per-row codes by its KeyCoder (strings:
  * via the batch's dictionary, one lookup per entry; numbers: a NumberIdMap).
- * With one key, the code is the group id. With several, codes are packed into
- * one float64 per row (bits per column from its cardinality) and looked up in a
- * NumberIdMap; if they need more than 53 bits, columns are packed in stages:
- * each stage maps (previous stage's id, its columns) to a new id. When a
- * cardinality outgrows its bits the stages are rebuilt from the stored codes of
- * every group (rare: bit widths double).
+ * With one key, the code is the group id. With several, rows are hashed over
+ * their codes (column by column, in tight loops) and looked up in one
+ * open-addressing table of group ids; a hit compares the stored hash, then the
+ * stored codes of the group. One probe per row whatever the key width (packing
+ * codes into numbers needed a second table past 53 bits, as h2o q10 does).
  */
 export class GroupKeys {
   private readonly coders: KeyCoder[];
   private readonly codes: Int32Array[] = [];
   /** Per key column, the code of each group (several keys only). */
   private groupCodes: Int32Array<ArrayBuffer>[];
-  private stages: Stage[] = [];
-  private colBits: number[];
+  /** Several keys: each group's row hash, and the table of (group id + 1) by hash slot. */
+  private groupHash: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private table = new Int32Array(2048);
+  private mask = 2047;
+  private rowHash = new Int32Array(0);
   private ids = new Int32Array(0);
-  private acc = new Float64Array(0);
   /** Number of groups. */
   size = 0;
 
   constructor(readonly types: readonly DataType[]) {
     this.coders = types.map(keyCoder);
     this.groupCodes = types.length > 1 ? types.map(() => new Int32Array(1024)) : [];
-    this.colBits = types.map(() => MIN_BITS);
-    if (types.length > 1) this.plan();
   }
 
   /**
@@ -73,9 +57,80 @@ export class GroupKeys {
       if ((this.codes[c]?.length ?? 0) < n) this.codes[c] = new Int32Array(Math.max(n, 1024));
       this.coders[c]!.encode(keys[c]!, n, this.codes[c]!);
     }
-    if (this.needsReplan(n)) this.rebuild();
-    this.lookup(this.codes, n, ids, true);
+    this.probe(n, ids);
     return ids;
+  }
+
+  private probe(n: number, ids: Int32Array): void {
+    const k = this.coders.length;
+    if (this.rowHash.length < n) this.rowHash = new Int32Array(Math.max(n, 1024));
+    const h = this.rowHash;
+    h.fill(0x9747b28c | 0, 0, n);
+    for (let c = 0; c < k; c++) {
+      const col = this.codes[c]!;
+      for (let i = 0; i < n; i++) h[i] = Math.imul((h[i]! << 5) | (h[i]! >>> 27), 0x9e3779b1) ^ col[i]!;
+    }
+    for (let i = 0; i < n; i++) h[i] = fmix32(h[i]!) | 0;
+    let size = this.size;
+    let table = this.table;
+    let mask = this.mask;
+    let groupHash = this.groupHash;
+    const codes = this.codes;
+    for (let i = 0; i < n; i++) {
+      const hi = h[i]!;
+      let slot = hi & mask;
+      for (;;) {
+        const g1 = table[slot]!;
+        if (g1 === 0) {
+          if (size >= groupHash.length) {
+            this.growGroups(size + 1);
+            groupHash = this.groupHash;
+          }
+          const gc = this.groupCodes;
+          for (let c = 0; c < k; c++) gc[c]![size] = codes[c]![i]!;
+          groupHash[size] = hi;
+          table[slot] = size + 1;
+          ids[i] = size++;
+          if (size * 2 > mask) {
+            this.size = size;
+            this.growTable();
+            table = this.table;
+            mask = this.mask;
+          }
+          break;
+        }
+        const g = g1 - 1;
+        if (groupHash[g] === hi && this.sameCodes(g, i)) {
+          ids[i] = g;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+    this.size = size;
+  }
+
+  private sameCodes(g: number, i: number): boolean {
+    for (let c = 0; c < this.groupCodes.length; c++) if (this.groupCodes[c]![g] !== this.codes[c]![i]) return false;
+    return true;
+  }
+
+  private growGroups(min: number): void {
+    this.groupCodes = this.groupCodes.map((a) => growI32(a, min));
+    this.groupHash = growI32(this.groupHash, min);
+  }
+
+  private growTable(): void {
+    const cap = (this.mask + 1) * 2;
+    const table = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let g = 0; g < this.size; g++) {
+      let slot = this.groupHash[g]! & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = g + 1;
+    }
+    this.table = table;
+    this.mask = mask;
   }
 
   /** Makes sure group 0 exists (a global aggregate outputs one row even for empty input). */
@@ -111,89 +166,8 @@ export class GroupKeys {
   bytes(): number {
     let b = 0;
     for (const c of this.coders) b += c.bytes();
-    for (const s of this.stages) b += s.map.bytes();
+    b += this.table.byteLength + this.groupHash.byteLength;
     for (const g of this.groupCodes) b += g.byteLength;
     return b;
   }
-
-  /** Runs rows through the stages; with `record`, new final-stage ids become groups (their codes stored). */
-  private lookup(codes: readonly Int32Array[], n: number, ids: Int32Array, record: boolean): void {
-    if (this.acc.length < n) this.acc = new Float64Array(Math.max(n, 1024));
-    const acc = this.acc;
-    const last = this.stages.length - 1;
-    for (let s = 0; s <= last; s++) {
-      const st = this.stages[s]!;
-      if (s === 0) acc.fill(0, 0, n);
-      else for (let i = 0; i < n; i++) acc[i] = ids[i]!;
-      for (let j = 0; j < st.cols.length; j++) {
-        const col = codes[st.cols[j]!]!;
-        const mult = 2 ** st.bits[j]!;
-        for (let i = 0; i < n; i++) acc[i] = acc[i]! * mult + col[i]!;
-      }
-      const map = st.map;
-      if (s < last || !record) {
-        for (let i = 0; i < n; i++) ids[i] = map.getOrAdd(acc[i]!);
-        continue;
-      }
-      let size = this.size;
-      for (let i = 0; i < n; i++) {
-        const g = map.getOrAdd(acc[i]!);
-        if (g === size) {
-          if (size >= this.groupCodes[0]!.length) this.groupCodes = this.groupCodes.map((a) => growI32(a, size + 1));
-          for (let c = 0; c < codes.length; c++) this.groupCodes[c]![size] = codes[c]![i]!;
-          size++;
-        }
-        ids[i] = g;
-      }
-      this.size = size;
-    }
-  }
-
-  /** Whether a column's cardinality or a stage's id count (after up to n more) outgrows its bits. */
-  private needsReplan(n: number): boolean {
-    for (let c = 0; c < this.coders.length; c++) if (this.coders[c]!.size > 2 ** this.colBits[c]!) return true;
-    for (let s = 1; s < this.stages.length; s++) if (this.stages[s - 1]!.map.size + n > 2 ** this.stages[s]!.prefixBits) return true;
-    return false;
-  }
-
-  /** Recomputes bit widths and stages, then re-inserts every group in order (so group ids stay the same). */
-  private rebuild(): void {
-    this.colBits = this.coders.map((c, i) => Math.max(this.colBits[i]!, bitsFor(c.size)));
-    const n = this.size;
-    // Room for 4x the groups (plus a batch) before the prefix ids outgrow their bits again.
-    this.plan(4 * n + (this.ids.length || 1024), 2 * n);
-    if (n === 0) return;
-    const ids = new Int32Array(n);
-    const codes = this.groupCodes.map((a) => a.subarray(0, n));
-    this.lookup(codes, n, ids, false);
-  }
-
-  /** Packs columns into stages of at most 53 bits; later stages start from the previous stage's id (`idRoom` ids). Maps are sized for `expected` keys. */
-  private plan(idRoom = 1 << 16, expected = 1024): void {
-    const prefixBits = Math.max(MIN_BITS, bitsFor(idRoom));
-    const stages: Stage[] = [];
-    let cur: Stage = { cols: [], bits: [], prefixBits: 0, map: new NumberIdMap(expected) };
-    let used = 0;
-    for (let c = 0; c < this.coders.length; c++) {
-      const b = this.colBits[c]!;
-      if (used + b > MAX_BITS && cur.cols.length > 0) {
-        stages.push(cur);
-        cur = { cols: [], bits: [], prefixBits, map: new NumberIdMap(expected) };
-        used = prefixBits;
-      }
-      cur.cols.push(c);
-      cur.bits.push(b);
-      used += b;
-      if (used > MAX_BITS) throw new SluiceError(`group by: too many distinct key combinations to pack (key column ${c} needs ${b} bits after ${used - b})`);
-    }
-    stages.push(cur);
-    this.stages = stages;
-  }
-}
-
-/** Bits needed for codes 0..n-1 (at least 1). */
-function bitsFor(n: number): number {
-  let b = 1;
-  while (2 ** b < n) b++;
-  return b;
 }
