@@ -1,5 +1,6 @@
 import { sliceBatch } from '../../frame/batch/batch.js';
 import { encodeIpcBatches } from '../../frame/batch/ipc.js';
+import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
 import { batchFromColumns, batchFromRecords } from '../../frame/batch/records.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import type { LogicalPlan } from '../../frame/logical/plan.js';
@@ -36,7 +37,7 @@ export function memorySource(batch: ColumnBatch, numPartitions: number, name: st
     const end = Math.floor(((p + 1) * n) / numPartitions);
     const slices = [];
     for (let s = start; s < end; s += per) slices.push(sliceBatch(batch, s, Math.min(end, s + per)));
-    parts.push(slices.length ? [shared(encodeIpcBatches(batch.schema, slices))] : []);
+    parts.push(slices.length ? [shared(encodeIpcBatches(batch.schema, compactSharedDicts(slices)))] : []);
   }
   return { kind: 'scan', source: { kind: 'memory', partitions: parts, name, rows: n }, schema: batch.schema, filters: [] };
 }

@@ -1,5 +1,5 @@
 import { decodeIpc, encodeIpcBatches } from '../../frame/batch/ipc.js';
-import { compactDicts } from '../../frame/batch/compact-dict.js';
+import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
 import { batchToRecords } from '../../frame/batch/records.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import { compileExpr, compilePredicate } from '../../frame/expr/compile.js';
@@ -113,7 +113,7 @@ class SharedDictGroup {
 
   flush(): void {
     if (!this.batches.length) return;
-    this.write(this.batches[0]!.schema, this.batches.length === 1 ? [compactDicts(this.batches[0]!)] : this.batches);
+    this.write(this.batches[0]!.schema, compactSharedDicts(this.batches));
     this.batches = [];
     this.rows = 0;
   }

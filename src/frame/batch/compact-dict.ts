@@ -28,3 +28,44 @@ export function compactDicts(batch: ColumnBatch): ColumnBatch {
   if (!batch.columns.some((c) => c.type === 'string')) return batch;
   return { ...batch, columns: batch.columns.map(compactDict) };
 }
+
+/**
+ * Batches that share string dictionaries (slices of one table, one cache
+ * stream), each shared dictionary cut down to the entries some batch uses; the
+ * batches still share the smaller dictionary. Batches with their own
+ * dictionaries are compacted one by one.
+ */
+export function compactSharedDicts(batches: readonly ColumnBatch[]): ColumnBatch[] {
+  if (batches.length <= 1) return batches.map(compactDicts);
+  const first = batches[0]!;
+  const columns: ColumnVector[][] = batches.map((b) => [...b.columns]);
+  first.columns.forEach((v, c) => {
+    if (v.type !== 'string' || !v.dict || v.dict.length <= 64) return;
+    const dict = v.dict;
+    if (!batches.every((b) => b.columns[c]!.dict === dict)) {
+      batches.forEach((b, i) => (columns[i]![c] = compactDict(b.columns[c]!)));
+      return;
+    }
+    const remap = new Int32Array(dict.length).fill(-1);
+    let used = 0;
+    for (const b of batches) {
+      const col = b.columns[c]!;
+      const codes = col.values as Int32Array;
+      for (let i = 0; i < col.length; i++) {
+        if (col.nullCount > 0 && !isValid(col, i)) continue;
+        if (remap[codes[i]!] === -1) remap[codes[i]!] = used++;
+      }
+    }
+    if (used > dict.length * 0.9) return;
+    const out = new Array<string>(used);
+    for (let k = 0; k < dict.length; k++) if (remap[k]! >= 0) out[remap[k]!] = dict[k]!;
+    batches.forEach((b, i) => {
+      const col = b.columns[c]!;
+      const codes = col.values as Int32Array;
+      const next = new Int32Array(col.length);
+      for (let r = 0; r < col.length; r++) next[r] = Math.max(0, remap[codes[r]!]!);
+      columns[i]![c] = { ...col, values: next, dict: out };
+    });
+  });
+  return batches.map((b, i) => ({ ...b, columns: columns[i]! }));
+}
