@@ -137,6 +137,37 @@ for (const master of ['inline', 'local[2]']) {
       assert.ok(readdirSync(parts).some((f) => f === 'city=paris'));
     });
 
+    test('describe, show, repartition, toArrow/fromArrow', async () => {
+      const stats = await df().describe('age', 'city').collect();
+      assert.deepEqual(stats.map((r) => r.summary), ['count', 'mean', 'stddev', 'min', 'max']);
+      assert.equal(stats[0]!.age, '5');
+      assert.equal(Number(stats[1]!.age), 32.6);
+      assert.equal(stats[3]!.city, 'paris');
+      assert.equal(stats[1]!.city, null);
+      const shown = await df().orderBy('name').showString(2);
+      assert.match(shown, /\|\s*name\|/);
+      assert.match(shown, /ann/);
+      assert.match(shown, /only showing top 2 rows/);
+      const parts = df().repartition(3, 'city');
+      assert.equal(await parts.count(), 5);
+      assert.match(parts.explainString(), /hash\(city#\d+\) into 3 partitions/);
+      const table = await df().toArrow();
+      assert.equal(table.numRows, 5);
+      const back = await s.fromArrow(table).filter(col('age').gt(30)).count();
+      assert.equal(back, 3);
+    });
+
+    test('filters reach Parquet scans; SQL reads files by path', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sluice-pq-'));
+      const out = join(dir, 'people');
+      await df().write.parquet(out);
+      const q = s.read.parquet(out).filter(col('age').gt(30)).select('name');
+      assert.match(q.explainString(), /parquetScan .*projection=\[.*age.*\].*filters=\[.*age.*30/);
+      assert.deepEqual((await q.collect()).map((r) => r.name).sort(), ['ann', 'cid', 'eve']);
+      const viaSql = await s.sql(`SELECT count(*) AS n FROM '${out}/*.parquet' WHERE city = 'rome'`).collect();
+      assert.deepEqual(viaSql, [{ n: 2 }]);
+    });
+
     test('CSV bad lines: failfast names the file and line; dropMalformed counts', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sluice-csv-'));
       const file = join(dir, 'x.csv');

@@ -2,7 +2,7 @@ import type { BinaryOp, ExprNode, LiteralValue, UnaryOp } from './expr-node.js';
 import type { SortKey } from '../logical/plan.js';
 import type { DataType } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
-import { printExpr } from './print-expr.js';
+import { printExpr } from '../logical/print.js';
 import { parseType, type TypeLike } from './type-names.js';
 
 /** A sort key built by `asc()`/`desc()` (the logical plan's SortKey). */

@@ -26,8 +26,8 @@ test('column names: qualified, star, backticks; toExpr reads strings as columns'
 
 test('operators take plain values as literals and print SQL-like', () => {
   const e = col('a').plus(1).multiply(col('b')).gt(2.5).and(col('s').eq("it's"));
-  assert.equal(e.toString(), "((((a + 1) * b) > 2.5) AND (s = 'it''s'))");
-  assert.equal(col('x').isin(1, 2).not().toString(), '(NOT (x IN (1, 2)))');
+  assert.equal(e.toString(), "(a + 1) * b > 2.5 AND s = 'it''s'");
+  assert.equal(col('x').isin(1, 2).not().toString(), 'NOT x IN (1, 2)');
   assert.equal(col('x').between(1, 5).toString(), '((x >= 1) AND (x <= 5))');
   assert.equal(col('x').cast('bigint').as('y').toString(), 'CAST(x AS INT64) AS y');
   assert.equal(col('s').ilike('a%').toString(), "(s ILIKE 'a%')");
@@ -42,7 +42,7 @@ test('when without otherwise is a CASE expression; otherwise ends it', () => {
   assert.ok(w instanceof Expr);
   assert.equal(w.node.kind, 'case');
   assert.equal((w.node as { otherwise?: unknown }).otherwise, undefined);
-  assert.equal(w.otherwise('other').toString(), "CASE WHEN (x = 1) THEN 'one' ELSE 'other' END");
+  assert.equal(w.otherwise('other').toString(), "CASE WHEN x = 1 THEN 'one' ELSE 'other' END");
 });
 
 test('alias replaces an alias; sort keys default to DuckDB null order', () => {
@@ -61,7 +61,7 @@ test('aggregate builders make agg nodes with params', () => {
   assert.equal((stddev('v').node as { fn: string }).fn, 'stddev_samp');
   assert.deepEqual((percentile('v', 0.9).node as { params: number[] }).params, [0.9]);
   assert.deepEqual((topK('v', 3).node as { params: number[] }).params, [3]);
-  assert.equal(avg(col('v').multiply(2)).toString(), 'avg((v * 2))');
+  assert.equal(avg(col('v').multiply(2)).toString(), 'avg(v * 2)');
   assert.equal(countDistinct('v').toString(), 'count_distinct(v)');
   assert.throws(() => percentile('v', 2), /between 0 and 1/);
   assert.throws(() => topK('v', 0), /positive integer/);
