@@ -187,10 +187,10 @@ export function* readFrames(path: string, offset = 0, length?: number): Generato
 
 /**
  * Yields the payloads of the frames held in `bytes` (e.g. a shared-memory block)
- * as views, without copying; crc32 verified. `source` and `baseOffset` only
- * serve error messages.
+ * as views, without copying; crc32 verified unless `verify` is false. `source`
+ * and `baseOffset` only serve error messages.
  */
-export function* parseFrames(bytes: Uint8Array, source: string, baseOffset = 0): Generator<Uint8Array> {
+export function* parseFrames(bytes: Uint8Array, source: string, baseOffset = 0, verify = true): Generator<Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   while (at < bytes.byteLength) {
@@ -200,7 +200,7 @@ export function* parseFrames(bytes: Uint8Array, source: string, baseOffset = 0):
     const startPayload = at + FRAME_HEADER_BYTES;
     if (startPayload + len > bytes.byteLength) throw truncated(source, baseOffset + at);
     const payload = bytes.subarray(startPayload, startPayload + len);
-    if (crc32(payload) !== crc) throw mismatch(source, baseOffset + at);
+    if (verify && crc32(payload) !== crc) throw mismatch(source, baseOffset + at);
     at = startPayload + len;
     yield payload;
   }

@@ -34,7 +34,7 @@ export function hashAggregate(op: HashAggregateOp, input: BatchStream, ctx: Fram
  * PASS_THROUGH_RATIO of the rows, the rest of the input goes out as one state
  * row per input row (DataFusion's skip_partial_aggregation, by the same probe).
  */
-const PROBE_ROWS = 262144;
+const PROBE_ROWS = 131072;
 const PASS_THROUGH_RATIO = 0.8;
 
 function* run(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext): Generator<ColumnBatch> {
