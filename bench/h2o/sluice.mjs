@@ -25,6 +25,7 @@ export async function openSluice(root, master, numPartitions) {
       }
     },
     async run(q) {
+      ans?.unpersist(); // the previous answer is dropped, as DuckDB drops its answer table
       ans = q.frame(api, frames);
       collected = undefined;
       if (q.reshape) {

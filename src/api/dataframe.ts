@@ -148,7 +148,7 @@ export class DataFrame {
 
   /** Keeps the computed rows in the workers' block store (spilling past memory) for the next queries. */
   cache(): DataFrame {
-    return this.next({ kind: 'cache', input: this.plan, id: this.ctx.newCacheId() });
+    return this.next(this.ctx.cachePlan(this.plan));
   }
 
   persist(): DataFrame {

@@ -42,3 +42,39 @@ test('blocks of shuffles and cached partitions nothing can reach are freed after
   assert.ok(out.during > 0, 'with a 64 KiB budget the shuffle blocks and cached partitions are files');
   assert.equal(out.after, 0, 'the files are deleted once the datasets are collected');
 });
+
+// The same for DataFrames: a query's shuffles and a cache() nothing refers to any more.
+const frameScript = `
+import { Session, col, sum } from ${JSON.stringify(index)};
+import { readdirSync } from 'node:fs';
+const s = await Session.local({ master: 'local[2]', memory: '64k' });
+const spillDir = s.engine.driver.spillDir;
+const files = () => readdirSync(spillDir).length;
+async function job() {
+  const df = s.createDataFrame({ k: Array.from({ length: 20000 }, (_, i) => i % 5000), v: Array.from({ length: 20000 }, () => 1) }, { numPartitions: 4 });
+  const sums = df.groupBy('k').agg(sum('v').as('s')).cache();
+  return [await sums.count(), await sums.filter(col('s').eq(4)).count()];
+}
+const [a, b] = await job();
+const during = files();
+for (let i = 0; i < 20 && files() > 0; i++) {
+  globalThis.gc();
+  await new Promise((r) => setTimeout(r, 50));
+}
+console.log(JSON.stringify({ a, b, during, after: files() }));
+await s.stop();
+`;
+
+test('DataFrame shuffles and caches nothing can reach are freed after garbage collection', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-cleaner-'));
+  const file = join(dir, 'job.mjs');
+  writeFileSync(file, frameScript);
+  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { a: number; b: number; during: number; after: number };
+  assert.equal(out.a, 5000);
+  assert.equal(out.b, 5000);
+  assert.ok(out.during > 0, 'with a 64 KiB budget the shuffle blocks and cached partitions are files');
+  assert.equal(out.after, 0, 'the files are deleted once nothing refers to the DataFrames');
+});

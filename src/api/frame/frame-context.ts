@@ -31,6 +31,8 @@ export class FrameContext {
   broadcastThresholdBytes = 10 * 1024 * 1024;
   private readonly scans = new Map<number, { partitions: unknown[][]; fileSchema: Schema }>();
   private readonly cacheNodes = new Map<number, PlanNode>();
+  /** A cache() plan node no DataFrame can reach any more frees its blocks (as Dataset caches do). */
+  private readonly cacheFinalizer = new FinalizationRegistry<number>((id) => this.uncache(id));
   private nextId = 0;
 
   constructor(
@@ -51,8 +53,11 @@ export class FrameContext {
     return { kind: 'scan', source, schema: planned.schema, filters: [] };
   }
 
-  newCacheId(): number {
-    return this.nextId++;
+  /** A `cache` plan over `input`, whose blocks are freed once no DataFrame refers to it. */
+  cachePlan(input: LogicalPlan): LogicalPlan {
+    const plan: LogicalPlan = { kind: 'cache', input, id: this.nextId++ };
+    this.cacheFinalizer.register(plan, plan.id);
+    return plan;
   }
 
   uncache(id: number): void {
@@ -83,6 +88,8 @@ export class FrameContext {
         return n;
       },
     });
+    // Shuffle outputs of this query are freed once its stages are unreachable (after the action).
+    this.engine.driver.cleaner.track(node);
     return { logical, analyzed, optimized, node };
   }
 }
