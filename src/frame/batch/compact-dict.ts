@@ -9,20 +9,34 @@ export function compactDict(v: ColumnVector): ColumnVector {
   const dict = v.dict;
   if (v.type !== 'string' || !dict || dict.length <= 64) return v;
   const codes = v.values as Int32Array;
-  const remap = new Int32Array(dict.length).fill(-1);
+  // A scratch code map reset after use: the work is per row, not per dictionary entry
+  // (a shuffle chunk of 8k rows may index a dictionary of millions).
+  if (scratch.length < dict.length) scratch = new Int32Array(Math.max(dict.length, scratch.length * 2)).fill(-1);
+  const remap = scratch;
+  const touched = new Int32Array(Math.min(v.length, dict.length));
   let used = 0;
   for (let i = 0; i < v.length; i++) {
     if (v.nullCount > 0 && !isValid(v, i)) continue;
     const c = codes[i]!;
-    if (remap[c] === -1) remap[c] = used++;
+    if (remap[c] === -1) {
+      remap[c] = used;
+      touched[used++] = c;
+    }
   }
-  if (used > dict.length * 0.9) return v;
-  const out = new Array<string>(used);
-  for (let c = 0; c < dict.length; c++) if (remap[c]! >= 0) out[remap[c]!] = dict[c]!;
-  const next = new Int32Array(v.length);
-  for (let i = 0; i < v.length; i++) next[i] = Math.max(0, remap[codes[i]!]!);
-  return { ...v, values: next, dict: out };
+  let out: ColumnVector = v;
+  if (used <= dict.length * 0.9) {
+    const small = new Array<string>(used);
+    for (let k = 0; k < used; k++) small[k] = dict[touched[k]!]!;
+    const next = new Int32Array(v.length);
+    for (let i = 0; i < v.length; i++) next[i] = Math.max(0, remap[codes[i]!]!);
+    out = { ...v, values: next, dict: small };
+  }
+  for (let k = 0; k < used; k++) remap[touched[k]!] = -1;
+  return out;
 }
+
+/** Code map scratch of compactDict: -1 everywhere between calls. */
+let scratch = new Int32Array(0);
 
 export function compactDicts(batch: ColumnBatch): ColumnBatch {
   if (!batch.columns.some((c) => c.type === 'string')) return batch;
