@@ -137,6 +137,15 @@ for (const master of ['inline', 'local[2]']) {
       assert.ok(readdirSync(parts).some((f) => f === 'city=paris'));
     });
 
+    test('typed-array columns load as they are, next to converted ones', async () => {
+      const cols = { k: Int32Array.from([3, 1, 2]), v: Float64Array.from([0.5, NaN, 2]), s: ['a', null, 'c'] };
+      const typed = await s.createDataFrame(cols, { schema: { k: 'int32', v: 'float64', s: 'string' } }).orderBy('k').collect();
+      assert.deepEqual(typed.map((r) => [r.k, r.s]), [[1, null], [2, 'c'], [3, 'a']]);
+      assert.ok(Number.isNaN(typed[0]!.v));
+      const wide = await s.createDataFrame({ k: Int32Array.from([1, 2]) }, { schema: { k: 'int64' } }).collect();
+      assert.deepEqual(wide, [{ k: 1 }, { k: 2 }]);
+    });
+
     test('describe, show, repartition, toArrow/fromArrow', async () => {
       const stats = await df().describe('age', 'city').collect();
       assert.deepEqual(stats.map((r) => r.summary), ['count', 'mean', 'stddev', 'min', 'max']);

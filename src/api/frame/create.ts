@@ -1,8 +1,8 @@
-import { sliceBatch } from '../../frame/batch/batch.js';
+import { makeBatch, sliceBatch } from '../../frame/batch/batch.js';
 import { encodeIpcBatches } from '../../frame/batch/ipc.js';
 import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
 import { batchFromColumns, batchFromRecords } from '../../frame/batch/records.js';
-import type { ColumnBatch } from '../../frame/batch/vector.js';
+import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { LogicalPlan } from '../../frame/logical/plan.js';
 import type { DataType, Schema } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
@@ -17,9 +17,30 @@ export function toSchema(s: Record<string, DataType> | undefined): Schema | unde
 /** One batch from records or columns (schema inferred unless given). */
 export function batchOf(data: FrameData, schema?: Schema): ColumnBatch {
   if (Array.isArray(data)) return batchFromRecords(data as object[], schema);
+  const given = Object.entries(data as Record<string, ArrayLike<unknown>>);
   const cols: Record<string, readonly unknown[]> = {};
-  for (const [k, v] of Object.entries(data as Record<string, ArrayLike<unknown>>)) cols[k] = Array.isArray(v) ? v : Array.from(v);
-  return batchFromColumns(cols, schema);
+  const direct = new Map<string, ColumnVector>();
+  for (const [k, v] of given) {
+    const type = schema?.fields.find((f) => f.name === k)?.type;
+    const vec = type ? typedColumn(v, type) : undefined;
+    if (vec) direct.set(k, vec);
+    else cols[k] = Array.isArray(v) ? v : Array.from(v);
+  }
+  if (!direct.size) return batchFromColumns(cols, schema);
+  // Typed arrays of the column's own layout are copied whole; the rest are converted value by value.
+  const rest = batchFromColumns(cols, schema && { fields: schema.fields.filter((f) => !direct.has(f.name)) });
+  const fields = schema!.fields;
+  const columns = fields.map((f) => direct.get(f.name) ?? rest.columns[rest.schema.fields.findIndex((r) => r.name === f.name)]!);
+  return makeBatch({ fields }, columns, given[0]![1].length);
+}
+
+/** A vector straight from a typed array whose layout is the type's (Int32Array for int32 and date, Float64Array for float64, int64, timestamp). */
+function typedColumn(v: ArrayLike<unknown>, type: DataType): ColumnVector | undefined {
+  const ok = (type === 'int32' || type === 'date') ? v instanceof Int32Array : (type === 'float64' || type === 'int64' || type === 'timestamp') ? v instanceof Float64Array : false;
+  if (!ok) return undefined;
+  const values = (v as Int32Array | Float64Array).slice();
+  if (type === 'int64' && !(values as Float64Array).every((x) => Number.isSafeInteger(x))) return undefined;
+  return { type, length: values.length, values, validity: null, nullCount: 0 };
 }
 
 /**
