@@ -29,10 +29,11 @@ console.log(JSON.stringify({ a, b, during, after: files() }));
 await s.stop();
 `;
 
-test('blocks of shuffles and cached partitions nothing can reach are freed after garbage collection', () => {
+/** Runs a job script in a child process with --expose-gc and checks that its spill files were there, then gone. */
+function checkFreed(body: string, what: string): void {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-cleaner-'));
   const file = join(dir, 'job.mjs');
-  writeFileSync(file, script);
+  writeFileSync(file, body);
   const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 60_000 });
   rmSync(dir, { recursive: true, force: true });
   assert.equal(r.status, 0, r.stderr);
@@ -40,7 +41,11 @@ test('blocks of shuffles and cached partitions nothing can reach are freed after
   assert.equal(out.a, 5000);
   assert.equal(out.b, 5000);
   assert.ok(out.during > 0, 'with a 64 KiB budget the shuffle blocks and cached partitions are files');
-  assert.equal(out.after, 0, 'the files are deleted once the datasets are collected');
+  assert.equal(out.after, 0, `the files are deleted once nothing refers to the ${what}`);
+}
+
+test('blocks of shuffles and cached partitions nothing can reach are freed after garbage collection', () => {
+  checkFreed(script, 'datasets');
 });
 
 // The same for DataFrames: a query's shuffles and a cache() nothing refers to any more.
@@ -66,15 +71,5 @@ await s.stop();
 `;
 
 test('DataFrame shuffles and caches nothing can reach are freed after garbage collection', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-cleaner-'));
-  const file = join(dir, 'job.mjs');
-  writeFileSync(file, frameScript);
-  const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 60_000 });
-  rmSync(dir, { recursive: true, force: true });
-  assert.equal(r.status, 0, r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { a: number; b: number; during: number; after: number };
-  assert.equal(out.a, 5000);
-  assert.equal(out.b, 5000);
-  assert.ok(out.during > 0, 'with a 64 KiB budget the shuffle blocks and cached partitions are files');
-  assert.equal(out.after, 0, 'the files are deleted once nothing refers to the DataFrames');
+  checkFreed(frameScript, 'DataFrames');
 });
