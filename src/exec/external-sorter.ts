@@ -1,3 +1,4 @@
+import { heapify, siftDown } from '../util/heap.js';
 import { rmSync } from 'node:fs';
 import { estimateSize } from '../serde/keys.js';
 import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
@@ -97,18 +98,6 @@ interface Cursor<T> {
 export function* mergeSortedBatches<T>(sources: Iterator<T[]>[], compare: (a: T, b: T) => number, batchSize: number): Generator<T[]> {
   const heap: Cursor<T>[] = [];
   const less = (a: Cursor<T>, b: Cursor<T>): boolean => compare(a.batch[a.i]!, b.batch[b.i]!) < 0;
-  const siftDown = (i: number): void => {
-    const n = heap.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) return;
-      const r = l + 1;
-      const m = r < n && less(heap[r]!, heap[l]!) ? r : l;
-      if (!less(heap[m]!, heap[i]!)) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
   const nextBatch = (src: Iterator<T[]>): T[] | undefined => {
     for (;;) {
       const r = src.next();
@@ -121,7 +110,7 @@ export function* mergeSortedBatches<T>(sources: Iterator<T[]>[], compare: (a: T,
       const batch = nextBatch(src);
       if (batch) heap.push({ batch, i: 0, src });
     }
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+    heapify(heap, less);
     let out: T[] = [];
     while (heap.length) {
       const top = heap[0]!;
@@ -136,7 +125,7 @@ export function* mergeSortedBatches<T>(sources: Iterator<T[]>[], compare: (a: T,
           if (heap.length) heap[0] = last;
         }
       }
-      if (heap.length) siftDown(0);
+      if (heap.length) siftDown(heap, 0, less);
       if (out.length >= batchSize) {
         yield out;
         out = [];

@@ -137,6 +137,13 @@ for (const master of ['inline', 'local[2]']) {
       assert.ok(readdirSync(parts).some((f) => f === 'city=paris'));
     });
 
+    test('selectExpr, crossJoin, take and first', async () => {
+      const e = await df().selectExpr('upper(name) AS n', 'age + 1 AS next').orderBy('n').take(2);
+      assert.deepEqual(e, [{ n: 'ANN', next: 32 }, { n: 'BOB', next: 23 }]);
+      assert.equal(await df().crossJoin(s.createDataFrame(cities)).count(), 15);
+      assert.deepEqual(await df().orderBy(col('age').desc()).select('name').first(), { name: 'cid' });
+    });
+
     test('typed-array columns load as they are, next to converted ones', async () => {
       const cols = { k: Int32Array.from([3, 1, 2]), v: Float64Array.from([0.5, NaN, 2]), s: ['a', null, 'c'] };
       const typed = await s.createDataFrame(cols, { schema: { k: 'int32', v: 'float64', s: 'string' } }).orderBy('k').collect();

@@ -4,6 +4,7 @@ import { batchToRecords } from '../../frame/batch/records.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import { compileExpr, compilePredicate } from '../../frame/expr/compile.js';
 import type { ExprNode } from '../../frame/expr/expr-node.js';
+import { anyExpr } from '../../frame/logical/expr-utils.js';
 import type { FramePartitioning, PhysOp } from '../../frame/physical/ops.js';
 import { physChildren } from '../../frame/physical/ops.js';
 import type { FnSpec } from '../../serde/function-spec.js';
@@ -165,10 +166,8 @@ function opExprs(op: PhysOp): ExprNode[] {
 }
 
 function walkExpr(e: ExprNode, out: FnSpec[]): void {
-  if (e.kind === 'udf' && !out.includes(e.fn)) out.push(e.fn);
-  for (const v of Object.values(e)) {
-    if (Array.isArray(v)) for (const x of v) if (x && typeof x === 'object' && 'kind' in x) walkExpr(x as ExprNode, out);
-    if (v && typeof v === 'object' && 'kind' in v && !Array.isArray(v)) walkExpr(v as ExprNode, out);
-  }
-  if (e.kind === 'case') for (const b of e.branches) (walkExpr(b.when, out), walkExpr(b.then, out));
+  anyExpr(e, (x) => {
+    if (x.kind === 'udf' && !out.includes(x.fn)) out.push(x.fn);
+    return false;
+  });
 }

@@ -89,16 +89,8 @@ class NumberCoder implements KeyCoder {
   vector(codes: Int32Array, n: number): ColumnVector {
     const t = this.type;
     const out = t === 'bool' ? new Uint8Array(n) : t === 'int32' || t === 'date' ? new Int32Array(n) : new Float64Array(n);
-    let validity: Uint8Array | null = null;
-    let nullCount = 0;
-    for (let i = 0; i < n; i++) {
-      const c = codes[i]!;
-      if (c === this.nullCode) {
-        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-        validity[i >> 3]! &= ~(1 << (i & 7));
-        nullCount++;
-      } else out[i] = this.values[c]!;
-    }
+    const { validity, nullCount } = nullBitmap(codes, n, this.nullCode);
+    for (let i = 0; i < n; i++) if (codes[i] !== this.nullCode) out[i] = this.values[codes[i]!]!;
     return { type: t, length: n, values: out, validity, nullCount };
   }
 
@@ -168,16 +160,8 @@ class StringCoder implements KeyCoder {
 
   vector(codes: Int32Array, n: number): ColumnVector {
     const values = new Int32Array(n);
-    let validity: Uint8Array | null = null;
-    let nullCount = 0;
-    for (let i = 0; i < n; i++) {
-      const c = codes[i]!;
-      if (c === this.nullCode) {
-        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-        validity[i >> 3]! &= ~(1 << (i & 7));
-        nullCount++;
-      } else values[i] = c;
-    }
+    const { validity, nullCount } = nullBitmap(codes, n, this.nullCode);
+    for (let i = 0; i < n; i++) if (codes[i] !== this.nullCode) values[i] = codes[i]!;
     return { type: 'string', length: n, values, dict: this.strings, validity, nullCount };
   }
 
@@ -252,4 +236,18 @@ class ValueCoder implements KeyCoder {
   bytes(): number {
     return this.values.length * 120 + this.chars * 4;
   }
+}
+
+/** The validity bitmap of rows whose code is the null group's (none when no row is). */
+function nullBitmap(codes: Int32Array, n: number, nullCode: number): { validity: Uint8Array | null; nullCount: number } {
+  let validity: Uint8Array | null = null;
+  let nullCount = 0;
+  if (nullCode < 0) return { validity, nullCount };
+  for (let i = 0; i < n; i++) {
+    if (codes[i] !== nullCode) continue;
+    validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+    validity[i >> 3]! &= ~(1 << (i & 7));
+    nullCount++;
+  }
+  return { validity, nullCount };
 }

@@ -111,18 +111,8 @@ export function writeBatchesToSpill(dir: string, prefix: string, batches: BatchS
  */
 export function* readSpilledRun(run: SpilledRun): Generator<ColumnBatch> {
   for (const [offset, length] of run.regions ?? [[0, undefined] as const]) {
-    for (const frame of readFrames(run.path, offset, length)) for (const b of decodeIpc(frame)) yield trimmed(b);
+    for (const frame of readFrames(run.path, offset, length)) yield* decodeIpc(frame);
   }
-}
-
-/**
- * Decoded values arrays can be views longer than the vector (Arrow pads buffers
- * to 8 bytes); some batch utilities copy whole values arrays, so cut them to length.
- */
-function trimmed(b: ColumnBatch): ColumnBatch {
-  if (b.columns.every((c) => !c.values || c.values.length === c.length)) return b;
-  const columns = b.columns.map((c): ColumnVector => (c.values && c.values.length !== c.length ? { ...c, values: c.values.subarray(0, c.length) } : c));
-  return { schema: b.schema, columns, numRows: b.numRows };
 }
 
 /** Deletes a run's file (no error if it is already gone). */

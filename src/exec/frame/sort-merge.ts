@@ -1,3 +1,4 @@
+import { heapify, siftDown } from '../../util/heap.js';
 import { concatBatches, sliceBatch, takeRows } from '../../frame/batch/batch.js';
 import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import { MAX_FAN_IN } from '../external-sorter.js';
@@ -34,18 +35,6 @@ export function* mergeKeyed(s: SortKeys, sources: readonly Iterator<ColumnBatch>
     const c = compareKeys(s, a.keys, a.row, b.keys, b.row);
     return c < 0 || (c === 0 && a.id < b.id);
   };
-  const siftDown = (i: number): void => {
-    const n = heap.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) return;
-      const r = l + 1;
-      const m = r < n && less(heap[r]!, heap[l]!) ? r : l;
-      if (!less(heap[m]!, heap[i]!)) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
   const pickCursor = new Int32Array(batchRows);
   const pickRow = new Int32Array(batchRows);
   const byId: Cursor[] = [];
@@ -76,7 +65,7 @@ export function* mergeKeyed(s: SortKeys, sources: readonly Iterator<ColumnBatch>
       byId.push(c);
       if (batch) heap.push(c);
     });
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+    heapify(heap, less);
     while (heap.length) {
       const top = heap[0]!;
       if (top.chunkStart < 0) top.chunkStart = top.row;
@@ -96,7 +85,7 @@ export function* mergeKeyed(s: SortKeys, sources: readonly Iterator<ColumnBatch>
       } else if (picks === batchRows) {
         yield flush();
       }
-      if (heap.length) siftDown(0);
+      if (heap.length) siftDown(heap, 0, less);
     }
     if (picks > 0) yield flush();
   } finally {

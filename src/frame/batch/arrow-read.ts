@@ -15,6 +15,13 @@ const T = arrow.Type;
  * the Arrow buffers (zero-copy); everything else is converted once.
  */
 export function vectorFromArrowData(d: arrow.Data, type: DataType, column: string): ColumnVector {
+  const v = arrowVector(d, type, column);
+  // IPC buffers are padded to 8 bytes: a zero-copy view may be longer than the column. Vectors
+  // keep values.length === length, which concatenation and spill writers rely on.
+  return v.values && v.values.length > v.length ? { ...v, values: v.values.subarray(0, v.length) } : v;
+}
+
+function arrowVector(d: arrow.Data, type: DataType, column: string): ColumnVector {
   const length = d.length;
   if (d.typeId === T.Null) return { type: 'null', length, validity: new Uint8Array(bitmapBytes(length)), nullCount: length };
   let nullCount = d.nullBitmap && d.nullBitmap.length > 0 ? d.nullCount : 0;

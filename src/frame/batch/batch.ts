@@ -170,8 +170,7 @@ export function concatVectors(type: DataType, parts: readonly ColumnVector[], co
   if (type === 'string') return concatStrings(parts, values as Int32Array, validity, nulls);
   let off = 0;
   for (const p of parts) {
-    // Producers may hand over a values array longer than the vector (capacity, IPC padding).
-    if (p.type !== 'null') values.set(p.values!.subarray(0, p.length) as never, off);
+    if (p.type !== 'null') values.set(p.values! as never, off);
     off += p.length;
   }
   return { type, length: n, values, validity, nullCount: nulls };
@@ -204,7 +203,7 @@ function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validi
       off += p.length;
       continue;
     }
-    const src = (p.values as Int32Array).subarray(0, p.length);
+    const src = p.values as Int32Array;
     if (shared || p.dict === first) codes.set(src, off);
     else {
       let remap = remaps.get(p.dict!);

@@ -1,6 +1,7 @@
+import { VectorBuilder } from '../batch/builder.js';
 import type { ColumnVector } from '../batch/vector.js';
 import type { DataType } from '../types.js';
-import { allocValues, andValidity, clearValid, isNumberStored, makeVector, nullVector, RawWriter, rowReader, validAt, type Raw } from './vector-utils.js';
+import { allocValues, andValidity, clearValid, isNumberStored, makeVector, nullVector, rowReader, validAt, type Raw } from './vector-utils.js';
 
 /**
  * A scalar function bound to its argument types. Most functions give only a
@@ -49,8 +50,8 @@ function overDictionary(fn: BoundFn, arg: ColumnVector, n: number, constants: (R
   const b = constants[1] ?? undefined;
   const c = constants[2] ?? undefined;
   const codes = arg.values as Int32Array;
-  const perEntry = new RawWriter(fn.returnType, dict.length);
-  for (let d = 0; d < dict.length; d++) perEntry.set(d, fn.row!(dict[d]!, b, c));
+  const perEntry = new VectorBuilder(fn.returnType, dict.length);
+  for (let d = 0; d < dict.length; d++) perEntry.append(fn.row!(dict[d]!, b, c));
   const table = perEntry.finish();
   return gather(table, codes, arg.validity, n);
 }
@@ -94,7 +95,7 @@ function numberLoop(fn: BoundFn, args: ColumnVector[], n: number): ColumnVector 
 /** The general path: read each argument as Raw, call the kernel, write Raw. */
 function rowByRow(fn: BoundFn, args: ColumnVector[], n: number): ColumnVector {
   const readers = args.map(rowReader);
-  const w = new RawWriter(fn.returnType, n);
+  const w = new VectorBuilder(fn.returnType, n);
   const scratch: Raw[] = new Array(args.length);
   const k = args.length;
   for (let i = 0; i < n; i++) {
@@ -105,11 +106,11 @@ function rowByRow(fn: BoundFn, args: ColumnVector[], n: number): ColumnVector {
       scratch[j] = v;
     }
     if (anyNull && !fn.nullSafe) {
-      w.set(i, null);
+      w.append(null);
       continue;
     }
     const r = fn.rowN ? fn.rowN(scratch) : k === 1 ? fn.row!(scratch[0]) : k === 2 ? fn.row!(scratch[0], scratch[1]) : fn.row!(scratch[0], scratch[1], scratch[2]);
-    w.set(i, r);
+    w.append(r);
   }
   return w.finish();
 }

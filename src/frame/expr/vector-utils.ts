@@ -96,52 +96,6 @@ export function rowReader(v: ColumnVector): (i: number) => Raw {
 }
 
 /**
- * Writes raw values row by row into a vector of `type`; strings are
- * dictionary-encoded as they arrive. Used by the generic (non-typed) paths.
- */
-export class RawWriter {
-  private readonly values: Values | undefined;
-  private validity: Uint8Array | null = null;
-  private readonly dict: string[] = [];
-  private readonly codes = new Map<string, number>();
-  private readonly objects: (unknown[] | null)[] | undefined;
-
-  constructor(
-    readonly type: DataType,
-    readonly n: number,
-  ) {
-    this.values = allocValues(type, n);
-    this.objects = typeof type === 'object' ? new Array(n).fill(null) : undefined;
-  }
-
-  set(i: number, v: Raw): void {
-    if (v === null || this.type === 'null') {
-      this.validity = clearValid(this.validity, this.n, i);
-      return;
-    }
-    if (this.objects) this.objects[i] = v as unknown[];
-    else if (this.type === 'string') this.values![i] = this.code(v as string);
-    else if (this.type === 'bool') this.values![i] = v ? 1 : 0;
-    else this.values![i] = v as number;
-  }
-
-  finish(): ColumnVector {
-    if (this.type === 'null') return nullVector('null', this.n);
-    return makeVector(this.type, this.n, this.values, this.validity, this.dict, this.objects);
-  }
-
-  private code(s: string): number {
-    let c = this.codes.get(s);
-    if (c === undefined) {
-      c = this.dict.length;
-      this.dict.push(s);
-      this.codes.set(s, c);
-    }
-    return c;
-  }
-}
-
-/**
  * Merges the dictionaries of several string vectors into one without
  * duplicates; `remaps[k][code]` is the merged code of vector k's code.
  */

@@ -1,6 +1,7 @@
 import { SluiceError } from '../../util/errors.js';
 import type { ExprNode } from '../expr/expr-node.js';
-import type { DataType, Field, Schema } from '../types.js';
+import { mapExprDown } from '../logical/expr-utils.js';
+import type { Field, Schema } from '../types.js';
 
 /** An output column during physical planning: its field and the table qualifier it can be referenced by. */
 export interface QField extends Field {
@@ -25,7 +26,7 @@ export function findField(fields: QField[], name: string, qualifier?: string): n
 
 /** A copy of `e` whose column references carry their index in `fields` (what workers evaluate by). */
 export function bindExpr(e: ExprNode, fields: QField[]): ExprNode {
-  return mapExpr(e, (x) => {
+  return mapExprDown(e, (x) => {
     if (x.kind !== 'column') return undefined;
     if (x.index !== undefined) return x; // bound already (planner-made references)
     let i = findField(fields, x.name, x.qualifier);
@@ -40,47 +41,3 @@ export function columnAt(fields: QField[], i: number): ExprNode {
   const f = fields[i]!;
   return { kind: 'column', name: f.name, qualifier: f.qualifier, index: i };
 }
-
-/**
- * Rebuilds an expression bottom-up: `f` returns a replacement for a node, or
- * undefined to keep it (its children are then mapped).
- */
-export function mapExpr(e: ExprNode, f: (x: ExprNode) => ExprNode | undefined): ExprNode {
-  const r = f(e);
-  if (r) return r;
-  const m = (x: ExprNode) => mapExpr(x, f);
-  switch (e.kind) {
-    case 'binary':
-      return { ...e, left: m(e.left), right: m(e.right) };
-    case 'unary':
-    case 'cast':
-    case 'alias':
-    case 'like':
-      return { ...e, arg: m(e.arg) };
-    case 'in':
-      return { ...e, arg: m(e.arg), list: e.list.map(m) };
-    case 'call':
-    case 'agg':
-    case 'udf':
-      return { ...e, args: e.args.map(m) };
-    case 'case':
-      return { ...e, branches: e.branches.map((b) => ({ when: m(b.when), then: m(b.then) })), otherwise: e.otherwise && m(e.otherwise) };
-    default:
-      return e;
-  }
-}
-
-/** Every column reference in `e`. */
-export function columnsOf(e: ExprNode, out: Array<{ name: string; qualifier?: string }> = []): Array<{ name: string; qualifier?: string }> {
-  mapExpr(e, (x) => {
-    if (x.kind === 'column') out.push({ name: x.name, qualifier: x.qualifier });
-    return undefined;
-  });
-  return out;
-}
-
-export function withoutAlias(e: ExprNode): ExprNode {
-  return e.kind === 'alias' ? e.arg : e;
-}
-
-export type { DataType };

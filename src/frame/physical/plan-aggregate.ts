@@ -2,7 +2,8 @@ import { defaultName, isSplittable, type ExprNode } from '../expr/expr-node.js';
 import { inferNullable, inferType, resultTypeOfAgg } from '../expr/infer-type.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { aggStateFields } from './agg-state.js';
-import { bindExpr, columnAt, toSchema, withoutAlias, type QField } from './bind.js';
+import { stripAlias } from '../logical/expr-utils.js';
+import { bindExpr, columnAt, toSchema, type QField } from './bind.js';
 import type { AggCall } from './ops.js';
 import { exchange, satisfiesHash, type Planned, type PlannerContext } from './planned.js';
 
@@ -17,9 +18,9 @@ import { exchange, satisfiesHash, type Planned, type PlannerContext } from './pl
  */
 export function planAggregate(p: Extract<LogicalPlan, { kind: 'aggregate' }>, c: Planned, ctx: PlannerContext): Planned {
   const inSchema = toSchema(c.fields);
-  const groupBy = p.groupBy.map((g) => bindExpr(withoutAlias(g), c.fields));
+  const groupBy = p.groupBy.map((g) => bindExpr(stripAlias(g), c.fields));
   const calls: AggCall[] = p.aggs.map((a) => {
-    const agg = withoutAlias(a);
+    const agg = stripAlias(a);
     if (agg.kind !== 'agg') throw new Error(`internal: aggregate list holds ${agg.kind}`);
     const args = agg.args.map((x) => bindExpr(x, c.fields));
     return { fn: agg.fn, args, distinct: agg.distinct, params: agg.params, name: a.kind === 'alias' ? a.name : defaultName(agg) };

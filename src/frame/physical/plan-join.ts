@@ -1,7 +1,8 @@
 import { SluiceError } from '../../util/errors.js';
 import type { ExprNode } from '../expr/expr-node.js';
 import type { LogicalPlan } from '../logical/plan.js';
-import { bindExpr, columnsOf, findField, toSchema, type QField } from './bind.js';
+import { columnsIn, conjunction, splitConjunction } from '../logical/expr-utils.js';
+import { bindExpr, findField, toSchema, type QField } from './bind.js';
 import { project } from './planner.js';
 import { exchange, mergeDeps, satisfiesHash, type Planned, type PlannerContext } from './planned.js';
 
@@ -91,13 +92,14 @@ function splitCondition(on: ExprNode | null, left: QField[], right: QField[]): {
   const rightKeys: ExprNode[] = [];
   const rest: ExprNode[] = [];
   const side = (e: ExprNode): 'left' | 'right' | 'both' | 'none' => {
-    const cols = columnsOf(e);
+    const cols = columnsIn(e);
     if (!cols.length) return 'none';
     const inL = cols.every((c) => findField(left, c.name, c.qualifier) >= 0 && (c.qualifier !== undefined || findField(right, c.name) < 0));
     const inR = cols.every((c) => findField(right, c.name, c.qualifier) >= 0 && (c.qualifier !== undefined || findField(left, c.name) < 0));
     return inL ? 'left' : inR ? 'right' : 'both';
   };
-  for (const c of conjuncts(on)) {
+  // A literal TRUE condition (left by simplification) joins everything: no conjunct.
+  for (const c of on ? splitConjunction(on).filter((x) => !(x.kind === 'literal' && x.value === true)) : []) {
     if (c.kind === 'binary' && c.op === '=') {
       const a = side(c.left);
       const b = side(c.right);
@@ -114,13 +116,6 @@ function splitCondition(on: ExprNode | null, left: QField[], right: QField[]): {
     }
     rest.push(c);
   }
-  const residual = rest.length ? rest.reduce((a, b) => ({ kind: 'binary', op: 'and', left: a, right: b })) : null;
+  const residual = conjunction(rest);
   return { leftKeys, rightKeys, residual };
-}
-
-function conjuncts(e: ExprNode | null): ExprNode[] {
-  if (!e) return [];
-  if (e.kind === 'binary' && e.op === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
-  if (e.kind === 'literal' && e.value === true) return [];
-  return [e];
 }

@@ -6,7 +6,8 @@ import type { ExprNode } from '../expr/expr-node.js';
 import { defaultName } from '../expr/expr-node.js';
 import { inferNullable, inferType } from '../expr/infer-type.js';
 import type { LogicalPlan } from '../logical/plan.js';
-import { bindExpr, columnAt, toSchema, withoutAlias, type QField } from './bind.js';
+import { stripAlias } from '../logical/expr-utils.js';
+import { bindExpr, columnAt, toSchema, type QField } from './bind.js';
 import type { PhysOp } from './ops.js';
 import { planAggregate } from './plan-aggregate.js';
 import { planJoin } from './plan-join.js';
@@ -87,7 +88,7 @@ function planScan(p: Extract<LogicalPlan, { kind: 'scan' }>, ctx: PlannerContext
 /** A projection: each expression one output column (its alias or default name; bare columns keep their qualifier). */
 export function project(c: Planned, exprs: ExprNode[]): Planned {
   const schema = toSchema(c.fields);
-  const bound = exprs.map((e) => bindExpr(withoutAlias(e), c.fields));
+  const bound = exprs.map((e) => bindExpr(stripAlias(e), c.fields));
   const fields: QField[] = exprs.map((e, i) => {
     const b = bound[i]!;
     const name = e.kind === 'alias' ? e.name : defaultName(e);
