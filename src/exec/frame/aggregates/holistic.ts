@@ -2,6 +2,7 @@ import type { ColumnVector } from '../../../frame/batch/vector.js';
 import type { DataType } from '../../../frame/types.js';
 import { SluiceError } from '../../../util/errors.js';
 import { growF64, growI32, numberVector, valuesVector } from '../group-vectors.js';
+import { minFrom, selectInPlace } from './quickselect.js';
 import { compareInternal, elementToInternal, elementType, internalReader, numbersOf, toPublic, type AggSpec, type GroupAggregate, type Internal } from './aggregate.js';
 
 /** Reads each element of each non-null list in rows 0..n-1 of a state column. */
@@ -73,7 +74,8 @@ export class QuantileAgg implements GroupAggregate {
   }
 
   finish(numGroups: number): ColumnVector {
-    const { offsets, sorted } = this.grouped(numGroups);
+    // Grouped but not sorted: the two ranks needed are selected in linear time.
+    const { offsets, sorted: values } = this.grouped(numGroups, false);
     const out = new Float64Array(numGroups);
     const valid = new Uint8Array(numGroups);
     for (let g = 0; g < numGroups; g++) {
@@ -82,9 +84,18 @@ export class QuantileAgg implements GroupAggregate {
       if (cnt === 0) continue;
       const pos = this.fraction * (cnt - 1);
       const a = Math.floor(pos);
-      const b = Math.min(a + 1, cnt - 1);
-      const x = sorted[lo + a]!;
-      out[g] = x + (sorted[lo + b]! - x) * (pos - a);
+      const group = values.subarray(lo, lo + cnt);
+      let x: number;
+      let y: number;
+      if (hasNaN(group)) {
+        group.sort(); // NaN sorts last, as in DuckDB
+        x = group[a]!;
+        y = group[Math.min(a + 1, cnt - 1)]!;
+      } else {
+        x = selectInPlace(group, a);
+        y = a + 1 < cnt ? minFrom(group, a + 1) : x;
+      }
+      out[g] = x + (y - x) * (pos - a);
       valid[g] = 1;
     }
     return numberVector(this.spec.outType, out, numGroups, valid);
@@ -94,15 +105,15 @@ export class QuantileAgg implements GroupAggregate {
     return this.gids.byteLength + this.vals.byteLength;
   }
 
-  /** Values grouped by a counting sort: group g's values, sorted, are sorted[offsets[g]..offsets[g+1]). */
-  private grouped(numGroups: number): { offsets: Int32Array; sorted: Float64Array } {
+  /** Values grouped by a counting sort: group g's values (sorted if `sort`) are sorted[offsets[g]..offsets[g+1]). */
+  private grouped(numGroups: number, sort = true): { offsets: Int32Array; sorted: Float64Array } {
     const offsets = new Int32Array(numGroups + 1);
     for (let k = 0; k < this.n; k++) offsets[this.gids[k]! + 1]!++;
     for (let g = 0; g < numGroups; g++) offsets[g + 1]! += offsets[g]!;
     const fill = offsets.slice(0, numGroups);
     const sorted = new Float64Array(this.n);
     for (let k = 0; k < this.n; k++) sorted[fill[this.gids[k]!]!++] = this.vals[k]!;
-    for (let g = 0; g < numGroups; g++) sorted.subarray(offsets[g]!, offsets[g + 1]!).sort();
+    if (sort) for (let g = 0; g < numGroups; g++) sorted.subarray(offsets[g]!, offsets[g + 1]!).sort();
     return { offsets, sorted };
   }
 
@@ -110,6 +121,11 @@ export class QuantileAgg implements GroupAggregate {
     this.gids = growI32(this.gids, this.n + more);
     this.vals = growF64(this.vals, this.n + more);
   }
+}
+
+function hasNaN(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
+  return false;
 }
 
 /** params[0] of percentile / approx_percentile, checked to lie in [0, 1]. */

@@ -1,0 +1,42 @@
+/**
+ * Rearranges `a` so that a[k] holds the value it would hold if `a` were sorted
+ * ascending, everything before it is <= a[k] and everything after is >= a[k]
+ * (Hoare's selection with a median-of-three pivot: linear on average, where a
+ * full sort is n log n). `a` must hold no NaN.
+ */
+export function selectInPlace(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot, left at a[mid].
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // j < k < i: a[k] equals the pivot and is in place
+  }
+  return a[k]!;
+}
+
+/** The smallest value of a[from..]. */
+export function minFrom(a: Float64Array, from: number): number {
+  let m = a[from]!;
+  for (let i = from + 1; i < a.length; i++) if (a[i]! < m) m = a[i]!;
+  return m;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
