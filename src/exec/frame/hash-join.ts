@@ -1,4 +1,4 @@
-import { batchBytes } from '../../frame/batch/size.js';
+import { HeldBytes } from '../../frame/batch/size.js';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { Schema } from '../../frame/types.js';
@@ -66,7 +66,7 @@ function* joinLevel(j: Join, build: BatchStream, probe: () => BatchStream, level
   const res = new GrowingReservation(ctx.budget);
   const it = build[Symbol.iterator]();
   const held: ColumnBatch[] = [];
-  let heldBytes = 0;
+  const bytes = new HeldBytes();
   let rows = 0;
   try {
     let fits = true;
@@ -75,15 +75,15 @@ function* joinLevel(j: Join, build: BatchStream, probe: () => BatchStream, level
       if (b.numRows === 0) continue;
       held.push(b);
       rows += b.numRows;
-      heldBytes += batchBytes(b);
-      if (!res.ensure(heldBytes) && !force) {
+      bytes.add(b);
+      if (!res.ensure(bytes.total) && !force) {
         fits = false;
         break;
       }
     }
     // The table, the key rows and (with several batches) the concatenated copy.
-    const tableBytes = keyRowsBytes(rows, j.numKeys) + JoinHashTable.bytes(rows) + (held.length > 1 ? heldBytes : 0);
-    if (fits && (res.ensure(heldBytes + tableBytes) || force)) {
+    const tableBytes = keyRowsBytes(rows, j.numKeys) + JoinHashTable.bytes(rows) + (held.length > 1 ? bytes.total : 0);
+    if (fits && (res.ensure(bytes.total + tableBytes) || force)) {
       const built = buildSide(held, j.buildSchema, j.buildKeys);
       held.length = 0;
       yield* probeBuilt(spec, built, probe(), j.probeKeys);

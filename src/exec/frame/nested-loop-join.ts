@@ -1,4 +1,4 @@
-import { batchBytes } from '../../frame/batch/size.js';
+import { HeldBytes } from '../../frame/batch/size.js';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import { buildSide, probeBuilt } from './hash-join-memory.js';
@@ -22,12 +22,13 @@ export function nestedLoopJoin(op: Extract<PhysOp, { op: 'nestedLoopJoin' }>, le
   return {
     *[Symbol.iterator]() {
       const held: ColumnBatch[] = [];
+      const tally = new HeldBytes();
       let reserved = 0;
       try {
         for (const b of right()) {
           if (b.numRows === 0) continue;
           held.push(b);
-          const bytes = batchBytes(b);
+          const bytes = tally.add(b);
           if (ctx.budget.tryReserve(bytes)) reserved += bytes;
         }
         const built = buildSide(held.splice(0), op.right.schema, NO_KEYS);

@@ -1,5 +1,5 @@
 import { sliceBatch } from '../../frame/batch/batch.js';
-import { batchBytes } from '../../frame/batch/size.js';
+import { HeldBytes } from '../../frame/batch/size.js';
 import { FRAME_BATCH_ROWS, type BatchStream, type ColumnBatch } from '../../frame/batch/vector.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { Schema } from '../../frame/types.js';
@@ -36,12 +36,12 @@ function* externalSort(s: SortKeys, input: BatchStream, schema: Schema, ctx: Fra
   const res = new GrowingReservation(ctx.budget);
   const runs: SpilledRun[] = [];
   let buf: ColumnBatch[] = [];
-  let bufBytes = 0;
+  const bufBytes = new HeldBytes();
   const spill = (): void => {
     const run = writeBatchesToSpill(ctx.spillDir, 'sort-run', sliceRows(sortKeyed(s, buf), RUN_BATCH_ROWS));
     runs.push(run);
     buf = [];
-    bufBytes = 0;
+    bufBytes.clear();
     res.releaseAll();
     ctx.metrics.spills++;
     ctx.metrics.spilledBytes += run.bytes;
@@ -51,9 +51,9 @@ function* externalSort(s: SortKeys, input: BatchStream, schema: Schema, ctx: Fra
       if (b.numRows === 0) continue;
       const kb = s.keyed(b);
       buf.push(kb);
-      bufBytes += batchBytes(kb);
+      bufBytes.add(kb);
       // Twice the buffer: sorting builds a concatenated copy and a permuted one.
-      if (!res.ensure(2 * bufBytes)) spill();
+      if (!res.ensure(2 * bufBytes.total)) spill();
     }
     if (runs.length === 0) {
       if (buf.length === 0) return;

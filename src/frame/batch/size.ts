@@ -19,11 +19,39 @@ export function batchBytes(batch: ColumnBatch): number {
   return total;
 }
 
-/** The memory estimate of one vector (see batchBytes). */
-export function vectorBytes(v: ColumnVector): number {
+/**
+ * The memory estimate of batches held together, counting each dictionary once
+ * however many of them share it (the batches of one IPC stream, slices of one
+ * table): an operator that holds many such batches would otherwise count a
+ * large dictionary once per batch and spill for no reason.
+ */
+export class HeldBytes {
+  total = 0;
+  private dicts = new WeakSet<readonly string[]>();
+
+  /** Adds `batch`; returns the bytes it added. */
+  add(batch: ColumnBatch): number {
+    let bytes = 0;
+    for (const v of batch.columns) bytes += vectorBytes(v, this.dicts);
+    this.total += bytes;
+    return bytes;
+  }
+
+  /** Forgets every batch (they were released). */
+  clear(): void {
+    this.total = 0;
+    this.dicts = new WeakSet();
+  }
+}
+
+/** The memory estimate of one vector (see batchBytes); with `counted`, a dictionary in it adds nothing (and is added to it otherwise). */
+export function vectorBytes(v: ColumnVector, counted?: WeakSet<readonly string[]>): number {
   let total = v.validity ? v.validity.byteLength : 0;
   if (v.values) total += v.values.byteLength;
-  if (v.dict) total += dictBytes(v.dict);
+  if (v.dict && !counted?.has(v.dict)) {
+    total += dictBytes(v.dict);
+    counted?.add(v.dict);
+  }
   if (v.objects) total += listBytes(v.objects);
   return total;
 }
