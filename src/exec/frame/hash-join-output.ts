@@ -1,4 +1,4 @@
-import { makeBatch, nullVector, takeRows, takeVector } from '../../frame/batch/batch.js';
+import { isIdentity, makeBatch, nullVector, takeRows, takeVector } from '../../frame/batch/batch.js';
 import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { Schema } from '../../frame/types.js';
 import type { JoinSpec } from './hash-join-spec.js';
@@ -14,8 +14,9 @@ export function pairBatch(spec: JoinSpec, schema: Schema, probe: ColumnBatch | n
   return makeBatch(schema, spec.buildIsLeft ? [...buildCols, ...probeCols] : [...probeCols, ...buildCols], n);
 }
 
-function side(schema: Schema, batch: ColumnBatch | null, idx: Int32Array | null, n: number): ColumnVector[] {
+function side(schema: Schema, batch: ColumnBatch | null, idx: Int32Array | null, n: number): readonly ColumnVector[] {
   if (batch === null || idx === null) return schema.fields.map((f) => nullVector(f.type, n));
+  if (isIdentity(idx, batch.numRows)) return batch.columns; // vectors are immutable: shared, not copied
   return batch.columns.map((c) => takeVector(c, idx));
 }
 

@@ -81,9 +81,17 @@ export function takeVector(v: ColumnVector, indices: Int32Array): ColumnVector {
   return { type: t, length: n, values: out, dict: v.dict, validity, nullCount: nulls };
 }
 
-/** The rows `indices` of every column of `batch` (see takeVector). */
+/** The rows `indices` of every column of `batch` (see takeVector); the batch itself when the indices are 0, 1, … of all its rows. */
 export function takeRows(batch: ColumnBatch, indices: Int32Array): ColumnBatch {
+  if (isIdentity(indices, batch.numRows)) return batch;
   return { schema: batch.schema, columns: batch.columns.map((c) => takeVector(c, indices)), numRows: indices.length };
+}
+
+/** Whether `indices` are 0, 1, …, n - 1: taking them changes nothing (a join where every probe row matches once). */
+export function isIdentity(indices: Int32Array, n: number): boolean {
+  if (indices.length !== n) return false;
+  for (let k = 0; k < n; k++) if (indices[k] !== k) return false;
+  return true;
 }
 
 /** Rows [start, end) of `v`. Values are shared with `v` (vectors are immutable); the bitmap is shared when start is a multiple of 8. */
