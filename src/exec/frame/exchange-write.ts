@@ -1,17 +1,23 @@
 import { takeRows } from '../../frame/batch/batch.js';
 import { hashRows } from '../../frame/batch/hash.js';
-import { encodeIpc } from '../../frame/batch/ipc.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import type { FramePartitioning } from '../../frame/physical/ops.js';
 import { BlockWriter, type BlockRef } from '../block-store.js';
 import type { TaskContext } from '../task-context.js';
 import type { FrameOpContext } from './op-context.js';
+import { SharedDictGroup } from './shared-dict-group.js';
+import { GrowingReservation } from '../external-sorter.js';
 
 /**
  * The map side of a frame shuffle: each batch is split by the partitioning
- * (hash of the key columns, round-robin, or all to partition 0) and every
- * piece is written as one Arrow IPC chunk to that reduce partition's region
- * of this task's block (memory while the budget allows, disk past it).
+ * (hash of the key columns, round-robin, or all to partition 0), and the pieces
+ * for each reduce partition are gathered into Arrow IPC streams of up to
+ * CHUNK_ROWS rows written to that partition's region of this task's block
+ * (memory while the budget allows, disk past it). Pieces cut from one cached
+ * partition share its dictionaries, so a stream carries each dictionary once
+ * instead of once per piece: cut to the entries it uses, or whole when it is
+ * not much larger than the stream, so that the task's streams repeat it and
+ * the reduce side decodes and translates it once (recent-dicts.ts).
  */
 export function writeFrameShuffle(input: BatchStream, partitioning: FramePartitioning, task: TaskContext, ctx: FrameOpContext): BlockRef {
   const n = partitioning.kind === 'single' ? 1 : partitioning.numPartitions;
@@ -20,11 +26,24 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   const keys = partitioning.kind === 'hash' ? partitioning.keys : [];
   let keyFns: Array<(b: ColumnBatch) => ReturnType<ReturnType<FrameOpContext['compile']>>> | undefined;
   let next = task.partition; // round-robin start differs per map task, as Spark's does
+  const groups = Array.from({ length: n }, (_, p) => new SharedDictGroup(CHUNK_ROWS, (ipc, batches) => {
+    m.shuffleWriteBytes += ipc.byteLength;
+    for (const b of batches) m.recordsWritten += b.numRows;
+    writer.add(p, ipc);
+  }, true));
+  // Held pieces are reserved from the budget (their fixed-width bytes; dictionaries are the input's).
+  const reservation = new GrowingReservation(task.budget);
+  let held = 0;
   const put = (p: number, b: ColumnBatch): void => {
-    const chunk = encodeIpc(b);
-    m.shuffleWriteBytes += chunk.byteLength;
-    m.recordsWritten += b.numRows;
-    writer.add(p, chunk);
+    const g = groups[p]!;
+    held -= g.rows;
+    g.add(b);
+    held += g.rows;
+    if (held >= HELD_ROWS || !reservation.ensure(held * rowBytes(b))) {
+      for (const x of groups) x.flush();
+      held = 0;
+      reservation.releaseAll();
+    }
   };
   try {
     for (const b of input) {
@@ -44,13 +63,28 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
       }
       for (const [p, rows] of groupRows(target, n)) put(p, takeRows(b, rows));
     }
+    for (const g of groups) g.flush();
   } catch (e) {
     writer.abort();
     throw e;
+  } finally {
+    reservation.releaseAll();
   }
   const ref = writer.finish();
   m.spilledBytes += writer.spilledBytes;
   return ref;
+}
+
+/** Rows per shuffle IPC stream. */
+const CHUNK_ROWS = 1 << 16;
+/** Rows a map task holds unwritten across all reduce partitions (with many partitions, streams are shorter). */
+const HELD_ROWS = 1 << 19;
+
+/** Bytes per row of a batch's values and validity (dictionaries not counted). */
+function rowBytes(b: ColumnBatch): number {
+  let n = 0;
+  for (const c of b.columns) n += (c.values?.BYTES_PER_ELEMENT ?? 8) + 0.125;
+  return n;
 }
 
 /** Row indices per target partition (counting sort: two passes, no per-row allocation). */

@@ -1,5 +1,4 @@
-import { decodeIpc, encodeIpcBatches } from '../../frame/batch/ipc.js';
-import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
+import { decodeIpc } from '../../frame/batch/ipc.js';
 import { batchToRecords } from '../../frame/batch/records.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import { compileExpr, compilePredicate } from '../../frame/expr/compile.js';
@@ -15,6 +14,7 @@ import { attribute } from '../user-function-error.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
 import type { FrameOpContext } from './op-context.js';
+import { SharedDictGroup } from './shared-dict-group.js';
 
 /** The operator context of a task: its budget and metrics, and an expression compiler that knows its UDFs. */
 export function frameOpContext(task: TaskContext): FrameOpContext {
@@ -79,7 +79,7 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
     return;
   }
   const writer = new BlockWriter({ numPartitions: 1, budget: task.budget, spillDir: task.spillDir });
-  const group = new SharedDictGroup((schema, batches) => writer.add(0, encodeIpcBatches(schema, batches)));
+  const group = new SharedDictGroup(GROUP_ROWS, (ipc) => writer.add(0, ipc));
   let complete = false;
   try {
     for (const b of run()) {
@@ -95,31 +95,7 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
   }
 }
 
-/**
- * Consecutive batches whose string columns share dictionaries are written as
- * one IPC stream (each dictionary once, and shared again when read back);
- * a batch with other dictionaries, or enough rows, starts the next stream.
- */
-class SharedDictGroup {
-  private batches: ColumnBatch[] = [];
-  private rows = 0;
-  constructor(private readonly write: (schema: ColumnBatch['schema'], batches: ColumnBatch[]) => void) {}
-
-  add(b: ColumnBatch): void {
-    const first = this.batches[0];
-    if (first && (this.rows >= GROUP_ROWS || !b.columns.every((c, i) => c.dict === first.columns[i]!.dict))) this.flush();
-    this.batches.push(b);
-    this.rows += b.numRows;
-  }
-
-  flush(): void {
-    if (!this.batches.length) return;
-    this.write(this.batches[0]!.schema, compactSharedDicts(this.batches));
-    this.batches = [];
-    this.rows = 0;
-  }
-}
-
+/** Rows per cache IPC stream: batches sharing dictionaries (one cached partition's scan) write them once. */
 const GROUP_ROWS = 1 << 22;
 
 /** A frame stage's map side: its batches written to the shuffle. */

@@ -1,5 +1,6 @@
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import { getValue } from '../../frame/batch/values.js';
+import { isDistinct, markDistinct } from '../../frame/batch/dict-distinct.js';
 import type { DataType } from '../../frame/types.js';
 import { NumberIdMap, hashNumber, hashString } from './group-number-map.js';
 import { growF64, valuesVector, validAt } from './group-vectors.js';
@@ -103,17 +104,23 @@ class NumberCoder implements KeyCoder {
   }
 }
 
+/** Translation tables a StringCoder keeps (the streams of one map output repeat a dictionary; see recent-dicts.ts). */
+const RECENT_TRANSLATIONS = 4;
+
 /** string: per-batch dictionary codes are translated once per dictionary entry (not once per row). */
 class StringCoder implements KeyCoder {
   private readonly map = new Map<string, number>();
   private readonly strings: string[] = [];
   private nullCode = -1;
-  private lastDict: readonly string[] | null = null;
-  private lastTrans = new Int32Array(0);
+  /** For the last few dictionaries seen, their codes' group-key codes (-1: not looked up yet); most recent first. */
+  private transDicts: (readonly string[])[] = [];
+  private trans: Int32Array[] = [];
+  /** Large dictionaries seen once (translated row by row, see encode). */
+  private seenOnce = new WeakSet<readonly string[]>();
   private chars = 0;
   /**
    * While every batch so far used one dictionary (slices of one table, a cached
-   * partition), its entries are distinct already: codes need no string lookups.
+   * partition) that is known to be distinct, codes need no string lookups.
    * The map of strings is built when a second dictionary shows up.
    */
   private singleDict: readonly string[] | null = null;
@@ -127,24 +134,26 @@ class StringCoder implements KeyCoder {
     const dict = v.dict!;
     const codes = v.values as Int32Array;
     const validity = v.validity;
-    if (this.strings.length === 0 && this.singleDict === null && this.mapBuilt) {
+    if (this.strings.length === 0 && this.singleDict === null && this.mapBuilt && isDistinct(dict)) {
       this.singleDict = dict;
       this.mapBuilt = false;
     } else if (!this.mapBuilt && dict !== this.singleDict) {
       this.strings.forEach((x, i) => i !== this.nullCode && this.map.set(x, i));
       this.mapBuilt = true;
     }
-    // A dictionary far larger than the batch is not worth translating whole (unless it is the previous batch's).
-    if (this.mapBuilt && dict !== this.lastDict && dict.length > 4 * n + 1024) {
-      for (let i = 0; i < n; i++) out[i] = validAt(validity, i) ? this.code(dict[codes[i]!]!) : this.nullId();
-      return;
-    }
-    let trans = this.lastTrans;
-    if (dict !== this.lastDict || trans.length < dict.length) {
+    let trans = this.translation(dict);
+    if (trans === undefined || trans.length < dict.length) {
+      // A dictionary far larger than the batch is translated row by row the first time it is
+      // seen; one that comes back (batches of one stream, repeated stream dictionaries) gets a
+      // translation table, filled as codes show up.
+      if (trans === undefined && this.mapBuilt && dict.length > 4 * n + 1024 && !this.seenOnce.has(dict)) {
+        this.seenOnce.add(dict);
+        for (let i = 0; i < n; i++) out[i] = validAt(validity, i) ? this.code(dict[codes[i]!]!) : this.nullId();
+        return;
+      }
       const fresh = new Int32Array(dict.length).fill(-1);
-      if (dict === this.lastDict) fresh.set(trans);
-      trans = this.lastTrans = fresh;
-      this.lastDict = dict;
+      if (trans) fresh.set(trans);
+      this.remember(dict, (trans = fresh));
     }
     for (let i = 0; i < n; i++) {
       if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) {
@@ -162,7 +171,7 @@ class StringCoder implements KeyCoder {
     const values = new Int32Array(n);
     const { validity, nullCount } = nullBitmap(codes, n, this.nullCode);
     for (let i = 0; i < n; i++) if (codes[i] !== this.nullCode) values[i] = codes[i]!;
-    return { type: 'string', length: n, values, dict: this.strings, validity, nullCount };
+    return { type: 'string', length: n, values, dict: markDistinct(this.strings), validity, nullCount };
   }
 
   hash(code: number): number {
@@ -171,7 +180,37 @@ class StringCoder implements KeyCoder {
 
   bytes(): number {
     // Map entry + array slot + string header, plus two bytes per character.
-    return this.strings.length * 80 + this.chars * 2 + this.lastTrans.byteLength;
+    let trans = 0;
+    for (const t of this.trans) trans += t.byteLength;
+    return this.strings.length * 80 + this.chars * 2 + trans;
+  }
+
+  /** The translation table of `dict` if it is one of the last few seen (moved to the front). */
+  private translation(dict: readonly string[]): Int32Array | undefined {
+    const i = this.transDicts.indexOf(dict);
+    if (i < 0) return undefined;
+    const t = this.trans[i]!;
+    if (i > 0) {
+      this.transDicts.splice(i, 1);
+      this.trans.splice(i, 1);
+      this.transDicts.unshift(dict);
+      this.trans.unshift(t);
+    }
+    return t;
+  }
+
+  private remember(dict: readonly string[], t: Int32Array): void {
+    const i = this.transDicts.indexOf(dict);
+    if (i >= 0) {
+      this.transDicts.splice(i, 1);
+      this.trans.splice(i, 1);
+    }
+    this.transDicts.unshift(dict);
+    this.trans.unshift(t);
+    if (this.transDicts.length > RECENT_TRANSLATIONS) {
+      this.transDicts.pop();
+      this.trans.pop();
+    }
   }
 
   private code(s: string): number {

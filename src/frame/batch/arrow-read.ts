@@ -1,4 +1,6 @@
-import { utf8Strings } from './utf8.js';
+import { rememberUtf8, utf8Strings } from './utf8.js';
+import { markDistinct } from './dict-distinct.js';
+import { recentDictionary } from './recent-dicts.js';
 import * as arrow from 'apache-arrow';
 import type { DataType } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
@@ -118,13 +120,15 @@ function encodeUtf8(d: arrow.Data): { codes: Int32Array; dict: string[] } {
     }
     codes[i] = c;
   }
-  return { codes, dict };
+  return { codes, dict: markDistinct(dict) };
 }
 
 /** A dictionary of plain Utf8 values decoded in one pass (null when it is not ASCII or not Utf8). */
 function asciiStrings(d: arrow.Data): string[] | null {
   if (!(d.type instanceof arrow.Utf8) || !d.valueOffsets || !d.values) return null;
-  return utf8Strings(d.values as Uint8Array, d.valueOffsets as Int32Array, d.length);
+  const bytes = d.values as Uint8Array;
+  const offsets = d.valueOffsets as Int32Array;
+  return recentDictionary(bytes, offsets, d.length, () => utf8Strings(bytes, offsets, d.length));
 }
 
 interface DictStrings {
@@ -141,6 +145,7 @@ function dictionaryStrings(v: arrow.Vector): DictStrings {
   if (r) return r;
   const fast = v.nullCount === 0 && v.data.length === 1 ? asciiStrings(v.data[0]!) : null;
   if (fast) {
+    rememberUtf8(fast, v as arrow.Vector<arrow.Utf8>); // a no-op for strings already known (a recent dictionary's)
     r = { strings: fast, hasNulls: false, nulls: new Uint8Array(v.length) };
     dictCache.set(v, r);
     return r;

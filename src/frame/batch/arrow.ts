@@ -9,6 +9,10 @@ import { packBits } from './bitmap.js';
 import { numbersToBigInt64 } from './int64.js';
 import { fromArrowSchema, toArrowSchema, toArrowType } from './arrow-types.js';
 import { vectorFromArrowData } from './arrow-read.js';
+import { isDistinct, markDistinct } from './dict-distinct.js';
+
+/** Field metadata of a string column whose every dictionary holds each string once (dict-distinct.ts), so readers need not check. */
+const DISTINCT_DICT = 'sluice.distinct-dict';
 
 /**
  * An Arrow table of `batches` (all under `schema`), one record batch each.
@@ -18,7 +22,7 @@ import { vectorFromArrowData } from './arrow-read.js';
  * Arrow dictionary vector too, so IPC writes it once.
  */
 export function toArrowTable(schema: Schema, batches: readonly ColumnBatch[]): arrow.Table {
-  const arrowSchema = toArrowSchema(schema);
+  const arrowSchema = markDistinctFields(toArrowSchema(schema), batches);
   const dicts = new Map<readonly string[], arrow.Vector>();
   const recordBatches = batches.map((b) => {
     if (b.columns.length !== schema.fields.length) {
@@ -34,11 +38,28 @@ export function toArrowTable(schema: Schema, batches: readonly ColumnBatch[]): a
 /** The schema and batches (one per Arrow record batch) of an Arrow table; see fromArrowType for the types read. */
 export function fromArrowTable(table: arrow.Table): { schema: Schema; batches: ColumnBatch[] } {
   const schema = fromArrowSchema(table.schema);
+  const distinct = table.schema.fields.map((f) => f.metadata.get(DISTINCT_DICT) === 'true');
   const batches = table.batches.map((rb) => {
-    const columns = schema.fields.map((f, c) => vectorFromArrowData(rb.data.children[c]!, f.type, f.name));
+    const columns = schema.fields.map((f, c) => {
+      const v = vectorFromArrowData(rb.data.children[c]!, f.type, f.name);
+      if (distinct[c] && v.dict) markDistinct(v.dict);
+      return v;
+    });
     return { schema, columns, numRows: rb.numRows };
   });
   return { schema, batches };
+}
+
+/** `schema` with string fields marked whose dictionaries are all distinct in `batches`. */
+function markDistinctFields(schema: arrow.Schema, batches: readonly ColumnBatch[]): arrow.Schema {
+  if (batches.length === 0) return schema;
+  let marked = false;
+  const fields = schema.fields.map((f, c) => {
+    if (!batches.every((b) => b.columns[c]?.dict !== undefined && isDistinct(b.columns[c]!.dict!))) return f;
+    marked = true;
+    return new arrow.Field(f.name, f.type, f.nullable, new Map([...f.metadata, [DISTINCT_DICT, 'true']]));
+  });
+  return marked ? new arrow.Schema(fields, schema.metadata) : schema;
 }
 
 /** One column as Arrow Data of `type` (made by toArrowType for the column's field). */

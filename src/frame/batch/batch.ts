@@ -3,6 +3,8 @@ import { sameType, typeName } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
 import type { ColumnBatch, ColumnVector } from './vector.js';
 import { bitmapBytes, copyBits, countNulls, sliceBitmap } from './bitmap.js';
+import { compactDict } from './compact-dict.js';
+import { markDistinct } from './dict-distinct.js';
 
 /**
  * A batch of `columns` under `schema`. Checks that there is one column per field,
@@ -142,8 +144,9 @@ export function renameColumns(batch: ColumnBatch, names: readonly string[]): Col
 
 /**
  * The rows of `parts`, in order, as one vector of `type`. Parts of type `null` (all
- * null) fit any type. String dictionaries are merged: when every part shares one
- * dictionary it is kept, otherwise codes are remapped into a merged dictionary.
+ * null) fit any type. String dictionaries: when every part shares one it is
+ * kept, otherwise codes are remapped into one combined dictionary (merged while
+ * that pays, see DictMerger, so it may repeat entries).
  */
 export function concatVectors(type: DataType, parts: readonly ColumnVector[], column = '?'): ColumnVector {
   if (parts.length === 1 && sameType(parts[0]!.type, type)) return parts[0]!;
@@ -200,44 +203,78 @@ export function concatBatches(schema: Schema, batches: readonly ColumnBatch[]): 
 function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validity: Uint8Array | null, nulls: number): ColumnVector {
   const typed = parts.filter((p) => p.type !== 'null');
   const first = typed.length > 0 ? typed[0]!.dict! : [];
-  const shared = typed.every((p) => p.dict === first);
-  const dict: string[] = shared ? (first as string[]) : first.slice();
-  const index = new Map<string, number>();
-  if (!shared) for (let i = dict.length - 1; i >= 0; i--) index.set(dict[i]!, i);
+  if (typed.every((p) => p.dict === first)) {
+    let off = 0;
+    for (const p of parts) {
+      if (p.type !== 'null') codes.set(p.values as Int32Array, off);
+      off += p.length;
+    }
+    return { type: 'string', length: codes.length, values: codes, dict: first, validity, nullCount: nulls };
+  }
+  const merger = new DictMerger();
   const remaps = new Map<readonly string[], Int32Array>();
   let off = 0;
-  for (const p of parts) {
-    if (p.type === 'null') {
-      off += p.length;
-      continue;
-    }
-    const src = p.values as Int32Array;
-    if (shared || p.dict === first) codes.set(src, off);
-    else {
+  for (const part of parts) {
+    if (part.type !== 'null') {
+      // A slice of a much larger dictionary brings only the entries it uses.
+      const p = part.dict!.length > 2 * part.length + 64 ? compactDict(part) : part;
       let remap = remaps.get(p.dict!);
-      if (!remap) remaps.set(p.dict!, (remap = remapDict(p.dict!, dict, index)));
+      if (!remap) remaps.set(p.dict!, (remap = merger.add(p.dict!)));
+      const src = p.values as Int32Array;
       for (let i = 0; i < p.length; i++) codes[off + i] = remap[src[i]!]!;
     }
-    off += p.length;
+    off += part.length;
   }
-  return { type: 'string', length: codes.length, values: codes, dict, validity, nullCount: nulls };
+  return { type: 'string', length: codes.length, values: codes, dict: merger.result(), validity, nullCount: nulls };
 }
 
-/** For each entry of `from`, its code in `into` (appending entries `into` lacks). */
-function remapDict(from: readonly string[], into: string[], index: Map<string, number>): Int32Array {
-  const remap = new Int32Array(from.length);
-  for (let i = 0; i < from.length; i++) {
-    const s = from[i]!;
-    let c = index.get(s);
-    if (c === undefined) {
-      c = into.length;
-      into.push(s);
-      index.set(s, c);
+/**
+ * Appends dictionaries into one. Entries are merged through a map of strings
+ * while that pays, that is while the merged dictionary stays well under the
+ * entries seen; past MERGE_PROBE entries that do not shrink by half, the rest
+ * are appended as they are. A high-cardinality column (each shuffle chunk
+ * brings new strings) would otherwise cost a map insert per row and save
+ * nothing. The result is marked distinct only if every entry was merged.
+ */
+class DictMerger {
+  private readonly dict: string[] = [];
+  private index: Map<string, number> | null = new Map();
+  private seen = 0;
+
+  /** For each entry of `from`, its code in the merged dictionary. */
+  add(from: readonly string[]): Int32Array {
+    const remap = new Int32Array(from.length);
+    const dict = this.dict;
+    const index = this.index;
+    if (index === null) {
+      for (let i = 0; i < from.length; i++) {
+        remap[i] = dict.length;
+        dict.push(from[i]!);
+      }
+      return remap;
     }
-    remap[i] = c;
+    for (let i = 0; i < from.length; i++) {
+      const s = from[i]!;
+      let c = index.get(s);
+      if (c === undefined) {
+        c = dict.length;
+        dict.push(s);
+        index.set(s, c);
+      }
+      remap[i] = c;
+    }
+    this.seen += from.length;
+    if (this.seen >= MERGE_PROBE && dict.length * 2 > this.seen) this.index = null;
+    return remap;
   }
-  return remap;
+
+  result(): string[] {
+    return this.index !== null ? markDistinct(this.dict) : this.dict;
+  }
 }
+
+/** Dictionary entries merged before DictMerger decides whether merging pays. */
+const MERGE_PROBE = 1 << 16;
 
 /** A zeroed values array of the layout of scalar type `t` (see ../types.ts). */
 export function allocLike(t: DataType, n: number): Uint8Array | Int32Array | Float64Array {

@@ -1,5 +1,6 @@
 import type { DataType } from '../types.js';
 import type { ColumnVector } from './vector.js';
+import { markDistinct } from './dict-distinct.js';
 
 /**
  * Builds one ColumnVector value by value. Strings are dictionary-encoded as
@@ -67,7 +68,7 @@ export class VectorBuilder {
     if (typeof t === 'object') return { type: t, length: n, objects: this.objects, validity, nullCount: this.nulls };
     if (t === 'null') return { type: t, length: n, validity: new Uint8Array((n + 7) >> 3), nullCount: n };
     const values = this.values!.slice(0, n);
-    return { type: t, length: n, values, dict: t === 'string' ? this.dict : undefined, validity, nullCount: this.nulls };
+    return { type: t, length: n, values, dict: t === 'string' ? markDistinct(this.dict) : undefined, validity, nullCount: this.nulls };
   }
 
   private unshare(): void {

@@ -1,4 +1,6 @@
 import { isValid, type ColumnBatch, type ColumnVector } from './vector.js';
+import { isDistinct, markDistinct } from './dict-distinct.js';
+import { rememberSubset } from './utf8.js';
 
 /**
  * The string column with a dictionary of only the entries its rows use. Slices
@@ -6,36 +8,53 @@ import { isValid, type ColumnBatch, type ColumnVector } from './vector.js';
  * every shuffle chunk would carry (and every reader decode) all of it.
  */
 export function compactDict(v: ColumnVector): ColumnVector {
-  const dict = v.dict;
-  if (v.type !== 'string' || !dict || dict.length <= 64) return v;
-  const codes = v.values as Int32Array;
-  // A scratch code map reset after use: the work is per row, not per dictionary entry
-  // (a shuffle chunk of 8k rows may index a dictionary of millions).
+  if (v.type !== 'string' || !v.dict || v.dict.length <= 64) return v;
+  return cutDict(v.dict, [v])?.[0] ?? v;
+}
+
+/**
+ * Vectors that all use `dict`, re-coded to share a dictionary of only the
+ * entries they use (in order of first use); null when that would not shrink
+ * it by a tenth. The work is per row, not per dictionary entry: a scratch code
+ * map is reset after use (a shuffle chunk of 8k rows may index a dictionary of
+ * millions).
+ */
+function cutDict(dict: readonly string[], vectors: readonly ColumnVector[]): ColumnVector[] | null {
   if (scratch.length < dict.length) scratch = new Int32Array(Math.max(dict.length, scratch.length * 2)).fill(-1);
   const remap = scratch;
-  const touched = new Int32Array(Math.min(v.length, dict.length));
+  let rows = 0;
+  for (const v of vectors) rows += v.length;
+  const touched = new Int32Array(Math.min(rows, dict.length));
   let used = 0;
-  for (let i = 0; i < v.length; i++) {
-    if (v.nullCount > 0 && !isValid(v, i)) continue;
-    const c = codes[i]!;
-    if (remap[c] === -1) {
-      remap[c] = used;
-      touched[used++] = c;
+  for (const v of vectors) {
+    const codes = v.values as Int32Array;
+    for (let i = 0; i < v.length; i++) {
+      if (v.nullCount > 0 && !isValid(v, i)) continue;
+      const c = codes[i]!;
+      if (remap[c] === -1) {
+        remap[c] = used;
+        touched[used++] = c;
+      }
     }
   }
-  let out: ColumnVector = v;
+  let out: ColumnVector[] | null = null;
   if (used <= dict.length * 0.9) {
     const small = new Array<string>(used);
     for (let k = 0; k < used; k++) small[k] = dict[touched[k]!]!;
-    const next = new Int32Array(v.length);
-    for (let i = 0; i < v.length; i++) next[i] = Math.max(0, remap[codes[i]!]!);
-    out = { ...v, values: next, dict: small };
+    if (isDistinct(dict)) markDistinct(small);
+    rememberSubset(small, dict, touched.subarray(0, used));
+    out = vectors.map((v) => {
+      const codes = v.values as Int32Array;
+      const next = new Int32Array(v.length);
+      for (let i = 0; i < v.length; i++) next[i] = Math.max(0, remap[codes[i]!]!);
+      return { ...v, values: next, dict: small };
+    });
   }
   for (let k = 0; k < used; k++) remap[touched[k]!] = -1;
   return out;
 }
 
-/** Code map scratch of compactDict: -1 everywhere between calls. */
+/** Code map scratch of cutDict: -1 everywhere between calls. */
 let scratch = new Int32Array(0);
 
 export function compactDicts(batch: ColumnBatch): ColumnBatch {
@@ -47,11 +66,16 @@ export function compactDicts(batch: ColumnBatch): ColumnBatch {
  * Batches that share string dictionaries (slices of one table, one cache
  * stream), each shared dictionary cut down to the entries some batch uses; the
  * batches still share the smaller dictionary. Batches with their own
- * dictionaries are compacted one by one.
+ * dictionaries are compacted one by one. With `keepRepeatable`, a shared
+ * dictionary of at most twice as many entries as the batches have rows is kept
+ * whole: the next group of batches then writes the same bytes, which readers
+ * decode once (recent-dicts.ts) and translate once.
  */
-export function compactSharedDicts(batches: readonly ColumnBatch[]): ColumnBatch[] {
-  if (batches.length <= 1) return batches.map(compactDicts);
-  const first = batches[0]!;
+export function compactSharedDicts(batches: readonly ColumnBatch[], keepRepeatable = false): ColumnBatch[] {
+  const first = batches[0];
+  if (!first) return [];
+  let rows = 0;
+  for (const b of batches) rows += b.numRows;
   const columns: ColumnVector[][] = batches.map((b) => [...b.columns]);
   first.columns.forEach((v, c) => {
     if (v.type !== 'string' || !v.dict || v.dict.length <= 64) return;
@@ -60,26 +84,9 @@ export function compactSharedDicts(batches: readonly ColumnBatch[]): ColumnBatch
       batches.forEach((b, i) => (columns[i]![c] = compactDict(b.columns[c]!)));
       return;
     }
-    const remap = new Int32Array(dict.length).fill(-1);
-    let used = 0;
-    for (const b of batches) {
-      const col = b.columns[c]!;
-      const codes = col.values as Int32Array;
-      for (let i = 0; i < col.length; i++) {
-        if (col.nullCount > 0 && !isValid(col, i)) continue;
-        if (remap[codes[i]!] === -1) remap[codes[i]!] = used++;
-      }
-    }
-    if (used > dict.length * 0.9) return;
-    const out = new Array<string>(used);
-    for (let k = 0; k < dict.length; k++) if (remap[k]! >= 0) out[remap[k]!] = dict[k]!;
-    batches.forEach((b, i) => {
-      const col = b.columns[c]!;
-      const codes = col.values as Int32Array;
-      const next = new Int32Array(col.length);
-      for (let r = 0; r < col.length; r++) next[r] = Math.max(0, remap[codes[r]!]!);
-      columns[i]![c] = { ...col, values: next, dict: out };
-    });
+    if (keepRepeatable && dict.length <= 2 * rows) return;
+    const cut = cutDict(dict, batches.map((b) => b.columns[c]!));
+    if (cut) cut.forEach((col, i) => (columns[i]![c] = col));
   });
   return batches.map((b, i) => ({ ...b, columns: columns[i]! }));
 }

@@ -1,5 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { allValid, bitmapBytes, countNulls } from '../batch/bitmap.js';
+import { markDistinct } from '../batch/dict-distinct.js';
 import type { DataType } from '../types.js';
 
 /**
@@ -116,7 +117,7 @@ export function unifyDicts(vectors: readonly ColumnVector[]): { dict: string[]; 
     }
     return remap;
   });
-  return { dict, remaps };
+  return { dict: markDistinct(dict), remaps };
 }
 
 /**

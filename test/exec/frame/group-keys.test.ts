@@ -99,6 +99,13 @@ test('string keys translate each batch dictionary, whatever its order or unused 
   assert.deepEqual([0, 1, 2, 3].map((g) => getValue(keys, g)), ['y', 'x', 'z', null]);
 });
 
+test('a dictionary that repeats an entry (not marked distinct) still groups by value', () => {
+  const gk = new GroupKeys(['string']);
+  const v: ColumnVector = { type: 'string', length: 4, values: Int32Array.of(0, 2, 1, 2), dict: ['a', 'b', 'a'], validity: null, nullCount: 0 };
+  assert.deepEqual([...gk.assign([v], 4).subarray(0, 4)], [0, 0, 1, 0]);
+  assert.equal(gk.size, 2);
+});
+
 test('group hashes depend only on key values', () => {
   const a = new GroupKeys(['string', 'int64']);
   const b = new GroupKeys(['string', 'int64']);

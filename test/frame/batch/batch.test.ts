@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { isDistinct } from '../../../src/frame/batch/dict-distinct.js';
 import assert from 'node:assert/strict';
 import { concatBatches, emptyBatch, makeBatch, nullVector, renameColumns, selectColumns, sliceBatch, takeRows, takeVector } from '../../../src/frame/batch/batch.js';
 import { batchFromColumns, batchToRecords } from '../../../src/frame/batch/records.js';
@@ -71,6 +72,22 @@ test('concatBatches merges different string dictionaries by remapping codes', ()
   assert.deepEqual([...c.columns[0]!.dict!].sort(), ['a', 'b', 'c']);
   assert.equal(c.columns[0]!.nullCount, 1);
   assert.equal(c.columns[1]!.nullCount, 1);
+});
+
+test('concatBatches appends high-cardinality dictionaries without merging, and says they may repeat', () => {
+  const schema = { fields: [{ name: 's', type: 'string' as const, nullable: false }] };
+  // Chunks of 1000 fresh strings each, with one string repeated across chunks.
+  const chunks = Array.from({ length: 100 }, (_, k) => makeBatch(schema, [vectorFromValues('string', ['same', ...Array.from({ length: 999 }, (_, i) => `s${k}-${i}`)])]));
+  const c = concatBatches(schema, chunks);
+  const v = c.columns[0]!;
+  assert.equal(v.length, 100_000);
+  assert.deepEqual([0, 1, 999, 1000, 99_999].map((i) => getValue(v, i)), ['same', 's0-0', 's0-998', 'same', 's99-998']);
+  assert.ok(v.dict!.filter((x) => x === 'same').length > 1, 'later chunks are appended as they are');
+  assert.equal(isDistinct(v.dict!), false);
+  // Low cardinality: merged, and marked distinct.
+  const low = concatBatches(schema, Array.from({ length: 100 }, (_, k) => makeBatch(schema, [vectorFromValues('string', [`k${k % 3}`, 'x'])])));
+  assert.deepEqual([...low.columns[0]!.dict!].sort(), ['k0', 'k1', 'k2', 'x']);
+  assert.equal(isDistinct(low.columns[0]!.dict!), true);
 });
 
 test('concatBatches keeps a shared dictionary and accepts all-null columns', () => {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { isDistinct } from '../../../src/frame/batch/dict-distinct.js';
+import { vectorFromValues } from '../../../src/frame/batch/builder.js';
 import { decodeIpc, encodeIpc } from '../../../src/frame/batch/ipc.js';
 import { batchFromRecords, batchToRecords } from '../../../src/frame/batch/records.js';
 import { concatBatches, nullVector, sliceBatch } from '../../../src/frame/batch/batch.js';
@@ -58,6 +60,18 @@ test('IPC of all-null columns of every type', () => {
   const columns = schema.fields.map((f) => nullVector(f.type, 3));
   const [out] = decodeIpc(encodeIpc({ schema, columns, numRows: 3 }));
   assert.deepEqual(batchToRecords(out!), Array.from({ length: 3 }, () => Object.fromEntries(schema.fields.map((f) => [f.name, null]))));
+});
+
+test('IPC carries whether a dictionary is distinct', () => {
+  const sch: Schema = { fields: [{ name: 's', type: 'string', nullable: false }] };
+  const built = vectorFromValues('string', ['a', 'b', 'a']);
+  assert.equal(isDistinct(built.dict!), true);
+  const back = decodeIpc(encodeIpc({ schema: sch, columns: [built], numRows: 3 }))[0]!.columns[0]!;
+  assert.equal(isDistinct(back.dict!), true);
+  const repeated = { type: 'string' as const, length: 3, values: Int32Array.of(0, 1, 2), dict: ['a', 'b', 'a'], validity: null, nullCount: 0 };
+  const back2 = decodeIpc(encodeIpc({ schema: sch, columns: [repeated], numRows: 3 }))[0]!.columns[0]!;
+  assert.equal(isDistinct(back2.dict!), false);
+  assert.deepEqual([...back2.values!].map((c) => back2.dict![c]), ['a', 'b', 'a']);
 });
 
 test('decodeIpc rejects garbage with a SluiceError', () => {
