@@ -16,13 +16,18 @@ interface Entry {
 }
 
 const recent = new Map<string, Entry>();
-/** Dictionaries remembered (least recently used dropped first). */
-const CAPACITY = 32;
-/** Smaller dictionaries are cheap to decode again and not remembered. */
+let heldBytes = 0;
+/** UTF-8 bytes of the dictionaries remembered (least recently used dropped first): their strings take a few times more. */
+const CAPACITY_BYTES = 8 << 20;
+/**
+ * Smaller dictionaries are cheap to decode again; larger ones (a high-cardinality
+ * column's) are rarely repeated whole and would pin many strings in the heap.
+ */
 const MIN_ENTRIES = 256;
+const MAX_ENTRIES = 1 << 17;
 
 function keyOf(bytes: Uint8Array, offsets: Int32Array, n: number): string | null {
-  if (n < MIN_ENTRIES || offsets[0] !== 0) return null;
+  if (n < MIN_ENTRIES || n > MAX_ENTRIES || offsets[0] !== 0) return null;
   return `${n}:${offsets[n]}:${crc32(bytes.subarray(0, offsets[n]!))}`;
 }
 
@@ -50,7 +55,15 @@ export function recentDictionary(bytes: Uint8Array, offsets: Int32Array, n: numb
   // Copies: a view would keep the whole shuffle block or cache buffer alive after it is freed.
   const entry = { bytes: used.slice(), offsets: offs.slice(), strings };
   rememberUtf8(strings, arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: entry.offsets, data: entry.bytes })));
+  const replaced = recent.get(key); // same key, other bytes
+  if (replaced) heldBytes -= replaced.bytes.byteLength + replaced.offsets.byteLength;
+  recent.delete(key);
   recent.set(key, entry);
-  if (recent.size > CAPACITY) recent.delete(recent.keys().next().value!);
+  heldBytes += entry.bytes.byteLength + entry.offsets.byteLength;
+  while (heldBytes > CAPACITY_BYTES && recent.size > 1) {
+    const [oldest, e] = recent.entries().next().value!;
+    recent.delete(oldest);
+    heldBytes -= e.bytes.byteLength + e.offsets.byteLength;
+  }
   return strings;
 }
