@@ -21,8 +21,10 @@ test('streams that repeat a dictionary decode to one string array', () => {
   const c = dictOf(encode(values.map((v) => v.replace('value', 'other'))));
   assert.notEqual(c, a);
   assert.equal(c[999], 'other-999');
-  // Small dictionaries are decoded afresh.
+  // Small dictionaries are decoded afresh, and so are very large ones (not pinned in the heap).
   assert.notEqual(dictOf(encode(['x', 'y'])), dictOf(encode(['x', 'y'])));
+  const large = Array.from({ length: 140_000 }, (_, i) => `v${i}`);
+  assert.notEqual(dictOf(encode(large)), dictOf(encode(large)));
 });
 
 test('a repeated dictionary does not keep the bytes it was first read from', () => {
