@@ -115,7 +115,7 @@ export class BlockWriter {
     let at = 0;
     for (let p = 0; p < this.numPartitions; p++) {
       offsets.push(at);
-      for (const chunk of this.mem[p]!) at = writeFrameInto(bytes, at, chunk);
+      for (const chunk of this.mem[p]!) at = writeFrameInto(bytes, at, chunk, false);
       this.mem[p] = []; // let chunks be collected as they are copied
     }
     offsets.push(at);
@@ -217,8 +217,9 @@ function copyRange(fd: number, s: Segment, buf: Buffer, out: SpillWriter): void 
 }
 
 /**
- * Yields the encoded chunks of one partition of a block, verifying each frame's
- * crc32 (memory and file alike); throws CorruptBlockError on a mismatch.
+ * Yields the encoded chunks of one partition of a block. Frames read from files
+ * are checked against their crc32 (CorruptBlockError on a mismatch); frames in
+ * shared memory never left it and are checked for length only.
  * Memory blocks yield views into the shared buffer (no copy): treat them as
  * read-only. File blocks read only this partition's region, in bounded buffers.
  */
