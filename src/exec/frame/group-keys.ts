@@ -27,12 +27,19 @@ export class GroupKeys {
   private mask = 2047;
   private rowHash = new Int32Array(0);
   private ids = new Int32Array(0);
+  /**
+   * Two keys whose codes both stay under DIRECT_SIDE (h2o's id4 × id5, id1 × id2):
+   * (group id + 1) indexed by the pair of codes, no hashing or probing. Left for
+   * the hash table for good once a code outgrows it.
+   */
+  private direct: Int32Array | null;
   /** Number of groups. */
   size = 0;
 
   constructor(readonly types: readonly DataType[]) {
     this.coders = types.map(keyCoder);
     this.groupCodes = types.length > 1 ? types.map(() => new Int32Array(1024)) : [];
+    this.direct = types.length === 2 ? new Int32Array(DIRECT_SIDE * DIRECT_SIDE) : null;
   }
 
   /**
@@ -57,18 +64,58 @@ export class GroupKeys {
       if ((this.codes[c]?.length ?? 0) < n) this.codes[c] = new Int32Array(Math.max(n, 1024));
       this.coders[c]!.encode(keys[c]!, n, this.codes[c]!);
     }
+    if (this.direct !== null) {
+      if (this.coders[0]!.size <= DIRECT_SIDE && this.coders[1]!.size <= DIRECT_SIDE) {
+        this.assignDirect(n, ids, this.direct);
+        return ids;
+      }
+      this.leaveDirect();
+    }
     this.probe(n, ids);
     return ids;
+  }
+
+  private assignDirect(n: number, ids: Int32Array, direct: Int32Array): void {
+    const a = this.codes[0]!;
+    const b = this.codes[1]!;
+    let size = this.size;
+    for (let i = 0; i < n; i++) {
+      const slot = a[i]! * DIRECT_SIDE + b[i]!;
+      let g1 = direct[slot]!;
+      if (g1 === 0) {
+        if (size >= this.groupHash.length) this.growGroups(size + 1);
+        this.groupCodes[0]![size] = a[i]!;
+        this.groupCodes[1]![size] = b[i]!;
+        this.groupHash[size] = rowHashOf(a[i]!, b[i]!);
+        direct[slot] = g1 = ++size;
+      }
+      ids[i] = g1 - 1;
+    }
+    this.size = size;
+  }
+
+  /** Moves the groups found so far into the hash table (a code outgrew the direct table). */
+  private leaveDirect(): void {
+    this.direct = null;
+    let cap = this.mask + 1;
+    while (this.size * 2 > cap - 1) cap *= 2;
+    this.table = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let g = 0; g < this.size; g++) {
+      let slot = this.groupHash[g]! & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = g + 1;
+    }
   }
 
   private probe(n: number, ids: Int32Array): void {
     const k = this.coders.length;
     if (this.rowHash.length < n) this.rowHash = new Int32Array(Math.max(n, 1024));
     const h = this.rowHash;
-    h.fill(0x9747b28c | 0, 0, n);
+    h.fill(ROW_SEED, 0, n);
     for (let c = 0; c < k; c++) {
       const col = this.codes[c]!;
-      for (let i = 0; i < n; i++) h[i] = Math.imul((h[i]! << 5) | (h[i]! >>> 27), 0x9e3779b1) ^ col[i]!;
+      for (let i = 0; i < n; i++) h[i] = mixCode(h[i]!, col[i]!);
     }
     for (let i = 0; i < n; i++) h[i] = fmix32(h[i]!) | 0;
     let size = this.size;
@@ -166,8 +213,21 @@ export class GroupKeys {
   bytes(): number {
     let b = 0;
     for (const c of this.coders) b += c.bytes();
-    b += this.table.byteLength + this.groupHash.byteLength;
+    b += this.table.byteLength + this.groupHash.byteLength + (this.direct?.byteLength ?? 0);
     for (const g of this.groupCodes) b += g.byteLength;
     return b;
   }
+}
+
+/** Codes per key below which two keys index the direct table (DIRECT_SIDE² slots). */
+const DIRECT_SIDE = 256;
+const ROW_SEED = 0x9747b28c | 0;
+
+/** One step of the row hash over key codes (probe and the direct path must agree: hashes feed the table when leaving it). */
+function mixCode(h: number, code: number): number {
+  return Math.imul((h << 5) | (h >>> 27), 0x9e3779b1) ^ code;
+}
+
+function rowHashOf(a: number, b: number): number {
+  return fmix32(mixCode(mixCode(ROW_SEED, a), b)) | 0;
 }

@@ -106,6 +106,25 @@ test('a dictionary that repeats an entry (not marked distinct) still groups by v
   assert.equal(gk.size, 2);
 });
 
+test('two keys: the direct code table, then the hash table once a key outgrows it', () => {
+  const types: DataType[] = ['int64', 'string'];
+  const small = Array.from({ length: 500 }, (_, i) => [i % 7, i % 3 === 0 ? null : `s${i % 5}`]);
+  const wide = Array.from({ length: 2000 }, (_, i) => [i % 400, `s${i % 5}`]); // 400 codes > the direct side
+  const batches = [small, wide, small];
+  const gk = new GroupKeys(types);
+  assert.deepEqual(assignAll(gk, types, batches), naiveIds(batches.flat()));
+  const fresh = new GroupKeys(types);
+  fresh.assign(vectors(types, wide), wide.length);
+  const byKey = (g: GroupKeys) => {
+    const vs = g.vectors();
+    const h = g.hashes();
+    return new Map(Array.from({ length: g.size }, (_, i) => [JSON.stringify(vs.map((v) => getValue(v, i))), h[i]]));
+  };
+  // Hashes do not depend on which path found the group.
+  const all = byKey(gk);
+  for (const [k, h] of byKey(fresh)) assert.equal(all.get(k), h);
+});
+
 test('group hashes depend only on key values', () => {
   const a = new GroupKeys(['string', 'int64']);
   const b = new GroupKeys(['string', 'int64']);
