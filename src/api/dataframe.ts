@@ -190,7 +190,11 @@ export class DataFrame {
     return showString(this.ctx, v.limit(this.plan, n + 1), n, truncate);
   }
 
-  /** The rows as an Apache Arrow table (apache-arrow's Table). */
+  /**
+   * The rows as an Apache Arrow table (apache-arrow's Table). Strings are
+   * dictionary-encoded; a dictionary may repeat an entry (Arrow allows it)
+   * unless its field carries the metadata `sluice.distinct-dict`.
+   */
   toArrow(): ReturnType<typeof toArrow> {
     return toArrow(this.ctx, this.plan);
   }
