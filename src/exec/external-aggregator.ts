@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
 import { compareKeys, estimateSize, hashKey, keyId } from '../serde/keys.js';
 import { SluiceError } from '../util/errors.js';
-import type { MemoryBudget } from './memory-budget.js';
+import { GrowingReservation, type MemoryBudget } from './memory-budget.js';
 import {
-  GrowingReservation,
   MIN_SPILL_BYTES,
   MIN_SPILL_RECORDS,
   defaultCodec,

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { estimateSize } from '../serde/keys.js';
 import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
 import { SluiceError } from '../util/errors.js';
-import type { MemoryBudget } from './memory-budget.js';
+import { GrowingReservation, type MemoryBudget } from './memory-budget.js';
 import { SpillWriter, readFrames, tempPath } from './spill-file.js';
 
 /** Encodes/decodes a batch of records (defaults to serde/record-codec). */
@@ -29,33 +29,6 @@ export const MIN_SPILL_RECORDS = 1024;
 export const MIN_SPILL_BYTES = 1024 * 1024;
 const SAMPLE_EVERY = 64;
 const RUN_BATCH_BYTES = 256 * 1024;
-
-/**
- * A reservation that grows in steps (1 MiB, or limit/16 for small budgets) so the
- * shared counters are not touched for every record.
- * @internal shared by the external sorter and aggregator.
- */
-export class GrowingReservation {
-  held = 0;
-  private readonly step: number;
-  constructor(private readonly budget: MemoryBudget) {
-    this.step = Math.max(4096, Math.min(1024 * 1024, Math.floor(budget.limit / 16)));
-  }
-  /** Makes sure at least `need` bytes are held; false when the budget refuses. */
-  ensure(need: number): boolean {
-    if (need <= this.held) return true;
-    const missing = Math.ceil(need - this.held);
-    const ask = Math.max(missing, this.step);
-    if (this.budget.tryReserve(ask)) this.held += ask;
-    else if (ask > missing && this.budget.tryReserve(missing)) this.held += missing;
-    else return false;
-    return true;
-  }
-  releaseAll(): void {
-    this.budget.release(this.held);
-    this.held = 0;
-  }
-}
 
 /**
  * Writes `batches` as one framed run file; the file is deleted if writing fails.

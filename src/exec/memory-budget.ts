@@ -104,3 +104,30 @@ function toBig(bytes: number): bigint {
   if (!Number.isFinite(bytes) || bytes < 0) throw new SluiceError(`MemoryBudget: invalid byte count ${bytes}`);
   return BigInt(Math.ceil(bytes));
 }
+
+/**
+ * A reservation that grows in steps (1 MiB, or limit/16 for small budgets) so the
+ * shared counters are not touched for every record.
+ * Used by the external sorter and aggregator and by the frame operators.
+ */
+export class GrowingReservation {
+  held = 0;
+  private readonly step: number;
+  constructor(private readonly budget: MemoryBudget) {
+    this.step = Math.max(4096, Math.min(1024 * 1024, Math.floor(budget.limit / 16)));
+  }
+  /** Makes sure at least `need` bytes are held; false when the budget refuses. */
+  ensure(need: number): boolean {
+    if (need <= this.held) return true;
+    const missing = Math.ceil(need - this.held);
+    const ask = Math.max(missing, this.step);
+    if (this.budget.tryReserve(ask)) this.held += ask;
+    else if (ask > missing && this.budget.tryReserve(missing)) this.held += missing;
+    else return false;
+    return true;
+  }
+  releaseAll(): void {
+    this.budget.release(this.held);
+    this.held = 0;
+  }
+}

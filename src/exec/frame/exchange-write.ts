@@ -6,7 +6,7 @@ import { BlockWriter, type BlockRef } from '../block-store.js';
 import type { TaskContext } from '../task-context.js';
 import type { FrameOpContext } from './op-context.js';
 import { SharedDictGroup } from './shared-dict-group.js';
-import { GrowingReservation } from '../external-sorter.js';
+import { GrowingReservation } from '../memory-budget.js';
 
 /**
  * The map side of a frame shuffle: each batch is split by the partitioning
@@ -34,12 +34,13 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   // Held pieces are reserved from the budget (their fixed-width bytes; dictionaries are the input's).
   const reservation = new GrowingReservation(task.budget);
   let held = 0;
+  let bytesPerRow = 0; // of the current input batch (its pieces have its columns)
   const put = (p: number, b: ColumnBatch): void => {
     const g = groups[p]!;
     held -= g.rows;
     g.add(b);
     held += g.rows;
-    if (held >= HELD_ROWS || !reservation.ensure(held * rowBytes(b))) {
+    if (held >= HELD_ROWS || !reservation.ensure(held * bytesPerRow)) {
       for (const x of groups) x.flush();
       held = 0;
       reservation.releaseAll();
@@ -49,6 +50,7 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
     for (const b of input) {
       m.recordsRead += b.numRows;
       if (b.numRows === 0) continue;
+      bytesPerRow = rowBytes(b);
       if (n === 1) {
         put(0, b);
         continue;

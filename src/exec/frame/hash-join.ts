@@ -3,7 +3,7 @@ import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/v
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { Schema } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
-import { GrowingReservation } from '../external-sorter.js';
+import { GrowingReservation } from '../memory-budget.js';
 import { deleteRuns, fanoutFor, GRACE_FANOUT, partitionToSpill } from './hash-join-grace.js';
 import { keyRowsBytes } from './hash-join-keys.js';
 import { buildSide, probeBuilt } from './hash-join-memory.js';

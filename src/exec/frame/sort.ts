@@ -4,7 +4,7 @@ import { FRAME_BATCH_ROWS, type BatchStream, type ColumnBatch } from '../../fram
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { Schema } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
-import { GrowingReservation } from '../external-sorter.js';
+import { GrowingReservation } from '../memory-budget.js';
 import { deleteRun, readSpilledRun, writeBatchesToSpill, type SpilledRun } from './ipc-spill.js';
 import type { FrameOpContext } from './op-context.js';
 import { dataOnly, sortKeyed, sortKeys, type SortKeys } from './sort-keys.js';
