@@ -8,17 +8,20 @@ import { join } from 'node:path';
 
 const index = fileURLToPath(new URL('../../src/index.js', import.meta.url));
 
-// Garbage collection is only observable with --expose-gc, so the job runs in a child process.
-const script = `
-import { Session } from ${JSON.stringify(index)};
+/**
+ * A job script: `job()` (written by the caller, using `s`) returns two counts;
+ * the script prints them with the number of spill files right after the job and
+ * after collecting garbage for up to a second. Garbage collection is only
+ * observable with --expose-gc, so the script runs in a child process.
+ */
+function jobScript(imports: string, job: string): string {
+  return `
+import { ${imports} } from ${JSON.stringify(index)};
 import { readdirSync } from 'node:fs';
 const s = await Session.local({ master: 'local[2]', memory: '64k' });
 const spillDir = s.engine.driver.spillDir;
 const files = () => readdirSync(spillDir).length;
-async function job() {
-  const counts = s.range(0, 20000, 1, 4).map((x) => [x % 5000, 1]).reduceByKey((a, b) => a + b).cache();
-  return [await counts.count(), await counts.count()];
-}
+${job}
 const [a, b] = await job();
 const during = files();
 for (let i = 0; i < 20 && files() > 0; i++) {
@@ -28,6 +31,15 @@ for (let i = 0; i < 20 && files() > 0; i++) {
 console.log(JSON.stringify({ a, b, during, after: files() }));
 await s.stop();
 `;
+}
+
+const script = jobScript(
+  'Session',
+  `async function job() {
+  const counts = s.range(0, 20000, 1, 4).map((x) => [x % 5000, 1]).reduceByKey((a, b) => a + b).cache();
+  return [await counts.count(), await counts.count()];
+}`,
+);
 
 /** Runs a job script in a child process with --expose-gc and checks that its spill files were there, then gone. */
 function checkFreed(body: string, what: string): void {
@@ -49,26 +61,14 @@ test('blocks of shuffles and cached partitions nothing can reach are freed after
 });
 
 // The same for DataFrames: a query's shuffles and a cache() nothing refers to any more.
-const frameScript = `
-import { Session, col, sum } from ${JSON.stringify(index)};
-import { readdirSync } from 'node:fs';
-const s = await Session.local({ master: 'local[2]', memory: '64k' });
-const spillDir = s.engine.driver.spillDir;
-const files = () => readdirSync(spillDir).length;
-async function job() {
+const frameScript = jobScript(
+  'Session, col, sum',
+  `async function job() {
   const df = s.createDataFrame({ k: Array.from({ length: 20000 }, (_, i) => i % 5000), v: Array.from({ length: 20000 }, () => 1) }, { numPartitions: 4 });
   const sums = df.groupBy('k').agg(sum('v').as('s')).cache();
   return [await sums.count(), await sums.filter(col('s').eq(4)).count()];
-}
-const [a, b] = await job();
-const during = files();
-for (let i = 0; i < 20 && files() > 0; i++) {
-  globalThis.gc();
-  await new Promise((r) => setTimeout(r, 50));
-}
-console.log(JSON.stringify({ a, b, during, after: files() }));
-await s.stop();
-`;
+}`,
+);
 
 test('DataFrame shuffles and caches nothing can reach are freed after garbage collection', () => {
   checkFreed(frameScript, 'DataFrames');
