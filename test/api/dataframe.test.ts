@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as arrow from 'apache-arrow';
 import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,16 @@ for (const master of ['inline', 'local[2]']) {
       assert.equal(table.numRows, 5);
       const back = await s.fromArrow(table).filter(col('age').gt(30)).count();
       assert.equal(back, 3);
+    });
+
+    test('fromArrow groups a dictionary that repeats an entry by value', async () => {
+      // Arrow allows a dictionary to repeat a string; codes 0 and 2 are both 'a'.
+      const type = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+      const dictionary = arrow.vectorFromArray(['a', 'b', 'a'], new arrow.Utf8());
+      const s_ = arrow.makeVector(arrow.makeData({ type, length: 4, nullCount: 0, data: Int32Array.of(0, 2, 1, 2), dictionary }));
+      const table = new arrow.Table({ s: s_ });
+      const rows = await s.fromArrow(table).groupBy('s').agg(count('*').as('n')).orderBy('s').collect();
+      assert.deepEqual(rows, [{ s: 'a', n: 3 }, { s: 'b', n: 1 }]);
     });
 
     test('filters reach Parquet scans; SQL reads files by path', async () => {

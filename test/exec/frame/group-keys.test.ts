@@ -125,6 +125,23 @@ test('two keys: the direct code table, then the hash table once a key outgrows i
   for (const [k, h] of byKey(fresh)) assert.equal(all.get(k), h);
 });
 
+test('string keys over batches that cycle through more dictionaries than the coder keeps translations for', () => {
+  const gk = new GroupKeys(['string']);
+  // Six dictionaries of 2000 entries each (larger than the 100-row batches), each seen repeatedly.
+  const dicts = Array.from({ length: 6 }, (_, d) => Array.from({ length: 2000 }, (_, i) => `k${(i * (d + 1)) % 2500}`));
+  const rows: string[] = [];
+  const out: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const dict of dicts) {
+      const codes = Int32Array.from({ length: 100 }, (_, i) => (i * 37 + round * 11) % dict.length);
+      const v: ColumnVector = { type: 'string', length: 100, values: codes, dict, validity: null, nullCount: 0 };
+      out.push(...gk.assign([v], 100).subarray(0, 100));
+      rows.push(...[...codes].map((c) => dict[c]!));
+    }
+  }
+  assert.deepEqual(out, naiveIds(rows.map((r) => [r])));
+});
+
 test('group hashes depend only on key values', () => {
   const a = new GroupKeys(['string', 'int64']);
   const b = new GroupKeys(['string', 'int64']);

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sliceBatch } from '../../../src/frame/batch/batch.js';
+import { compactDict, compactSharedDicts } from '../../../src/frame/batch/compact-dict.js';
+import { isDistinct } from '../../../src/frame/batch/dict-distinct.js';
+import { batchFromColumns } from '../../../src/frame/batch/records.js';
+import { getValue } from '../../../src/frame/batch/values.js';
+import type { ColumnBatch } from '../../../src/frame/batch/vector.js';
+
+const strings = (b: ColumnBatch) => Array.from({ length: b.numRows }, (_, i) => getValue(b.columns[0]!, i));
+
+// 1000 rows over a dictionary of 300 distinct strings.
+const table = batchFromColumns({ s: Array.from({ length: 1000 }, (_, i) => `v${i % 300}`) });
+
+test('compactDict keeps only the entries a slice uses, and stays distinct', () => {
+  const slice = sliceBatch(table, 0, 10);
+  const v = compactDict(slice.columns[0]!);
+  assert.equal(v.dict!.length, 10);
+  assert.equal(isDistinct(v.dict!), true);
+  assert.deepEqual(Array.from({ length: 10 }, (_, i) => getValue(v, i)), strings(slice));
+});
+
+test('compactSharedDicts cuts a shared dictionary once for all batches, or keeps a repeatable one whole', () => {
+  const parts = [sliceBatch(table, 0, 40), sliceBatch(table, 500, 520)];
+  const cut = compactSharedDicts(parts);
+  assert.equal(cut[0]!.columns[0]!.dict, cut[1]!.columns[0]!.dict);
+  assert.ok(cut[0]!.columns[0]!.dict!.length <= 60);
+  cut.forEach((b, i) => assert.deepEqual(strings(b), strings(parts[i]!)));
+  // 60 rows: a 300-entry dictionary is more than twice as large, so it is cut even when repeatable.
+  assert.notEqual(compactSharedDicts(parts, true)[0]!.columns[0]!.dict, table.columns[0]!.dict);
+  // 200 rows: at most twice as large, kept whole so the next group repeats it.
+  const wide = [sliceBatch(table, 0, 100), sliceBatch(table, 100, 200)];
+  const kept = compactSharedDicts(wide, true);
+  assert.equal(kept[0]!.columns[0]!.dict, table.columns[0]!.dict);
+  assert.notEqual(compactSharedDicts(wide)[0]!.columns[0]!.dict, table.columns[0]!.dict);
+});
