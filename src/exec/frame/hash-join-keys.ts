@@ -25,6 +25,15 @@ const UNKNOWN = -1;
 /** Maps strings to dense ids. The build side inserts; the probe side only looks up. */
 export class StringInterner {
   private readonly ids = new Map<string, number>();
+  /**
+   * Per dictionary, the id of each entry looked up so far (NaN: not yet), kept
+   * while the dictionary lives: the batches of one stream or cached partition
+   * share theirs, so each entry is looked up once, not once per batch. (The
+   * build side finishes inserting before the probe side looks up, so a probe's
+   * UNKNOWN stays true.)
+   */
+  readonly entryIds = new WeakMap<readonly string[], Float64Array>();
+
   id(s: string, insert: boolean): number {
     let id = this.ids.get(s);
     if (id === undefined) {
@@ -82,7 +91,8 @@ export function keyValues(keys: readonly ColumnVector[], n: number, interner: St
     if (v.type === 'string') {
       const dict = v.dict!;
       const codes = v.values as Int32Array;
-      const cache = new Float64Array(dict.length).fill(NaN); // NaN: not looked up yet
+      let cache = interner.entryIds.get(dict);
+      if (cache === undefined) interner.entryIds.set(dict, (cache = new Float64Array(dict.length).fill(NaN)));
       for (let i = 0; i < n; i++) {
         const c = codes[i]!;
         if (c < 0 || c >= dict.length) continue; // a null row's arbitrary code

@@ -8,6 +8,7 @@ import type { JoinType } from '../../../src/frame/logical/plan.js';
 import type { PhysOp } from '../../../src/frame/physical/ops.js';
 import type { Schema } from '../../../src/frame/types.js';
 import { hashJoin } from '../../../src/exec/frame/hash-join.js';
+import { sliceBatch } from '../../../src/frame/batch/batch.js';
 import { batchesOf, bin, canon, col, rowFingerprint, rowsOf, schemaOf, testCtx, type Row } from './join-sort-helpers.js';
 
 const L = schemaOf('l', ['int32', 'string', 'float64']);
@@ -105,6 +106,22 @@ test('int32 keys match float64 keys by value; strings match across dictionaries'
   const right = batchesOf(R, [[2.0, 'y', 1], [3.5, 'z', 2], [1, 'q', 3], [1, 'x', 4]], [2]);
   const got = run(joinOp('inner', [[0, 0], [1, 1]], null, 'right'), left, right).rows;
   assert.deepEqual(canon(got), canon([[1, 'x', 0, 1, 'x', 4], [2, 'y', 0, 2, 'y', 1]]));
+});
+
+test('string keys over batches that share one dictionary (slices of a table) join like the naive join', () => {
+  const words = ['a', 'b', 'c', 'δ', 'e'];
+  const lrows: Row[] = Array.from({ length: 60 }, (_, i) => [i % 4, i % 7 === 0 ? null : words[i % 5]!, i]);
+  const rrows: Row[] = Array.from({ length: 30 }, (_, i) => [i % 3, words[(i * 2) % 4]!, i]);
+  // One batch each, then sliced: every slice keeps its table's dictionary.
+  const slices = (b: ColumnBatch, size: number) => Array.from({ length: Math.ceil(b.numRows / size) }, (_, k) => sliceBatch(b, k * size, (k + 1) * size));
+  const left = slices(batchesOf(L, lrows)[0]!, 7);
+  const right = slices(batchesOf(R, rrows)[0]!, 4);
+  for (const build of ['left', 'right'] as const) {
+    for (const type of ['inner', 'left', 'anti'] as const) {
+      const got = run(joinOp(type, [[1, 1]], null, build), left, right).rows;
+      assert.deepEqual(canon(got), canon(naiveJoin(type, lrows, rrows, [[1, 1]], null)), `${type}, build ${build}`);
+    }
+  }
 });
 
 test('the probe side streams lazily and is opened once, after the build side', () => {
