@@ -85,16 +85,8 @@ export class QuantileAgg implements GroupAggregate {
       const pos = this.fraction * (cnt - 1);
       const a = Math.floor(pos);
       const group = values.subarray(lo, lo + cnt);
-      let x: number;
-      let y: number;
-      if (hasNaN(group)) {
-        group.sort(); // NaN sorts last, as in DuckDB
-        x = group[a]!;
-        y = group[Math.min(a + 1, cnt - 1)]!;
-      } else {
-        x = selectInPlace(group, a);
-        y = a + 1 < cnt ? minFrom(group, a + 1) : x;
-      }
+      const x = selectInPlace(group, a); // NaN ranks last, as in DuckDB
+      const y = a + 1 < cnt ? minFrom(group, a + 1) : x;
       out[g] = x + (y - x) * (pos - a);
       valid[g] = 1;
     }
@@ -121,11 +113,6 @@ export class QuantileAgg implements GroupAggregate {
     this.gids = growI32(this.gids, this.n + more);
     this.vals = growF64(this.vals, this.n + more);
   }
-}
-
-function hasNaN(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== a[i]) return true;
-  return false;
 }
 
 /** params[0] of percentile / approx_percentile, checked to lie in [0, 1]. */
