@@ -2,7 +2,8 @@ import type { ColumnVector } from '../../frame/batch/vector.js';
 import { getValue } from '../../frame/batch/values.js';
 import { isDistinct, markDistinct } from '../../frame/batch/dict-distinct.js';
 import type { DataType } from '../../frame/types.js';
-import { NumberIdMap, hashNumber, hashString } from './group-number-map.js';
+import { hashNumber, hashString } from '../../frame/batch/hash.js';
+import { NumberIdMap } from './group-number-map.js';
 import { growF64, valuesVector, validAt } from './group-vectors.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { DataType } from '../../frame/types.js';
 import { keyCoder, type KeyCoder } from './group-key-coders.js';
-import { fmix32 } from './group-number-map.js';
+import { fmix32 } from '../../frame/batch/hash.js';
 import { growI32 } from './group-vectors.js';
 
 /**

@@ -1,3 +1,5 @@
+import { hashNumber } from '../../frame/batch/hash.js';
+
 /**
  * An open-addressing hash map from numbers to dense ids 0, 1, 2... in order of
  * first insertion: the core of group id assignment. Keys live in a Float64Array
@@ -77,32 +79,4 @@ export class NumberIdMap {
       slots[2 * slot + 1] = id1;
     }
   }
-}
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-/** A well-mixed 32-bit hash of a number (0 and -0 hash alike; depends only on the value). */
-export function hashNumber(k: number): number {
-  let h: number;
-  if ((k | 0) === k) h = k | 0;
-  else {
-    f64[0] = k;
-    h = u32[0]! ^ Math.imul(u32[1]!, 0x9e3779b1);
-  }
-  return fmix32(h);
-}
-
-/** murmur3's finalizer: spreads every input bit over the 32 output bits. */
-export function fmix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** A 32-bit hash of a string (FNV-1a over UTF-16 code units, then fmix32). */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return fmix32(h ^ s.length);
 }

@@ -17,7 +17,7 @@ const I32 = new Int32Array(F64.buffer);
 const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 
 /** Murmur3's finalizer: spreads every input bit over the output (low bits included, for `% n`). */
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -1,5 +1,5 @@
 import type { ColumnVector } from '../../../frame/batch/vector.js';
-import { hashNumber, hashString } from '../group-number-map.js';
+import { dictHashes, hashNumber, hashString } from '../../../frame/batch/hash.js';
 import { numberVector, valuesVector } from '../group-vectors.js';
 import { internalReader, numbersOf, type AggSpec, type GroupAggregate } from './aggregate.js';
 import { checkFraction } from './holistic.js';
@@ -126,18 +126,14 @@ export class ApproxCountDistinctAgg implements GroupAggregate {
     return this.sketches.length * 64 + this.held;
   }
 
-  /** Strings are hashed once per dictionary entry used, not once per row. */
+  /** Strings are hashed once per dictionary (dictHashes, shared with shuffle partitioning), not once per row. */
   private updateStrings(ids: Int32Array, v: ColumnVector, n: number): void {
-    const dict = v.dict!;
+    const hashes = dictHashes(v.dict!);
     const codes = v.values as Int32Array;
     const validity = v.validity;
-    const cache = new Map<number, number>();
     for (let i = 0; i < n; i++) {
       if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) continue;
-      const c = codes[i]!;
-      let h = cache.get(c);
-      if (h === undefined) cache.set(c, (h = hashString(dict[c]!)));
-      this.add(ids[i]!, h);
+      this.add(ids[i]!, hashes[codes[i]!]!);
     }
   }
 

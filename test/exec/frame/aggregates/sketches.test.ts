@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HyperLogLog } from '../../../../src/exec/frame/aggregates/hyperloglog.js';
 import { TDigest } from '../../../../src/exec/frame/aggregates/t-digest.js';
-import { hashNumber } from '../../../../src/exec/frame/group-number-map.js';
+import { hashNumber } from '../../../../src/frame/batch/hash.js';
 import { quantile } from '../agg-reference.js';
 
 /** A deterministic pseudo-random stream (xorshift32) in [0, 1). */
