@@ -1,5 +1,6 @@
 import { rememberUtf8, utf8Strings } from './utf8.js';
 import { markDistinct } from './dict-distinct.js';
+import { codeOf } from './dict-merger.js';
 import { recentDictionary } from './recent-dicts.js';
 import * as arrow from 'apache-arrow';
 import type { DataType } from '../types.js';
@@ -111,14 +112,7 @@ function encodeUtf8(d: arrow.Data): { codes: Int32Array; dict: string[] } {
     const a = big ? Number(offsets[i]!) : (offsets[i] as number);
     const b = big ? Number(offsets[i + 1]!) : (offsets[i + 1] as number);
     if (a === b && d.nullCount > 0 && !d.getValid(i)) continue;
-    const s = buf.toString('utf8', a, b);
-    let c = index.get(s);
-    if (c === undefined) {
-      c = dict.length;
-      dict.push(s);
-      index.set(s, c);
-    }
-    codes[i] = c;
+    codes[i] = codeOf(dict, index, buf.toString('utf8', a, b));
   }
   return { codes, dict: markDistinct(dict) };
 }

@@ -4,7 +4,7 @@ import { SluiceError } from '../../util/errors.js';
 import type { ColumnBatch, ColumnVector } from './vector.js';
 import { bitmapBytes, copyBits, countNulls, sliceBitmap } from './bitmap.js';
 import { compactDict } from './compact-dict.js';
-import { markDistinct } from './dict-distinct.js';
+import { DictMerger } from './dict-merger.js';
 
 /**
  * A batch of `columns` under `schema`. Checks that there is one column per field,
@@ -227,54 +227,6 @@ function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validi
   }
   return { type: 'string', length: codes.length, values: codes, dict: merger.result(), validity, nullCount: nulls };
 }
-
-/**
- * Appends dictionaries into one. Entries are merged through a map of strings
- * while that pays, that is while the merged dictionary stays well under the
- * entries seen; past MERGE_PROBE entries that do not shrink by half, the rest
- * are appended as they are. A high-cardinality column (each shuffle chunk
- * brings new strings) would otherwise cost a map insert per row and save
- * nothing. The result is marked distinct only if every entry was merged.
- */
-class DictMerger {
-  private readonly dict: string[] = [];
-  private index: Map<string, number> | null = new Map();
-  private seen = 0;
-
-  /** For each entry of `from`, its code in the merged dictionary. */
-  add(from: readonly string[]): Int32Array {
-    const remap = new Int32Array(from.length);
-    const dict = this.dict;
-    const index = this.index;
-    if (index === null) {
-      for (let i = 0; i < from.length; i++) {
-        remap[i] = dict.length;
-        dict.push(from[i]!);
-      }
-      return remap;
-    }
-    for (let i = 0; i < from.length; i++) {
-      const s = from[i]!;
-      let c = index.get(s);
-      if (c === undefined) {
-        c = dict.length;
-        dict.push(s);
-        index.set(s, c);
-      }
-      remap[i] = c;
-    }
-    this.seen += from.length;
-    if (this.seen >= MERGE_PROBE && dict.length * 2 > this.seen) this.index = null;
-    return remap;
-  }
-
-  result(): string[] {
-    return this.index !== null ? markDistinct(this.dict) : this.dict;
-  }
-}
-
-/** Dictionary entries merged before DictMerger decides whether merging pays. */
-const MERGE_PROBE = 1 << 16;
 
 /** A zeroed values array of the layout of scalar type `t` (see ../types.ts). */
 export function allocLike(t: DataType, n: number): Uint8Array | Int32Array | Float64Array {

@@ -1,6 +1,7 @@
 import type { DataType } from '../types.js';
 import type { ColumnVector } from './vector.js';
 import { markDistinct } from './dict-distinct.js';
+import { codeOf } from './dict-merger.js';
 
 /**
  * Builds one ColumnVector value by value. Strings are dictionary-encoded as
@@ -78,13 +79,7 @@ export class VectorBuilder {
   }
 
   private code(s: string): number {
-    let c = this.codes.get(s);
-    if (c === undefined) {
-      c = this.dict.length;
-      this.dict.push(s);
-      this.codes.set(s, c);
-    }
-    return c;
+    return codeOf(this.dict, this.codes, s);
   }
 
   private capacity(): number {

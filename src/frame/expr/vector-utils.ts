@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { allValid, bitmapBytes, countNulls } from '../batch/bitmap.js';
-import { markDistinct } from '../batch/dict-distinct.js';
+import { DictMerger } from '../batch/dict-merger.js';
 import type { DataType } from '../types.js';
 
 /**
@@ -97,27 +97,14 @@ export function rowReader(v: ColumnVector): (i: number) => Raw {
 }
 
 /**
- * Merges the dictionaries of several string vectors into one without
- * duplicates; `remaps[k][code]` is the merged code of vector k's code.
+ * Merges the dictionaries of several string vectors into one (see DictMerger:
+ * merged while that pays, so it may repeat entries); `remaps[k][code]` is the
+ * merged code of vector k's code.
  */
 export function unifyDicts(vectors: readonly ColumnVector[]): { dict: string[]; remaps: Int32Array[] } {
-  const dict: string[] = [];
-  const index = new Map<string, number>();
-  const remaps = vectors.map((v) => {
-    const d = v.dict ?? [];
-    const remap = new Int32Array(d.length);
-    for (let k = 0; k < d.length; k++) {
-      let c = index.get(d[k]!);
-      if (c === undefined) {
-        c = dict.length;
-        dict.push(d[k]!);
-        index.set(d[k]!, c);
-      }
-      remap[k] = c;
-    }
-    return remap;
-  });
-  return { dict: markDistinct(dict), remaps };
+  const merger = new DictMerger();
+  const remaps = vectors.map((v) => merger.add(v.dict ?? []));
+  return { dict: merger.result(), remaps };
 }
 
 /**
