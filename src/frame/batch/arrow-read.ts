@@ -1,6 +1,5 @@
 import { rememberUtf8, utf8Strings } from './utf8.js';
-import { markDistinct } from './dict-distinct.js';
-import { codeOf } from './dict-merger.js';
+import { COLUMN_MERGE_PROBE, DictMerger } from './dict-merger.js';
 import { recentDictionary } from './recent-dicts.js';
 import * as arrow from 'apache-arrow';
 import type { DataType } from '../types.js';
@@ -105,16 +104,15 @@ function encodeUtf8(d: arrow.Data): { codes: Int32Array; dict: string[] } {
   const bytes = d.values as Uint8Array;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const codes = new Int32Array(n);
-  const dict: string[] = [];
-  const index = new Map<string, number>();
+  const dict = new DictMerger(COLUMN_MERGE_PROBE);
   const big = offsets instanceof BigInt64Array;
   for (let i = 0; i < n; i++) {
     const a = big ? Number(offsets[i]!) : (offsets[i] as number);
     const b = big ? Number(offsets[i + 1]!) : (offsets[i + 1] as number);
     if (a === b && d.nullCount > 0 && !d.getValid(i)) continue;
-    codes[i] = codeOf(dict, index, buf.toString('utf8', a, b));
+    codes[i] = dict.code(buf.toString('utf8', a, b));
   }
-  return { codes, dict: markDistinct(dict) };
+  return { codes, dict: dict.result() };
 }
 
 /** A dictionary of plain Utf8 values decoded in one pass (null when it is not ASCII or not Utf8). */

@@ -1,7 +1,6 @@
 import type { DataType } from '../types.js';
 import type { ColumnVector } from './vector.js';
-import { markDistinct } from './dict-distinct.js';
-import { codeOf } from './dict-merger.js';
+import { COLUMN_MERGE_PROBE, DictMerger } from './dict-merger.js';
 
 /**
  * Builds one ColumnVector value by value. Strings are dictionary-encoded as
@@ -15,8 +14,7 @@ export class VectorBuilder {
   private validity: Uint8Array | null = null;
   private nulls = 0;
   private n = 0;
-  private dict: string[] = [];
-  private readonly codes = new Map<string, number>();
+  private dict = new DictMerger(COLUMN_MERGE_PROBE);
   private objects: (unknown[] | null)[] = [];
   /** Set by finish(): the dict and objects arrays now belong to a vector, so copy before changing them. */
   private shared = false;
@@ -69,17 +67,17 @@ export class VectorBuilder {
     if (typeof t === 'object') return { type: t, length: n, objects: this.objects, validity, nullCount: this.nulls };
     if (t === 'null') return { type: t, length: n, validity: new Uint8Array((n + 7) >> 3), nullCount: n };
     const values = this.values!.slice(0, n);
-    return { type: t, length: n, values, dict: t === 'string' ? markDistinct(this.dict) : undefined, validity, nullCount: this.nulls };
+    return { type: t, length: n, values, dict: t === 'string' ? this.dict.result() : undefined, validity, nullCount: this.nulls };
   }
 
   private unshare(): void {
-    this.dict = this.dict.slice();
+    this.dict = this.dict.copy();
     this.objects = this.objects.slice();
     this.shared = false;
   }
 
   private code(s: string): number {
-    return codeOf(this.dict, this.codes, s);
+    return this.dict.code(s);
   }
 
   private capacity(): number {

@@ -12,40 +12,59 @@ export function codeOf(dict: string[], index: Map<string, number>, s: string): n
 }
 
 /**
- * Appends dictionaries into one. Entries are merged through a map of strings
- * while that pays, that is while the merged dictionary stays well under the
- * entries seen; past MERGE_PROBE entries that do not shrink by half, the rest
- * are appended as they are. A high-cardinality column (each shuffle chunk
- * brings new strings) would otherwise cost a map insert per row and save
- * nothing. The result is marked distinct only if every entry was merged.
+ * Grows one dictionary from strings or whole dictionaries. Entries are merged
+ * through a map of strings while that pays, that is while the dictionary stays
+ * well under the entries seen; past `probe` entries that do not shrink by half,
+ * the rest are appended as they are. A high-cardinality column (each shuffle
+ * chunk brings new strings; a table of ten million distinct ids) would
+ * otherwise cost a map insert per row, and a map as large as the column, and
+ * save nothing. The result is marked distinct only if every entry was merged.
  */
 export class DictMerger {
-  private readonly dict: string[] = [];
+  private dict: string[] = [];
   private index: Map<string, number> | null = new Map();
   private seen = 0;
+
+  /** `probe`: entries merged before deciding whether merging pays. */
+  constructor(private readonly probe = MERGE_PROBE) {}
 
   /** For each entry of `from`, its code in the merged dictionary. */
   add(from: readonly string[]): Int32Array {
     const remap = new Int32Array(from.length);
-    const dict = this.dict;
-    const index = this.index;
-    if (index === null) {
-      for (let i = 0; i < from.length; i++) {
-        remap[i] = dict.length;
-        dict.push(from[i]!);
-      }
-      return remap;
-    }
-    for (let i = 0; i < from.length; i++) remap[i] = codeOf(dict, index, from[i]!);
-    this.seen += from.length;
-    if (this.seen >= MERGE_PROBE && dict.length * 2 > this.seen) this.index = null;
+    for (let i = 0; i < from.length; i++) remap[i] = this.code(from[i]!);
     return remap;
   }
 
+  /** The code of one string. */
+  code(s: string): number {
+    const dict = this.dict;
+    if (this.index === null) return dict.push(s) - 1;
+    const c = codeOf(dict, this.index, s);
+    if (++this.seen >= this.probe && dict.length * 2 > this.seen) this.index = null;
+    return c;
+  }
+
+  /** The dictionary so far (later codes append to it: copy() first to keep it unchanged). */
   result(): string[] {
     return this.index !== null ? markDistinct(this.dict) : this.dict;
+  }
+
+  /** An independent merger holding the same entries. */
+  copy(): DictMerger {
+    const c = new DictMerger(this.probe);
+    c.dict = this.dict.slice();
+    c.index = this.index && new Map(this.index);
+    c.seen = this.seen;
+    return c;
   }
 }
 
 /** Dictionary entries merged before DictMerger decides whether merging pays. */
 const MERGE_PROBE = 1 << 16;
+
+/**
+ * The probe for dictionaries built value by value from a whole column (records,
+ * plain Utf8 files): large, so that a column with many repeats in a long tail
+ * (1e5 ids over 1e7 rows) stays distinct, which group keys rely on.
+ */
+export const COLUMN_MERGE_PROBE = 1 << 20;
