@@ -1,6 +1,7 @@
 import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
 import { encodeIpcBatches } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
+import { dictHandle } from '../../frame/batch/utf8-dict.js';
 
 /**
  * Gathers consecutive batches whose string columns share dictionaries and
@@ -31,7 +32,7 @@ export class SharedDictGroup {
 
   add(b: ColumnBatch): void {
     const first = this.batches[0];
-    if (first && !b.columns.every((c, i) => c.dict === first.columns[i]!.dict)) this.flush();
+    if (first && !b.columns.every((c, i) => c.type !== 'string' || dictHandle(c) === dictHandle(first.columns[i]!))) this.flush();
     this.batches.push(b);
     this.count += b.numRows;
     if (this.count >= this.maxRows) this.flush();

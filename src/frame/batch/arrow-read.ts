@@ -1,6 +1,6 @@
-import { rememberUtf8, utf8Strings } from './utf8.js';
 import { COLUMN_MERGE_PROBE, DictMerger } from './dict-merger.js';
 import { recentDictionary } from './recent-dicts.js';
+import { isPlainUtf8, stringVector, Utf8Dict, withValues } from './utf8-dict.js';
 import * as arrow from 'apache-arrow';
 import type { DataType } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
@@ -20,7 +20,7 @@ export function vectorFromArrowData(d: arrow.Data, type: DataType, column: strin
   const v = arrowVector(d, type, column);
   // IPC buffers are padded to 8 bytes: a zero-copy view may be longer than the column. Vectors
   // keep values.length === length, which concatenation and spill writers rely on.
-  return v.values && v.values.length > v.length ? { ...v, values: v.values.subarray(0, v.length) } : v;
+  return v.values && v.values.length > v.length ? withValues(v, v.values.subarray(0, v.length)) : v;
 }
 
 function arrowVector(d: arrow.Data, type: DataType, column: string): ColumnVector {
@@ -61,8 +61,10 @@ function arrowVector(d: arrow.Data, type: DataType, column: string): ColumnVecto
       return { type, length, values: codes, dict, validity, nullCount };
     }
     case T.Dictionary: {
-      const dict = dictionaryStrings(d.dictionary!);
       const codes = values instanceof Int32Array ? values : toInt32Codes(d.values as ArrayLike<number | bigint>);
+      const utf8 = utf8Dictionary(d.dictionary!);
+      if (utf8) return stringVector(length, codes, utf8, validity, nullCount);
+      const dict = dictionaryStrings(d.dictionary!);
       if (dict.hasNulls) ({ validity, nullCount } = maskNullEntries(codes, dict.nulls, validity, length));
       return { type, length, values: codes, dict: dict.strings, validity, nullCount };
     }
@@ -115,12 +117,17 @@ function encodeUtf8(d: arrow.Data): { codes: Int32Array; dict: string[] } {
   return { codes, dict: dict.result() };
 }
 
-/** A dictionary of plain Utf8 values decoded in one pass (null when it is not ASCII or not Utf8). */
-function asciiStrings(d: arrow.Data): string[] | null {
-  if (!(d.type instanceof arrow.Utf8) || !d.valueOffsets || !d.values) return null;
-  const bytes = d.values as Uint8Array;
-  const offsets = d.valueOffsets as Int32Array;
-  return recentDictionary(bytes, offsets, d.length, () => utf8Strings(bytes, offsets, d.length));
+/** Per Arrow dictionary vector, its Utf8Dict: batches sharing a dictionary share it (and decode it at most once). */
+const utf8Dicts = new WeakMap<arrow.Vector, Utf8Dict>();
+
+/** A plain Utf8 dictionary kept as bytes (the same Utf8Dict as a recent one of equal bytes), or null for other kinds. */
+function utf8Dictionary(v: arrow.Vector): Utf8Dict | null {
+  let r = utf8Dicts.get(v);
+  if (r) return r;
+  if (!isPlainUtf8(v)) return null;
+  r = recentDictionary(v);
+  utf8Dicts.set(v, r);
+  return r;
 }
 
 interface DictStrings {
@@ -132,16 +139,10 @@ interface DictStrings {
 /** Decoded once per Arrow dictionary vector: batches sharing a dictionary share the string array. */
 const dictCache = new WeakMap<arrow.Vector, DictStrings>();
 
+/** Dictionaries with null entries (or chunked, or LargeUtf8) are decoded at once. */
 function dictionaryStrings(v: arrow.Vector): DictStrings {
-  let r = dictCache.get(v);
-  if (r) return r;
-  const fast = v.nullCount === 0 && v.data.length === 1 ? asciiStrings(v.data[0]!) : null;
-  if (fast) {
-    rememberUtf8(fast, v as arrow.Vector<arrow.Utf8>); // a no-op for strings already known (a recent dictionary's)
-    r = { strings: fast, hasNulls: false, nulls: new Uint8Array(v.length) };
-    dictCache.set(v, r);
-    return r;
-  }
+  const hit = dictCache.get(v);
+  if (hit) return hit;
   const strings = new Array<string>(v.length);
   const nulls = new Uint8Array(v.length);
   let hasNulls = false;
@@ -153,7 +154,7 @@ function dictionaryStrings(v: arrow.Vector): DictStrings {
     }
     strings[i++] = s ?? '';
   }
-  r = { strings, hasNulls, nulls };
+  const r = { strings, hasNulls, nulls };
   dictCache.set(v, r);
   return r;
 }

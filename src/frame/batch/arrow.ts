@@ -9,7 +9,8 @@ import { packBits } from './bitmap.js';
 import { numbersToBigInt64 } from './int64.js';
 import { fromArrowSchema, toArrowSchema, toArrowType } from './arrow-types.js';
 import { vectorFromArrowData } from './arrow-read.js';
-import { isDistinct, markDistinct } from './dict-distinct.js';
+import { markDistinct } from './dict-distinct.js';
+import { dictHandle, hasDistinctDict, type DictHandle } from './utf8-dict.js';
 
 /** Field metadata of a string column whose every dictionary holds each string once (dict-distinct.ts), so readers need not check. */
 const DISTINCT_DICT = 'sluice.distinct-dict';
@@ -23,7 +24,7 @@ const DISTINCT_DICT = 'sluice.distinct-dict';
  */
 export function toArrowTable(schema: Schema, batches: readonly ColumnBatch[]): arrow.Table {
   const arrowSchema = markDistinctFields(toArrowSchema(schema), batches);
-  const dicts = new Map<readonly string[], arrow.Vector>();
+  const dicts = new Map<DictHandle, arrow.Vector>();
   const recordBatches = batches.map((b) => {
     if (b.columns.length !== schema.fields.length) {
       throw new SluiceError(`cannot convert a batch of ${b.columns.length} column(s) under a schema of ${schema.fields.length} to Arrow`);
@@ -42,7 +43,10 @@ export function fromArrowTable(table: arrow.Table): { schema: Schema; batches: C
   const batches = table.batches.map((rb) => {
     const columns = schema.fields.map((f, c) => {
       const v = vectorFromArrowData(rb.data.children[c]!, f.type, f.name);
-      if (distinct[c] && v.dict) markDistinct(v.dict);
+      if (distinct[c] && v.type === 'string') {
+        if (v.utf8) v.utf8.markDistinct();
+        else markDistinct(v.dict!);
+      }
       return v;
     });
     return { schema, columns, numRows: rb.numRows };
@@ -55,7 +59,7 @@ function markDistinctFields(schema: arrow.Schema, batches: readonly ColumnBatch[
   if (batches.length === 0) return schema;
   let marked = false;
   const fields = schema.fields.map((f, c) => {
-    if (!batches.every((b) => b.columns[c]?.dict !== undefined && isDistinct(b.columns[c]!.dict!))) return f;
+    if (!batches.every((b) => b.columns[c]?.type === 'string' && hasDistinctDict(b.columns[c]!))) return f;
     marked = true;
     return new arrow.Field(f.name, f.type, f.nullable, new Map([...f.metadata, [DISTINCT_DICT, 'true']]));
   });
@@ -63,7 +67,7 @@ function markDistinctFields(schema: arrow.Schema, batches: readonly ColumnBatch[
 }
 
 /** One column as Arrow Data of `type` (made by toArrowType for the column's field). */
-export function toArrowData(v: ColumnVector, type: arrow.DataType, column: string, dicts?: Map<readonly string[], arrow.Vector>): arrow.Data {
+export function toArrowData(v: ColumnVector, type: arrow.DataType, column: string, dicts?: Map<DictHandle, arrow.Vector>): arrow.Data {
   const t = v.type;
   const length = v.length;
   if (t === 'null') return arrow.makeData({ type: type as arrow.Null, length });
@@ -86,10 +90,11 @@ export function toArrowData(v: ColumnVector, type: arrow.DataType, column: strin
       return arrow.makeData({ type: type as arrow.TimestampMillisecond, length, nullCount, nullBitmap, data: numbersToBigInt64(values as Float64Array) });
     case 'string': {
       const dtype = type as arrow.Dictionary<arrow.Utf8, arrow.Int32>;
-      let dictionary = dicts?.get(v.dict!);
+      const handle = dictHandle(v);
+      let dictionary = dicts?.get(handle);
       if (!dictionary) {
-        dictionary = utf8Vector(v.dict!);
-        dicts?.set(v.dict!, dictionary);
+        dictionary = v.utf8 ? v.utf8.source : utf8Vector(v.dict!);
+        dicts?.set(handle, dictionary);
       }
       return arrow.makeData({ type: dtype, length, nullCount, nullBitmap, data: values as Int32Array, dictionary });
     }

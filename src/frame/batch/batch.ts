@@ -4,7 +4,8 @@ import { SluiceError } from '../../util/errors.js';
 import type { ColumnBatch, ColumnVector } from './vector.js';
 import { bitmapBytes, copyBits, countNulls, sliceBitmap } from './bitmap.js';
 import { compactDict } from './compact-dict.js';
-import { DictMerger } from './dict-merger.js';
+import { DictMerger, MERGE_PROBE } from './dict-merger.js';
+import { dictHandle, dictSize, stringVector, Utf8Dict, type DictHandle } from './utf8-dict.js';
 
 /**
  * A batch of `columns` under `schema`. Checks that there is one column per field,
@@ -80,7 +81,8 @@ export function takeVector(v: ColumnVector, indices: Int32Array): ColumnVector {
     const i = indices[k]!;
     out[k] = i < 0 ? 0 : vals[i]!;
   }
-  return { type: t, length: n, values: out, dict: v.dict, validity, nullCount: nulls };
+  if (t === 'string') return stringVector(n, out as Int32Array, dictHandle(v), validity, nulls);
+  return { type: t, length: n, values: out, validity, nullCount: nulls };
 }
 
 /** The rows `indices` of every column of `batch` (see takeVector); the batch itself when the indices are 0, 1, … of all its rows. */
@@ -105,7 +107,8 @@ export function sliceVector(v: ColumnVector, start: number, end: number): Column
   const t = v.type;
   if (t === 'null') return { type: t, length: n, validity: new Uint8Array(bitmapBytes(n)), nullCount: n };
   if (typeof t === 'object') return { type: t, length: n, objects: v.objects!.slice(start, start + n), validity, nullCount };
-  return { type: t, length: n, values: v.values!.subarray(start, start + n), dict: v.dict, validity, nullCount };
+  if (t === 'string') return stringVector(n, (v.values as Int32Array).subarray(start, start + n), dictHandle(v), validity, nullCount);
+  return { type: t, length: n, values: v.values!.subarray(start, start + n), validity, nullCount };
 }
 
 /** Rows [start, end) of `batch` (clamped to the batch), sharing its buffers where possible. */
@@ -201,31 +204,51 @@ export function concatBatches(schema: Schema, batches: readonly ColumnBatch[]): 
 }
 
 function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validity: Uint8Array | null, nulls: number): ColumnVector {
-  const typed = parts.filter((p) => p.type !== 'null');
-  const first = typed.length > 0 ? typed[0]!.dict! : [];
-  if (typed.every((p) => p.dict === first)) {
+  const shared = new Set(parts.filter((p) => p.type !== 'null').map(dictHandle));
+  if (shared.size <= 1) {
     let off = 0;
     for (const p of parts) {
       if (p.type !== 'null') codes.set(p.values as Int32Array, off);
       off += p.length;
     }
-    return { type: 'string', length: codes.length, values: codes, dict: first, validity, nullCount: nulls };
+    return stringVector(codes.length, codes, [...shared][0] ?? [], validity, nulls);
   }
-  const merger = new DictMerger();
-  const remaps = new Map<readonly string[], Int32Array>();
+  // A slice of a much larger dictionary brings only the entries it uses.
+  const typed = parts.filter((p) => p.type !== 'null').map((p) => (dictSize(p) > 2 * p.length + 64 ? compactDict(p) : p));
+  const handles = [...new Set(typed.map(dictHandle))];
+  const appended = appendUtf8Dicts(handles, codes.length);
+  const merger = appended ? null : new DictMerger();
+  const remaps = new Map<DictHandle, Int32Array | number>();
+  if (appended) handles.reduce((base, h) => (remaps.set(h, base), base + (h as Utf8Dict).length), 0);
   let off = 0;
+  let t = 0;
   for (const part of parts) {
     if (part.type !== 'null') {
-      // A slice of a much larger dictionary brings only the entries it uses.
-      const p = part.dict!.length > 2 * part.length + 64 ? compactDict(part) : part;
-      let remap = remaps.get(p.dict!);
-      if (!remap) remaps.set(p.dict!, (remap = merger.add(p.dict!)));
+      const p = typed[t++]!;
+      const h = dictHandle(p);
+      let remap = remaps.get(h);
+      if (remap === undefined) remaps.set(h, (remap = merger!.add(p.dict!)));
       const src = p.values as Int32Array;
-      for (let i = 0; i < p.length; i++) codes[off + i] = remap[src[i]!]!;
+      if (typeof remap === 'number') for (let i = 0; i < p.length; i++) codes[off + i] = remap + src[i]!;
+      else for (let i = 0; i < p.length; i++) codes[off + i] = remap[src[i]!]!;
     }
     off += part.length;
   }
-  return { type: 'string', length: codes.length, values: codes, dict: merger.result(), validity, nullCount: nulls };
+  return stringVector(codes.length, codes, appended ?? merger!.result(), validity, nulls);
+}
+
+/**
+ * The dictionaries appended byte for byte, when all are still UTF-8 and merging
+ * them would not pay (as DictMerger judges it: more entries than MERGE_PROBE,
+ * at least one per two rows); else null.
+ */
+function appendUtf8Dicts(handles: readonly DictHandle[], rows: number): Utf8Dict | null {
+  let entries = 0;
+  for (const h of handles) {
+    if (!(h instanceof Utf8Dict)) return null;
+    entries += h.length;
+  }
+  return entries >= MERGE_PROBE && entries * 2 > rows ? Utf8Dict.concat(handles as Utf8Dict[]) : null;
 }
 
 /** A zeroed values array of the layout of scalar type `t` (see ../types.ts). */

@@ -1,6 +1,7 @@
 import { isValid, type ColumnBatch, type ColumnVector } from './vector.js';
 import { isDistinct, markDistinct } from './dict-distinct.js';
 import { rememberSubset } from './utf8.js';
+import { dictHandle, dictSize, stringVector, Utf8Dict, type DictHandle } from './utf8-dict.js';
 
 /**
  * The string column with a dictionary of only the entries its rows use. Slices
@@ -8,8 +9,8 @@ import { rememberSubset } from './utf8.js';
  * every shuffle chunk would carry (and every reader decode) all of it.
  */
 export function compactDict(v: ColumnVector): ColumnVector {
-  if (v.type !== 'string' || !v.dict || v.dict.length <= 64) return v;
-  return cutDict(v.dict, [v])?.[0] ?? v;
+  if (v.type !== 'string' || dictSize(v) <= 64) return v;
+  return cutDict(dictHandle(v), [v])?.[0] ?? v;
 }
 
 /**
@@ -17,9 +18,9 @@ export function compactDict(v: ColumnVector): ColumnVector {
  * entries they use (in order of first use); null when that would not shrink
  * it by a tenth. The work is per row, not per dictionary entry: a scratch code
  * map is reset after use (a shuffle chunk of 8k rows may index a dictionary of
- * millions).
+ * millions). A dictionary still in UTF-8 is cut as bytes, without decoding.
  */
-function cutDict(dict: readonly string[], vectors: readonly ColumnVector[]): ColumnVector[] | null {
+function cutDict(dict: DictHandle, vectors: readonly ColumnVector[]): ColumnVector[] | null {
   if (scratch.length < dict.length) scratch = new Int32Array(Math.max(dict.length, scratch.length * 2)).fill(-1);
   const remap = scratch;
   let rows = 0;
@@ -39,19 +40,24 @@ function cutDict(dict: readonly string[], vectors: readonly ColumnVector[]): Col
   }
   let out: ColumnVector[] | null = null;
   if (used <= dict.length * 0.9) {
-    const small = new Array<string>(used);
-    for (let k = 0; k < used; k++) small[k] = dict[touched[k]!]!;
-    if (isDistinct(dict)) markDistinct(small);
-    rememberSubset(small, dict, touched.subarray(0, used));
+    const small = dict instanceof Utf8Dict ? dict.pick(touched.subarray(0, used)) : pickStrings(dict, touched.subarray(0, used));
     out = vectors.map((v) => {
       const codes = v.values as Int32Array;
       const next = new Int32Array(v.length);
       for (let i = 0; i < v.length; i++) next[i] = Math.max(0, remap[codes[i]!]!);
-      return { ...v, values: next, dict: small };
+      return stringVector(v.length, next, small, v.validity, v.nullCount);
     });
   }
   for (let k = 0; k < used; k++) remap[touched[k]!] = -1;
   return out;
+}
+
+function pickStrings(dict: readonly string[], picks: Int32Array): string[] {
+  const small = new Array<string>(picks.length);
+  for (let k = 0; k < picks.length; k++) small[k] = dict[picks[k]!]!;
+  if (isDistinct(dict)) markDistinct(small);
+  rememberSubset(small, dict, picks);
+  return small;
 }
 
 /** Code map scratch of cutDict: -1 everywhere between calls. */
@@ -78,9 +84,9 @@ export function compactSharedDicts(batches: readonly ColumnBatch[], keepRepeatab
   for (const b of batches) rows += b.numRows;
   const columns: ColumnVector[][] = batches.map((b) => [...b.columns]);
   first.columns.forEach((v, c) => {
-    if (v.type !== 'string' || !v.dict || v.dict.length <= 64) return;
-    const dict = v.dict;
-    if (!batches.every((b) => b.columns[c]!.dict === dict)) {
+    if (v.type !== 'string' || dictSize(v) <= 64) return;
+    const dict = dictHandle(v);
+    if (!batches.every((b) => dictHandle(b.columns[c]!) === dict)) {
       batches.forEach((b, i) => (columns[i]![c] = compactDict(b.columns[c]!)));
       return;
     }

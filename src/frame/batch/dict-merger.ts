@@ -60,7 +60,7 @@ export class DictMerger {
 }
 
 /** Dictionary entries merged before DictMerger decides whether merging pays. */
-const MERGE_PROBE = 1 << 16;
+export const MERGE_PROBE = 1 << 16;
 
 /**
  * The probe for dictionaries built value by value from a whole column (records,

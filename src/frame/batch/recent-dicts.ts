@@ -1,18 +1,19 @@
 import { crc32 } from 'node:zlib';
 import * as arrow from 'apache-arrow';
-import { rememberUtf8 } from './utf8.js';
+import { Utf8Dict } from './utf8-dict.js';
 
 /**
- * Dictionaries decoded lately on this thread, by content. The streams one
+ * Dictionaries read lately on this thread, by content. The streams one
  * shuffle map task writes for a reduce partition repeat its dictionary; giving
- * them all the same string array means decoding it once, and lets per-dictionary
- * work downstream (group-key translation, dictionary merges) run once too.
+ * them all the same Utf8Dict means decoding it at most once, and lets
+ * per-dictionary work downstream (group-key translation, dictionary merges,
+ * concatenation without a merge) run once too.
  * Entries are found by length and CRC and confirmed by comparing the bytes.
  */
 interface Entry {
   bytes: Uint8Array;
   offsets: Int32Array;
-  strings: string[];
+  dict: Utf8Dict;
 }
 
 const recent = new Map<string, Entry>();
@@ -20,8 +21,8 @@ let heldBytes = 0;
 /** UTF-8 bytes of the dictionaries remembered (least recently used dropped first): their strings take a few times more. */
 const CAPACITY_BYTES = 8 << 20;
 /**
- * Smaller dictionaries are cheap to decode again; larger ones (a high-cardinality
- * column's) are rarely repeated whole and would pin many strings in the heap.
+ * Smaller dictionaries are cheap to tell apart anyway; larger ones (a
+ * high-cardinality column's) are rarely repeated whole, and would be copied.
  */
 const MIN_ENTRIES = 256;
 const MAX_ENTRIES = 1 << 17;
@@ -36,25 +37,28 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The strings of a Utf8 dictionary (`n` entries; `bytes`, `offsets` as in
- * Arrow), from a recent decode of the same content or else from `decode`.
+ * The Utf8Dict of an Arrow dictionary's values: a recent one of the same
+ * content (over a copy of the bytes), or one over `source` itself.
  */
-export function recentDictionary(bytes: Uint8Array, offsets: Int32Array, n: number, decode: () => string[] | null): string[] | null {
+export function recentDictionary(source: arrow.Vector<arrow.Utf8>): Utf8Dict {
+  const d = source.data[0]!;
+  const bytes = d.values;
+  const offsets = d.valueOffsets as Int32Array;
+  const n = d.length;
   const key = keyOf(bytes, offsets, n);
-  if (key === null) return decode();
+  if (key === null) return new Utf8Dict(source, false);
   const used = bytes.subarray(0, offsets[n]!);
   const offs = offsets.subarray(0, n + 1);
   const hit = recent.get(key);
   if (hit && sameBytes(hit.bytes, used) && sameBytes(new Uint8Array(hit.offsets.buffer, hit.offsets.byteOffset, hit.offsets.byteLength), new Uint8Array(offs.buffer, offs.byteOffset, offs.byteLength))) {
     recent.delete(key);
     recent.set(key, hit);
-    return hit.strings;
+    return hit.dict;
   }
-  const strings = decode();
-  if (strings === null) return null;
   // Copies: a view would keep the whole shuffle block or cache buffer alive after it is freed.
-  const entry = { bytes: used.slice(), offsets: offs.slice(), strings };
-  rememberUtf8(strings, arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: entry.offsets, data: entry.bytes })));
+  const copy = { bytes: used.slice(), offsets: offs.slice() };
+  const dict = new Utf8Dict(arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: copy.offsets, data: copy.bytes })), false);
+  const entry = { ...copy, dict };
   const replaced = recent.get(key); // same key, other bytes
   if (replaced) heldBytes -= replaced.bytes.byteLength + replaced.offsets.byteLength;
   recent.delete(key);
@@ -65,5 +69,5 @@ export function recentDictionary(bytes: Uint8Array, offsets: Int32Array, n: numb
     recent.delete(oldest);
     heldBytes -= e.bytes.byteLength + e.offsets.byteLength;
   }
-  return strings;
+  return dict;
 }

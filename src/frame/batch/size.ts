@@ -1,3 +1,4 @@
+import { dictHandle, Utf8Dict, type DictHandle } from './utf8-dict.js';
 import type { ColumnBatch, ColumnVector } from './vector.js';
 
 /** Bytes assumed per JS object or array header, per string header and per array slot. */
@@ -27,7 +28,7 @@ export function batchBytes(batch: ColumnBatch): number {
  */
 export class HeldBytes {
   total = 0;
-  private dicts = new WeakSet<readonly string[]>();
+  private dicts = new WeakSet<DictHandle>();
 
   /** Adds `batch`; returns the bytes it added. */
   add(batch: ColumnBatch): number {
@@ -45,18 +46,27 @@ export class HeldBytes {
 }
 
 /** The memory estimate of one vector (see batchBytes); with `counted`, a dictionary in it adds nothing (and is added to it otherwise). */
-export function vectorBytes(v: ColumnVector, counted?: WeakSet<readonly string[]>): number {
+export function vectorBytes(v: ColumnVector, counted?: WeakSet<DictHandle>): number {
   let total = v.validity ? v.validity.byteLength : 0;
   if (v.values) total += v.values.byteLength;
-  if (v.dict && !counted?.has(v.dict)) {
-    total += dictBytes(v.dict);
-    counted?.add(v.dict);
+  if (v.type === 'string') {
+    const h = dictHandle(v);
+    if (!counted?.has(h)) {
+      total += h instanceof Utf8Dict ? utf8DictBytes(h) : dictBytes(h);
+      counted?.add(h);
+    }
   }
   if (v.objects) total += listBytes(v.objects);
   return total;
 }
 
 const dictCache = new WeakMap<readonly string[], { length: number; bytes: number }>();
+
+/** A dictionary still in UTF-8 holds its bytes, and its strings once something decoded them. */
+function utf8DictBytes(d: Utf8Dict): number {
+  const strings = d.decodedStrings;
+  return d.byteLength + (strings ? dictBytes(strings) : 0);
+}
 
 function dictBytes(dict: readonly string[]): number {
   const hit = dictCache.get(dict);

@@ -32,7 +32,7 @@ export function rememberSubset(strings: readonly string[], parent: readonly stri
 }
 
 /** The bytes of `picks` of a known source, gathered into a new Utf8 vector. */
-function gatherUtf8(source: arrow.Vector<arrow.Utf8>, picks: Int32Array): arrow.Vector<arrow.Utf8> {
+export function gatherUtf8(source: arrow.Vector<arrow.Utf8>, picks: Int32Array): arrow.Vector<arrow.Utf8> {
   const d = source.data[0]!;
   const from = d.valueOffsets as Int32Array;
   const bytes = d.values as Uint8Array;

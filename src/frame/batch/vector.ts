@@ -1,4 +1,5 @@
 import type { DataType, Schema } from '../types.js';
+import type { Utf8Dict } from './utf8-dict.js';
 
 /**
  * One column of a batch, Arrow-compatible in layout (see ../types.ts for the
@@ -14,6 +15,13 @@ export interface ColumnVector {
   readonly values?: Uint8Array | Int32Array | Float64Array;
   /** string columns: the dictionary the codes index (may hold unused entries and is not sorted). */
   readonly dict?: readonly string[];
+  /**
+   * string columns whose dictionary is still the UTF-8 bytes it was read from:
+   * reading `dict` decodes it (once). Code that only moves codes (take, slice,
+   * concatenate, write) should use dictHandle / stringVector (utf8-dict.ts) so
+   * as not to decode it.
+   */
+  readonly utf8?: Utf8Dict;
   /** list columns: one JS array (or null) per row. */
   readonly objects?: readonly (unknown[] | null)[];
   readonly validity: Uint8Array | null;

@@ -1,5 +1,6 @@
 import { VectorBuilder } from '../batch/builder.js';
 import type { ColumnVector } from '../batch/vector.js';
+import { dictSize } from '../batch/utf8-dict.js';
 import type { DataType } from '../types.js';
 import { allocValues, andValidity, clearValid, isNumberStored, makeVector, nullVector, rowReader, validAt, type Raw } from './vector-utils.js';
 
@@ -39,7 +40,7 @@ function canUseDict(fn: BoundFn, args: ColumnVector[], n: number, constants: (Ra
   const first = args[0];
   if (!fn.row || fn.nullSafe || first?.type !== 'string' || constants[0] !== undefined) return false;
   // A dictionary much larger than the batch would cost more than evaluating each row.
-  if (first.dict!.length > n) return false;
+  if (dictSize(first) > n) return false;
   for (let k = 1; k < args.length; k++) if (constants[k] === undefined) return false;
   return true;
 }
