@@ -12,8 +12,8 @@ import { growI32 } from './group-vectors.js';
  * via the batch's dictionary, one lookup per entry; numbers: a NumberIdMap).
  * With one key, the code is the group id. With several, rows are hashed over
  * their codes (column by column, in tight loops) and looked up in one
- * open-addressing table of group ids; a hit compares the stored hash, then the
- * stored codes of the group. One probe per row whatever the key width (packing
+ * open-addressing table of (row hash, group id) pairs; a hit compares the hash
+ * beside the id (in the same cache line), then the stored codes of the group. One probe per row whatever the key width (packing
  * codes into numbers needed a second table past 53 bits, as h2o q10 does).
  */
 export class GroupKeys {
@@ -21,9 +21,9 @@ export class GroupKeys {
   private readonly codes: Int32Array[] = [];
   /** Per key column, the code of each group (several keys only). */
   private groupCodes: Int32Array<ArrayBuffer>[];
-  /** Several keys: each group's row hash, and the table of (group id + 1) by hash slot. */
+  /** Several keys: each group's row hash, and the table of [row hash, group id + 1] pairs by hash slot (mask + 1 slots). */
   private groupHash: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  private table = new Int32Array(2048);
+  private table = new Int32Array(2 * 2048);
   private mask = 2047;
   private rowHash = new Int32Array(0);
   private ids = new Int32Array(0);
@@ -99,13 +99,7 @@ export class GroupKeys {
     this.direct = null;
     let cap = this.mask + 1;
     while (this.size * 2 > cap - 1) cap *= 2;
-    this.table = new Int32Array(cap);
-    this.mask = cap - 1;
-    for (let g = 0; g < this.size; g++) {
-      let slot = this.groupHash[g]! & this.mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = g + 1;
-    }
+    this.rehash(cap);
   }
 
   private probe(n: number, ids: Int32Array): void {
@@ -127,7 +121,7 @@ export class GroupKeys {
       const hi = h[i]!;
       let slot = hi & mask;
       for (;;) {
-        const g1 = table[slot]!;
+        const g1 = table[2 * slot + 1]!;
         if (g1 === 0) {
           if (size >= groupHash.length) {
             this.growGroups(size + 1);
@@ -136,7 +130,8 @@ export class GroupKeys {
           const gc = this.groupCodes;
           for (let c = 0; c < k; c++) gc[c]![size] = codes[c]![i]!;
           groupHash[size] = hi;
-          table[slot] = size + 1;
+          table[2 * slot] = hi;
+          table[2 * slot + 1] = size + 1;
           ids[i] = size++;
           if (size * 2 > mask) {
             this.size = size;
@@ -147,7 +142,7 @@ export class GroupKeys {
           break;
         }
         const g = g1 - 1;
-        if (groupHash[g] === hi && this.sameCodes(g, i)) {
+        if (table[2 * slot] === hi && this.sameCodes(g, i)) {
           ids[i] = g;
           break;
         }
@@ -168,13 +163,20 @@ export class GroupKeys {
   }
 
   private growTable(): void {
-    const cap = (this.mask + 1) * 2;
-    const table = new Int32Array(cap);
+    this.rehash((this.mask + 1) * 2);
+  }
+
+  /** A table of `cap` slots holding every group so far. */
+  private rehash(cap: number): void {
+    const table = new Int32Array(2 * cap);
     const mask = cap - 1;
+    const groupHash = this.groupHash;
     for (let g = 0; g < this.size; g++) {
-      let slot = this.groupHash[g]! & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = g + 1;
+      const h = groupHash[g]!;
+      let slot = h & mask;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = h;
+      table[2 * slot + 1] = g + 1;
     }
     this.table = table;
     this.mask = mask;
