@@ -16,17 +16,20 @@ export class BlockRegistry {
   private readonly shuffles = new Map<number, Array<Stored | undefined>>();
   private readonly cached = new Map<number, Array<Stored | undefined>>();
 
+  /** `onFree`: told of every block this registry frees (the driver reuses their memory). */
+  constructor(private readonly onFree: (ref: BlockRef) => void = () => {}) {}
+
   putMapOutput(shuffleId: number, mapPartition: number, ref: BlockRef, budget?: MemoryBudget): void {
-    put(this.shuffles, shuffleId, mapPartition, { ref, budget });
+    this.put(this.shuffles, shuffleId, mapPartition, { ref, budget });
   }
 
   dropMapOutput(shuffleId: number, mapPartition: number): void {
-    drop(this.shuffles, shuffleId, mapPartition);
+    this.drop(this.shuffles, shuffleId, mapPartition);
   }
 
   /** Frees every map output of a shuffle that will not be read again. */
   dropShuffle(shuffleId: number): void {
-    for (const s of this.shuffles.get(shuffleId) ?? []) if (s) freeBlock(s.ref, s.budget);
+    for (const s of this.shuffles.get(shuffleId) ?? []) if (s) this.free(s);
     this.shuffles.delete(shuffleId);
   }
 
@@ -36,8 +39,8 @@ export class BlockRegistry {
 
   /** Keeps the first copy of a cached partition; a later duplicate is freed. */
   putCached(nodeId: number, partition: number, ref: BlockRef, budget?: MemoryBudget): void {
-    if (this.cachedRef(nodeId, partition)) freeBlock(ref, budget);
-    else put(this.cached, nodeId, partition, { ref, budget });
+    if (this.cachedRef(nodeId, partition)) this.free({ ref, budget });
+    else this.put(this.cached, nodeId, partition, { ref, budget });
   }
 
   cachedRef(nodeId: number, partition: number): BlockRef | undefined {
@@ -52,7 +55,7 @@ export class BlockRegistry {
   }
 
   uncache(nodeId: number): void {
-    for (const s of this.cached.get(nodeId) ?? []) if (s) freeBlock(s.ref, s.budget);
+    for (const s of this.cached.get(nodeId) ?? []) if (s) this.free(s);
     this.cached.delete(nodeId);
   }
 
@@ -76,19 +79,24 @@ export class BlockRegistry {
       table.clear();
     }
   }
-}
 
-function put(table: Map<number, Array<Stored | undefined>>, id: number, p: number, s: Stored): void {
-  let parts = table.get(id);
-  if (!parts) table.set(id, (parts = []));
-  const old = parts[p];
-  if (old && old.ref !== s.ref) freeBlock(old.ref, old.budget);
-  parts[p] = s;
-}
+  private free(s: Stored): void {
+    freeBlock(s.ref, s.budget);
+    this.onFree(s.ref);
+  }
 
-function drop(table: Map<number, Array<Stored | undefined>>, id: number, p: number): void {
-  const parts = table.get(id);
-  const old = parts?.[p];
-  if (old) freeBlock(old.ref, old.budget);
-  if (parts) parts[p] = undefined;
+  private put(table: Map<number, Array<Stored | undefined>>, id: number, p: number, s: Stored): void {
+    let parts = table.get(id);
+    if (!parts) table.set(id, (parts = []));
+    const old = parts[p];
+    if (old && old.ref !== s.ref) this.free(old);
+    parts[p] = s;
+  }
+
+  private drop(table: Map<number, Array<Stored | undefined>>, id: number, p: number): void {
+    const parts = table.get(id);
+    const old = parts?.[p];
+    if (old) this.free(old);
+    if (parts) parts[p] = undefined;
+  }
 }

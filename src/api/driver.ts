@@ -13,9 +13,14 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
 import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
 import { BlockRegistry } from './block-registry.js';
+import { BufferRecycler } from './buffer-recycler.js';
 import { Cleaner } from './cleaner.js';
 import type { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
+
+/** Bytes of freed block buffers the driver keeps for reuse, and hands to one task at most. */
+const RECYCLE_CAP = 1 << 30;
+const RECYCLE_PER_TASK = 256 << 20;
 
 interface JobState {
   jobId: number;
@@ -39,7 +44,9 @@ interface JobState {
  */
 export class Driver {
   readonly bus = new EventBus();
-  readonly blocks = new BlockRegistry();
+  /** Buffers of freed memory blocks, for workers to write new blocks into. */
+  private readonly recycler = new BufferRecycler(RECYCLE_CAP);
+  readonly blocks = new BlockRegistry((ref) => this.recycler.retire(ref, this.tasks.size > 0));
   readonly spillDir: string;
   private readonly scheduler: Scheduler;
   private readonly budgets = new Map<WorkerId, MemoryBudget>();
@@ -148,15 +155,19 @@ export class Driver {
         // Neither accepted nor discarded (unknown task): free what it stored.
         const left = this.finished.get(e.taskId);
         if (left) this.discard(e.taskId, left);
-        this.tasks.delete(e.taskId);
-        return;
+        return this.removeTask(e.taskId);
       }
       case 'TaskFailed':
         this.taskEnded(e.taskId, e.worker, false, undefined, e.error);
         this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed: e.fetchFailed });
-        this.tasks.delete(e.taskId);
-        return;
+        return this.removeTask(e.taskId);
     }
+  }
+
+  private removeTask(taskId: number): void {
+    this.tasks.delete(taskId);
+    // No task can be reading a freed block any more.
+    if (this.tasks.size === 0) this.recycler.drained();
   }
 
   private taskEnded(taskId: number, worker: string, ok: boolean, metrics?: Metrics, error?: TaskErrorInfo): void {
@@ -249,6 +260,7 @@ export class Driver {
       broadcasts: this.broadcasts.refs(),
       budget: budget.handle(),
       spillDir: this.spillDir,
+      reusableBuffers: this.recycler.take(RECYCLE_PER_TASK),
     };
     this.tasks.set(taskId, { jobId, payload, worker });
     this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker });
@@ -273,8 +285,10 @@ export class Driver {
   private discard(taskId: number, r: TaskResult): void {
     this.finished.delete(taskId);
     const budget = this.budgets.get(this.tasks.get(taskId)?.worker ?? '');
-    if (r.mapOutput) freeBlock(r.mapOutput, budget);
-    for (const c of r.cacheBlocks) freeBlock(c.ref, budget);
+    for (const ref of [...(r.mapOutput ? [r.mapOutput] : []), ...r.cacheBlocks.map((c) => c.ref)]) {
+      freeBlock(ref, budget);
+      this.recycler.retire(ref, true); // this task is done, but others may read what it stored
+    }
   }
 }
 

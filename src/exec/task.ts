@@ -46,6 +46,8 @@ export interface TaskPayload {
   broadcasts: Record<number, BlockRef>;
   budget: SharedBudgetHandle;
   spillDir: string;
+  /** Buffers of freed memory blocks nothing reads any more, for this worker's next blocks (see BufferRecycler). */
+  reusableBuffers?: SharedArrayBuffer[];
 }
 
 export interface TaskResult {
