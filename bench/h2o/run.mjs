@@ -1,7 +1,9 @@
 // db-benchmark (h2o) groupby q1–q10 and join q1–q5: sluice vs DuckDB vs nodejs-polars vs Arquero,
 // one run, same in-memory data (regenerated from a seed: see gen.mjs for why), 2 cores.
-// Each system loads the data (timed apart), runs every question twice and the second run is
-// reported; answers are checked against DuckDB's (row count and the benchmark's column sums).
+// Each system runs in a process of its own (run-system.mjs), one after another, as db-benchmark
+// runs each solution: no system's heap or garbage collector carries another's data. Each loads
+// the data (timed apart), runs every question twice and the second run is reported; answers are
+// checked against DuckDB's (row count and the benchmark's column sums).
 //
 //   npm run build && node --import tsx bench/h2o/run.mjs
 //
@@ -12,17 +14,16 @@
 //   PARTS=8            sluice numPartitions per table
 //   Q=q1,q2            subset of questions
 //   SLUICE=path        the engine's index.js (default dist/src/index.js)
+//   HEAP_MB=16384      --max-old-space-size of each system's process
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GROUPBY_SCHEMA, JOIN_SCHEMAS, h2oGroupBy, h2oJoin } from '../../test/frame/oracle/h2o-data.ts';
 import { GROUPBY_QUESTIONS, JOIN_QUESTIONS } from '../../test/frame/oracle/h2o-questions.ts';
-import { cpuWindow, machine, waitForQuiet } from '../lib/machine.mjs';
-import { openArquero } from './arquero.mjs';
-import { openDuck } from './duckdb.mjs';
-import { openPolars } from './polars.mjs';
-import { openSluice } from './sluice.mjs';
+import { machine } from '../lib/machine.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const here = path.dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.N ?? 1e7);
 const TASKS = (process.env.TASKS ?? 'groupby,join').split(',');
 const SYSTEMS = (process.env.SYSTEMS ?? 'duckdb,sluice,polars,arquero').split(',');
@@ -30,13 +31,6 @@ const PARTS = Number(process.env.PARTS ?? 8);
 const ONLY = process.env.Q ? new Set(process.env.Q.split(',')) : undefined;
 const log = (...a) => console.log(...a);
 const fmt = (x, d = 2) => (x == null ? '–' : x.toFixed(d));
-
-const OPENERS = {
-  duckdb: () => openDuck(2),
-  polars: () => openPolars(),
-  arquero: () => openArquero(),
-  sluice: () => openSluice(root, 'local[2]', PARTS),
-};
 
 /** Same answer: equal row counts, sums within 1e-6 relative (summation order differs). */
 function agrees(a, ref) {
@@ -48,52 +42,28 @@ function agrees(a, ref) {
   });
 }
 
+/** Runs one system on one task in a child process; its question lines are echoed as they come. */
+async function runSystem(task, key) {
+  const child = spawn(process.execPath, [`--max-old-space-size=${process.env.HEAP_MB ?? 16384}`, '--import', 'tsx', path.join(here, 'run-system.mjs'), task, key], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let result;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7));
+    else if (line) log(line);
+  }
+  const [code, signal] = child.exitCode !== null || child.signalCode !== null ? [child.exitCode, child.signalCode] : await once(child, 'exit');
+  if (!result) log(`  ${key}: no result (exit code ${code}${signal ? `, signal ${signal}` : ''})`);
+  return result;
+}
+
 async function runTask(task) {
   const questions = (task === 'groupby' ? GROUPBY_QUESTIONS : JOIN_QUESTIONS).filter((q) => !ONLY || ONLY.has(q.id));
-  const t0 = performance.now();
-  const tables = task === 'groupby' ? { x: h2oGroupBy(N) } : h2oJoin(N);
-  const schemas = task === 'groupby' ? { x: GROUPBY_SCHEMA } : JOIN_SCHEMAS;
-  log(`\n## ${task}, N=${N.toExponential(0)}: data generated in ${fmt((performance.now() - t0) / 1000)} s`);
+  log(`\n## ${task}, N=${N.toExponential(0)}`);
   const results = {}; // system -> { load, times: {q: s}, chk: {q}, notes: {q} }
   for (const key of SYSTEMS) {
-    let sys;
-    try {
-      sys = await OPENERS[key]();
-    } catch (e) {
-      log(`  ${key}: not run (${e.message})`);
-      continue;
-    }
-    const r = (results[sys.name] = { times: {}, chk: {}, notes: {}, other: [] });
-    try {
-      await waitForQuiet();
-      const endLoad = cpuWindow();
-      await sys.load(tables, schemas);
-      r.load = endLoad().wall;
-      log(`  ${sys.name}: load ${fmt(r.load)} s`);
-      for (const q of questions) {
-        const skip = sys.skip?.[task]?.[q.id];
-        if (skip) {
-          r.notes[q.id] = skip;
-          continue;
-        }
-        try {
-          await sys.run(q, task); // first run: warm-up, not reported
-          await waitForQuiet();
-          const end = cpuWindow();
-          await sys.run(q, task);
-          const cpu = end();
-          r.times[q.id] = cpu.wall;
-          r.other.push(cpu.otherCores);
-          r.chk[q.id] = await sys.check(q);
-          log(`    ${q.id} ${fmt(cpu.wall, 3).padStart(8)} s  rows=${r.chk[q.id].rows} sums=${r.chk[q.id].sums.map((s) => fmt(s, 4)).join(',')}  others ${fmt(cpu.otherCores)} cores`);
-        } catch (e) {
-          r.notes[q.id] = `failed: ${e.message.split('\n')[0]}`;
-          log(`    ${q.id} ${r.notes[q.id]}`);
-        }
-      }
-    } finally {
-      await sys.close();
-    }
+    const r = await runSystem(task, key);
+    if (r) results[r.name] = r;
   }
   report(task, questions, results);
 }

@@ -218,8 +218,15 @@ function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validi
   const handles = [...new Set(typed.map(dictHandle))];
   const appended = appendUtf8Dicts(handles, codes.length);
   const merger = appended ? null : new DictMerger();
+  // Per dictionary: its codes' new codes (merged), or the offset of its entries (appended).
   const remaps = new Map<DictHandle, Int32Array | number>();
-  if (appended) handles.reduce((base, h) => (remaps.set(h, base), base + (h as Utf8Dict).length), 0);
+  if (appended) {
+    let base = 0;
+    for (const h of handles) {
+      remaps.set(h, base);
+      base += (h as Utf8Dict).length;
+    }
+  }
   let off = 0;
   let t = 0;
   for (const part of parts) {
