@@ -5,6 +5,7 @@ import type { DataType } from '../../frame/types.js';
 import { hashNumber, hashString } from '../../frame/batch/hash.js';
 import { NumberIdMap } from './group-number-map.js';
 import { growF64, valuesVector, validAt } from './group-vectors.js';
+import { dictHandle, stringVector, type DictHandle } from '../../frame/batch/utf8-dict.js';
 
 /**
  * Turns the values of one key column into dense codes 0, 1, 2... (in order of
@@ -125,6 +126,8 @@ class StringCoder implements KeyCoder {
    * The map of strings is built when a second dictionary shows up.
    */
   private singleDict: readonly string[] | null = null;
+  /** The single dictionary's handle (still UTF-8, perhaps): keys come out coded into it. */
+  private singleHandle: DictHandle | null = null;
   private mapBuilt = true;
 
   get size(): number {
@@ -137,6 +140,7 @@ class StringCoder implements KeyCoder {
     const validity = v.validity;
     if (this.strings.length === 0 && this.singleDict === null && this.mapBuilt && isDistinct(dict)) {
       this.singleDict = dict;
+      this.singleHandle = dictHandle(v);
       this.mapBuilt = false;
     } else if (!this.mapBuilt && dict !== this.singleDict) {
       this.strings.forEach((x, i) => i !== this.nullCode && this.map.set(x, i));
@@ -171,6 +175,16 @@ class StringCoder implements KeyCoder {
   vector(codes: Int32Array, n: number): ColumnVector {
     const values = new Int32Array(n);
     const { validity, nullCount } = nullBitmap(codes, n, this.nullCode);
+    const single = this.mapBuilt ? undefined : this.translation(this.singleDict!);
+    if (single !== undefined) {
+      // Every key came from one dictionary: code the output into it, so that it travels on
+      // as the input's dictionary (one dictionary for all of a cached table's partial
+      // aggregates, which readers then decode and translate once).
+      const entry = new Int32Array(this.strings.length);
+      for (let c = 0; c < single.length; c++) if (single[c]! >= 0) entry[single[c]!] = c;
+      for (let i = 0; i < n; i++) if (codes[i] !== this.nullCode) values[i] = entry[codes[i]!]!;
+      return stringVector(n, values, this.singleHandle!, validity, nullCount);
+    }
     for (let i = 0; i < n; i++) if (codes[i] !== this.nullCode) values[i] = codes[i]!;
     return { type: 'string', length: n, values, dict: markDistinct(this.strings), validity, nullCount };
   }

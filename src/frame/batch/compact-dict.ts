@@ -1,6 +1,7 @@
 import { isValid, type ColumnBatch, type ColumnVector } from './vector.js';
 import { isDistinct, markDistinct } from './dict-distinct.js';
 import { rememberSubset } from './utf8.js';
+import { MAX_ENTRIES } from './recent-dicts.js';
 import { dictHandle, dictSize, stringVector, Utf8Dict, type DictHandle } from './utf8-dict.js';
 
 /**
@@ -73,9 +74,12 @@ export function compactDicts(batch: ColumnBatch): ColumnBatch {
  * stream), each shared dictionary cut down to the entries some batch uses; the
  * batches still share the smaller dictionary. Batches with their own
  * dictionaries are compacted one by one. With `keepRepeatable`, a shared
- * dictionary of at most twice as many entries as the batches have rows is kept
- * whole: the next group of batches then writes the same bytes, which readers
- * decode once (recent-dicts.ts) and translate once.
+ * dictionary is kept whole when it has at most twice as many entries as the
+ * batches have rows, or at most eight times as many and few enough for readers
+ * to remember (recent-dicts.ts): the next group of batches then writes the same
+ * bytes, which readers decode once and translate once. (h2o q10's 100k-entry
+ * `id3`, cut to each 64k-row shuffle chunk, was translated chunk by chunk:
+ * a string lookup per entry per chunk.)
  */
 export function compactSharedDicts(batches: readonly ColumnBatch[], keepRepeatable = false): ColumnBatch[] {
   const first = batches[0];
@@ -90,7 +94,7 @@ export function compactSharedDicts(batches: readonly ColumnBatch[], keepRepeatab
       batches.forEach((b, i) => (columns[i]![c] = compactDict(b.columns[c]!)));
       return;
     }
-    if (keepRepeatable && dict.length <= 2 * rows) return;
+    if (keepRepeatable && dict.length <= Math.max(2 * rows, Math.min(MAX_ENTRIES, 8 * rows))) return;
     const cut = cutDict(dict, batches.map((b) => b.columns[c]!));
     if (cut) cut.forEach((col, i) => (columns[i]![c] = col));
   });

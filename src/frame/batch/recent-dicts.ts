@@ -25,7 +25,7 @@ const CAPACITY_BYTES = 8 << 20;
  * high-cardinality column's) are rarely repeated whole, and would be copied.
  */
 const MIN_ENTRIES = 256;
-const MAX_ENTRIES = 1 << 17;
+export const MAX_ENTRIES = 1 << 17;
 
 function keyOf(bytes: Uint8Array, offsets: Int32Array, n: number): string | null {
   if (n < MIN_ENTRIES || n > MAX_ENTRIES || offsets[0] !== 0) return null;

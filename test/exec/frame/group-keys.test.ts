@@ -160,3 +160,23 @@ test('no keys: every row is group 0, and ensureOneGroup makes it exist without r
   assert.equal(gk.size, 1);
   assert.deepEqual([...gk.assign([], 3).subarray(0, 3)], [0, 0, 0]);
 });
+
+test('string keys from one distinct dictionary come out coded into it (no dictionary of their own)', async () => {
+  const { decodeIpc, encodeIpc } = await import('../../../src/frame/batch/ipc.js');
+  const { sliceVector } = await import('../../../src/frame/batch/batch.js');
+  const schema = { fields: [{ name: 'k', type: 'string' as const, nullable: true }] };
+  const src = vectorFromValues('string', ['p', 'q', null, 'r', 'q', 's', 'p']);
+  // As a cached table gives them: slices of one column read from IPC, its dictionary still UTF-8.
+  const read = decodeIpc(encodeIpc({ schema, columns: [src], numRows: src.length }))[0]!.columns[0]!;
+  const gk = new GroupKeys(['string']);
+  assert.deepEqual([...gk.assign([sliceVector(read, 0, 4)], 4).subarray(0, 4)], [0, 1, 2, 3]);
+  assert.deepEqual([...gk.assign([sliceVector(read, 4, 7)], 3).subarray(0, 3)], [1, 4, 0]);
+  const keys = gk.vectors()[0]!;
+  assert.ok(keys.utf8 !== undefined && keys.utf8 === read.utf8, 'the input dictionary itself');
+  assert.deepEqual([0, 1, 2, 3, 4].map((g) => getValue(keys, g)), ['p', 'q', null, 'r', 's']);
+  // A second dictionary ends that: the keys get a dictionary of their own, values unchanged.
+  gk.assign([vectorFromValues('string', ['t', 'p'])], 2);
+  const after = gk.vectors()[0]!;
+  assert.equal(after.utf8, undefined);
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map((g) => getValue(after, g)), ['p', 'q', null, 'r', 's', 't']);
+});

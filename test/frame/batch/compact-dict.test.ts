@@ -26,11 +26,22 @@ test('compactSharedDicts cuts a shared dictionary once for all batches, or keeps
   assert.equal(cut[0]!.columns[0]!.dict, cut[1]!.columns[0]!.dict);
   assert.ok(cut[0]!.columns[0]!.dict!.length <= 60);
   cut.forEach((b, i) => assert.deepEqual(strings(b), strings(parts[i]!)));
-  // 60 rows: a 300-entry dictionary is more than twice as large, so it is cut even when repeatable.
-  assert.notEqual(compactSharedDicts(parts, true)[0]!.columns[0]!.dict, table.columns[0]!.dict);
+  // 20 rows: a 300-entry dictionary is more than eight times as large, so it is cut even when repeatable.
+  const few = [sliceBatch(table, 0, 10), sliceBatch(table, 500, 510)];
+  assert.notEqual(compactSharedDicts(few, true)[0]!.columns[0]!.dict, table.columns[0]!.dict);
+  // 60 rows: at most eight times as large, and small enough for readers to remember: kept whole.
+  assert.equal(compactSharedDicts(parts, true)[0]!.columns[0]!.dict, table.columns[0]!.dict);
   // 200 rows: at most twice as large, kept whole so the next group repeats it.
   const wide = [sliceBatch(table, 0, 100), sliceBatch(table, 100, 200)];
   const kept = compactSharedDicts(wide, true);
   assert.equal(kept[0]!.columns[0]!.dict, table.columns[0]!.dict);
   assert.notEqual(compactSharedDicts(wide)[0]!.columns[0]!.dict, table.columns[0]!.dict);
+});
+
+test('a repeatable dictionary too large for readers to remember is kept whole only up to twice the rows', () => {
+  const big = batchFromColumns({ s: Array.from({ length: 140000 }, (_, i) => `k${i}`) }); // past recent-dicts' 128k entries
+  const twenty = [sliceBatch(big, 0, 10000), sliceBatch(big, 10000, 20000)];
+  assert.notEqual(compactSharedDicts(twenty, true)[0]!.columns[0]!.dict, big.columns[0]!.dict);
+  const seventy = [sliceBatch(big, 0, 35000), sliceBatch(big, 35000, 70000)];
+  assert.equal(compactSharedDicts(seventy, true)[0]!.columns[0]!.dict, big.columns[0]!.dict);
 });
