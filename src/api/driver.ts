@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendEvent } from '../backend/backend.js';
-import { freeBlock } from '../exec/block-store.js';
+import { freeBlock, type BlockRef } from '../exec/block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import type { ActionSpec, TaskPayload, TaskResult } from '../exec/task.js';
 import type { PlanNode } from '../plan/node.js';
@@ -285,10 +285,12 @@ export class Driver {
   private discard(taskId: number, r: TaskResult): void {
     this.finished.delete(taskId);
     const budget = this.budgets.get(this.tasks.get(taskId)?.worker ?? '');
-    for (const ref of [...(r.mapOutput ? [r.mapOutput] : []), ...r.cacheBlocks.map((c) => c.ref)]) {
+    const free = (ref: BlockRef): void => {
       freeBlock(ref, budget);
       this.recycler.retire(ref, true); // this task is done, but others may read what it stored
-    }
+    };
+    if (r.mapOutput) free(r.mapOutput);
+    for (const c of r.cacheBlocks) free(c.ref);
   }
 }
 

@@ -156,7 +156,7 @@ export class BlockWriter {
     let at = 0;
     for (let p = 0; p < this.numPartitions; p++) {
       offsets.push(at);
-      for (const chunk of this.mem[p]!) at = writeFrameInto(bytes, at, chunk, false);
+      for (const chunk of this.mem[p]!) at = writeFrameInto(bytes, at, chunk);
       this.mem[p] = []; // let chunks be collected as they are copied
     }
     offsets.push(at);

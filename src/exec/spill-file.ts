@@ -28,14 +28,15 @@ export function frameSize(payloadBytes: number): number {
 }
 
 /**
- * Writes one frame (header + payload) into `target` at `at`; returns the offset
- * just after it. Without `checksum` the crc field is 0: frames that stay in
- * shared memory are never verified (see readBlockPartition).
+ * Writes one frame (header + payload) into shared memory `target` at `at`;
+ * returns the offset just after it. The crc field is 0: frames that stay in
+ * shared memory are never verified (see readBlockPartition); file frames are
+ * written by SpillWriter.
  */
-export function writeFrameInto(target: Uint8Array, at: number, chunk: Uint8Array, checksum = true): number {
+export function writeFrameInto(target: Uint8Array, at: number, chunk: Uint8Array): number {
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
   view.setUint32(at, chunk.byteLength, true);
-  view.setUint32(at + 4, checksum ? crc32(chunk) : 0, true);
+  view.setUint32(at + 4, 0, true);
   target.set(chunk, at + FRAME_HEADER_BYTES);
   return at + FRAME_HEADER_BYTES + chunk.byteLength;
 }

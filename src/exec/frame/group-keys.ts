@@ -13,8 +13,9 @@ import { growI32 } from './group-vectors.js';
  * With one key, the code is the group id. With several, rows are hashed over
  * their codes (column by column, in tight loops) and looked up in one
  * open-addressing table of (row hash, group id) pairs; a hit compares the hash
- * beside the id (in the same cache line), then the stored codes of the group. One probe per row whatever the key width (packing
- * codes into numbers needed a second table past 53 bits, as h2o q10 does).
+ * beside the id (in the same cache line), then the stored codes of the group.
+ * One probe per row whatever the key width (packing codes into numbers needed
+ * a second table past 53 bits, as h2o q10 does).
  */
 export class GroupKeys {
   private readonly coders: KeyCoder[];
@@ -30,16 +31,17 @@ export class GroupKeys {
   /**
    * Two keys whose codes both stay under DIRECT_SIDE (h2o's id4 × id5, id1 × id2):
    * (group id + 1) indexed by the pair of codes, no hashing or probing. Left for
-   * the hash table for good once a code outgrows it.
+   * the hash table for good once a code outgrows it. Allocated on first use
+   * (undefined until then; null once left or with other than two keys).
    */
-  private direct: Int32Array | null;
+  private direct: Int32Array | null | undefined;
   /** Number of groups. */
   size = 0;
 
   constructor(readonly types: readonly DataType[]) {
     this.coders = types.map(keyCoder);
     this.groupCodes = types.length > 1 ? types.map(() => new Int32Array(1024)) : [];
-    this.direct = types.length === 2 ? new Int32Array(DIRECT_SIDE * DIRECT_SIDE) : null;
+    this.direct = types.length === 2 ? undefined : null;
   }
 
   /**
@@ -66,7 +68,7 @@ export class GroupKeys {
     }
     if (this.direct !== null) {
       if (this.coders[0]!.size <= DIRECT_SIDE && this.coders[1]!.size <= DIRECT_SIDE) {
-        this.assignDirect(n, ids, this.direct);
+        this.assignDirect(n, ids, (this.direct ??= new Int32Array(DIRECT_SIDE * DIRECT_SIDE)));
         return ids;
       }
       this.leaveDirect();

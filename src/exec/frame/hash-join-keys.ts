@@ -1,5 +1,5 @@
 import type { ColumnVector } from '../../frame/batch/vector.js';
-import { hashRows } from '../../frame/batch/hash.js';
+import { fmix32, hashRows } from '../../frame/batch/hash.js';
 import { typeName } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
 
@@ -49,15 +49,6 @@ function checkKeyType(v: ColumnVector, column: number): void {
   if (typeof v.type === 'object') throw new SluiceError(`join key #${column + 1} has type ${typeName(v.type)}: list columns cannot be join keys`);
 }
 
-/** murmur3's 32-bit finalizer: re-mixes a row hash with a seed so each seed gives independent low bits. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
 /**
  * Hashes rows by the content of their key vectors (hashRows: equal numbers hash
  * alike whatever their type, strings by content), re-mixed with `seed`: one seed
@@ -67,7 +58,7 @@ function fmix(h: number): number {
 export function keyHashes(keys: readonly ColumnVector[], n: number, seed: number): { hash: Int32Array; nullKey: Uint8Array | null } {
   keys.forEach(checkKeyType);
   const hash = hashRows(keys, n);
-  for (let i = 0; i < n; i++) hash[i] = fmix(hash[i]! ^ seed);
+  for (let i = 0; i < n; i++) hash[i] = fmix32(hash[i]! ^ seed);
   let nullKey: Uint8Array | null = null;
   for (const v of keys) {
     if (v.type === 'null') {

@@ -1,6 +1,5 @@
 import { isValid, type ColumnBatch, type ColumnVector } from './vector.js';
 import { isDistinct, markDistinct } from './dict-distinct.js';
-import { rememberSubset } from './utf8.js';
 import { MAX_ENTRIES } from './recent-dicts.js';
 import { dictHandle, dictSize, stringVector, Utf8Dict, type DictHandle } from './utf8-dict.js';
 
@@ -57,7 +56,6 @@ function pickStrings(dict: readonly string[], picks: Int32Array): string[] {
   const small = new Array<string>(picks.length);
   for (let k = 0; k < picks.length; k++) small[k] = dict[picks[k]!]!;
   if (isDistinct(dict)) markDistinct(small);
-  rememberSubset(small, dict, picks);
   return small;
 }
 

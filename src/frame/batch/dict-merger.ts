@@ -1,16 +1,5 @@
 import { markDistinct } from './dict-distinct.js';
 
-/** The code of `s` in `dict`, appended (and entered in `index`) when it is not there yet. */
-export function codeOf(dict: string[], index: Map<string, number>, s: string): number {
-  let c = index.get(s);
-  if (c === undefined) {
-    c = dict.length;
-    dict.push(s);
-    index.set(s, c);
-  }
-  return c;
-}
-
 /**
  * Grows one dictionary from strings or whole dictionaries. Entries are merged
  * through a map of strings while that pays, that is while the dictionary stays
@@ -39,7 +28,12 @@ export class DictMerger {
   code(s: string): number {
     const dict = this.dict;
     if (this.index === null) return dict.push(s) - 1;
-    const c = codeOf(dict, this.index, s);
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = dict.length;
+      dict.push(s);
+      this.index.set(s, c);
+    }
     if (++this.seen >= this.probe && dict.length * 2 > this.seen) this.index = null;
     return c;
   }

@@ -10,13 +10,7 @@ import { Utf8Dict } from './utf8-dict.js';
  * concatenation without a merge) run once too.
  * Entries are found by length and CRC and confirmed by comparing the bytes.
  */
-interface Entry {
-  bytes: Uint8Array;
-  offsets: Int32Array;
-  dict: Utf8Dict;
-}
-
-const recent = new Map<string, Entry>();
+const recent = new Map<string, Utf8Dict>();
 let heldBytes = 0;
 /** UTF-8 bytes of the dictionaries remembered (least recently used dropped first): their strings take a few times more. */
 const CAPACITY_BYTES = 8 << 20;
@@ -32,8 +26,20 @@ function keyOf(bytes: Uint8Array, offsets: Int32Array, n: number): string | null
   return `${n}:${offsets[n]}:${crc32(bytes.subarray(0, offsets[n]!))}`;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** The bytes and offsets (from 0) of a remembered dictionary's single chunk. */
+function parts(d: Utf8Dict): { bytes: Uint8Array; offsets: Int32Array } {
+  const data = d.source.data[0]!;
+  return { bytes: data.values, offsets: data.valueOffsets as Int32Array };
+}
+
+/** Bytes a remembered dictionary holds. */
+function held(d: Utf8Dict): number {
+  const { bytes, offsets } = parts(d);
+  return bytes.byteLength + offsets.byteLength;
 }
 
 /**
@@ -50,24 +56,21 @@ export function recentDictionary(source: arrow.Vector<arrow.Utf8>): Utf8Dict {
   const used = bytes.subarray(0, offsets[n]!);
   const offs = offsets.subarray(0, n + 1);
   const hit = recent.get(key);
-  if (hit && sameBytes(hit.bytes, used) && sameBytes(new Uint8Array(hit.offsets.buffer, hit.offsets.byteOffset, hit.offsets.byteLength), new Uint8Array(offs.buffer, offs.byteOffset, offs.byteLength))) {
+  if (hit && sameBytes(parts(hit).bytes, used) && sameBytes(parts(hit).offsets, offs)) {
     recent.delete(key);
     recent.set(key, hit);
-    return hit.dict;
+    return hit;
   }
   // Copies: a view would keep the whole shuffle block or cache buffer alive after it is freed.
-  const copy = { bytes: used.slice(), offsets: offs.slice() };
-  const dict = new Utf8Dict(arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: copy.offsets, data: copy.bytes })), false);
-  const entry = { ...copy, dict };
-  const replaced = recent.get(key); // same key, other bytes
-  if (replaced) heldBytes -= replaced.bytes.byteLength + replaced.offsets.byteLength;
+  const dict = new Utf8Dict(arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: offs.slice(), data: used.slice() })), false);
+  if (hit) heldBytes -= held(hit); // same key, other bytes
   recent.delete(key);
-  recent.set(key, entry);
-  heldBytes += entry.bytes.byteLength + entry.offsets.byteLength;
+  recent.set(key, dict);
+  heldBytes += held(dict);
   while (heldBytes > CAPACITY_BYTES && recent.size > 1) {
-    const [oldest, e] = recent.entries().next().value!;
+    const [oldest, d] = recent.entries().next().value!;
     recent.delete(oldest);
-    heldBytes -= e.bytes.byteLength + e.offsets.byteLength;
+    heldBytes -= held(d);
   }
   return dict;
 }

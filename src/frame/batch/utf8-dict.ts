@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import type { ColumnVector } from './vector.js';
 import { isDistinct, markDistinct } from './dict-distinct.js';
-import { gatherUtf8, rememberUtf8, utf8Strings } from './utf8.js';
+import { gatherUtf8, utf8Strings } from './utf8.js';
 
 /**
  * A string dictionary kept as the UTF-8 bytes it arrived in (an Arrow Utf8
@@ -47,14 +47,13 @@ export class Utf8Dict {
     if (this.decoded) markDistinct(this.decoded);
   }
 
-  /** The entries as JS strings, decoded on the first call; writing them again reuses these bytes. */
+  /** The entries as JS strings, decoded on the first call (the vectors over this dictionary are still written from its bytes). */
   strings(): string[] {
     if (this.decoded) return this.decoded;
     const d = this.data;
     const offsets = d.valueOffsets as Int32Array;
     const bytes = d.values as Uint8Array;
     const strings = utf8Strings(bytes, offsets, d.length) ?? decodeEach(bytes, offsets, d.length);
-    rememberUtf8(strings, this.source);
     if (this.distinctEntries) markDistinct(strings);
     this.decoded = strings;
     return strings;

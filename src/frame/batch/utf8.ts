@@ -3,34 +3,6 @@ import * as arrow from 'apache-arrow';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/**
- * The Arrow vectors that decoded string arrays came from (IPC dictionaries):
- * writing such an array again reuses its bytes instead of encoding it, which
- * matters when a cached or shuffled column is passed on unchanged.
- */
-const sources = new WeakMap<readonly string[], arrow.Vector<arrow.Utf8>>();
-
-/** Records that `strings` are the entries of `source` (all valid), for utf8Vector to reuse. */
-export function rememberUtf8(strings: readonly string[], source: arrow.Vector<arrow.Utf8>): void {
-  if (!sources.has(strings) && source.length === strings.length && source.nullCount === 0 && source.data.length === 1) sources.set(strings, source);
-}
-
-/** String arrays cut from one with known bytes (compacted dictionaries): entry k is `parent[picks[k]]`. */
-const subsets = new WeakMap<readonly string[], { parent: readonly string[]; picks: Int32Array }>();
-
-/**
- * Records that `strings[k]` is `parent[picks[k]]`: when the parent's bytes are
- * known, utf8Vector copies the picked byte ranges instead of encoding.
- */
-export function rememberSubset(strings: readonly string[], parent: readonly string[], picks: Int32Array): void {
-  if (sources.has(parent)) {
-    subsets.set(strings, { parent, picks });
-    return;
-  }
-  const grand = subsets.get(parent);
-  if (grand) subsets.set(strings, { parent: grand.parent, picks: picks.map((p) => grand.picks[p]!) });
-}
-
 /** The bytes of `picks` of a known source, gathered into a new Utf8 vector. */
 export function gatherUtf8(source: arrow.Vector<arrow.Utf8>, picks: Int32Array): arrow.Vector<arrow.Utf8> {
   const d = source.data[0]!;
@@ -59,10 +31,6 @@ export function gatherUtf8(source: arrow.Vector<arrow.Utf8>, picks: Int32Array):
  * of dictionary columns.)
  */
 export function utf8Vector(strings: readonly string[]): arrow.Vector<arrow.Utf8> {
-  const known = sources.get(strings);
-  if (known) return known;
-  const cut = subsets.get(strings);
-  if (cut) return gatherUtf8(sources.get(cut.parent)!, cut.picks);
   const n = strings.length;
   const joined = strings.join('');
   const data = encoder.encode(joined);

@@ -5,6 +5,7 @@ import { vectorFromValues } from '../../../src/frame/batch/builder.js';
 import { compactDict, compactSharedDicts } from '../../../src/frame/batch/compact-dict.js';
 import { decodeIpc, encodeIpc } from '../../../src/frame/batch/ipc.js';
 import { utf8Strings, utf8Vector } from '../../../src/frame/batch/utf8.js';
+import { toArrowTable } from '../../../src/frame/batch/arrow.js';
 import type { ColumnBatch, ColumnVector } from '../../../src/frame/batch/vector.js';
 import type { Schema } from '../../../src/frame/types.js';
 
@@ -28,12 +29,14 @@ test('utf8Vector encodes ASCII and non-ASCII strings', () => {
 test('a decoded dictionary is written again from its own bytes, and cuts of it from the picked bytes', () => {
   const values = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? null : `key-${i % 150}-${'x'.repeat(i % 40)}`));
   const v = decoded(values);
-  // Unchanged: the very Arrow vector it was read from.
-  assert.equal(utf8Vector(v.dict!), utf8Vector(v.dict!));
+  // Unchanged, even once decoded: written from the very Arrow vector it was read from.
   assert.deepEqual(strings(utf8Vector(v.dict!)), v.dict);
+  const written = toArrowTable(schema, [{ schema, columns: [v], numRows: v.length }]).batches[0]!.data.children[0]!.dictionary;
+  assert.equal(written, v.utf8!.source);
   // A cut (rows 10..29) and a cut of that cut.
   const part = compactDict(takeVector(v, Int32Array.from({ length: 20 }, (_, k) => 10 + k)));
   assert.ok(part.dict!.length < v.dict!.length);
+  assert.ok(part.utf8, 'cut from the bytes');
   assert.deepEqual(strings(utf8Vector(part.dict!)), part.dict);
   const inner = compactDict(takeVector(part, Int32Array.from([19, 3, 3, 0])));
   assert.deepEqual(strings(utf8Vector(inner.dict!)), inner.dict);

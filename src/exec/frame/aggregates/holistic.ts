@@ -67,7 +67,7 @@ export class QuantileAgg implements GroupAggregate {
   }
 
   states(numGroups: number): ColumnVector[] {
-    const { offsets, sorted } = this.grouped(numGroups);
+    const { offsets, values: sorted } = this.grouped(numGroups);
     const lists = new Array<number[]>(numGroups);
     for (let g = 0; g < numGroups; g++) lists[g] = Array.from(sorted.subarray(offsets[g]!, offsets[g + 1]!));
     return [listVector('float64', lists, numGroups)];
@@ -75,7 +75,7 @@ export class QuantileAgg implements GroupAggregate {
 
   finish(numGroups: number): ColumnVector {
     // Grouped but not sorted: the two ranks needed are selected in linear time.
-    const { offsets, sorted: values } = this.grouped(numGroups, false);
+    const { offsets, values } = this.grouped(numGroups, false);
     const out = new Float64Array(numGroups);
     const valid = new Uint8Array(numGroups);
     for (let g = 0; g < numGroups; g++) {
@@ -97,16 +97,16 @@ export class QuantileAgg implements GroupAggregate {
     return this.gids.byteLength + this.vals.byteLength;
   }
 
-  /** Values grouped by a counting sort: group g's values (sorted if `sort`) are sorted[offsets[g]..offsets[g+1]). */
-  private grouped(numGroups: number, sort = true): { offsets: Int32Array; sorted: Float64Array } {
+  /** Values grouped by a counting sort: group g's values (sorted if `sort`) are values[offsets[g]..offsets[g+1]). */
+  private grouped(numGroups: number, sort = true): { offsets: Int32Array; values: Float64Array } {
     const offsets = new Int32Array(numGroups + 1);
     for (let k = 0; k < this.n; k++) offsets[this.gids[k]! + 1]!++;
     for (let g = 0; g < numGroups; g++) offsets[g + 1]! += offsets[g]!;
     const fill = offsets.slice(0, numGroups);
-    const sorted = new Float64Array(this.n);
-    for (let k = 0; k < this.n; k++) sorted[fill[this.gids[k]!]!++] = this.vals[k]!;
-    if (sort) for (let g = 0; g < numGroups; g++) sorted.subarray(offsets[g]!, offsets[g + 1]!).sort();
-    return { offsets, sorted };
+    const values = new Float64Array(this.n);
+    for (let k = 0; k < this.n; k++) values[fill[this.gids[k]!]!++] = this.vals[k]!;
+    if (sort) for (let g = 0; g < numGroups; g++) values.subarray(offsets[g]!, offsets[g + 1]!).sort();
+    return { offsets, values };
   }
 
   private reserve(more: number): void {
