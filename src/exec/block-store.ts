@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { SluiceError } from '../util/errors.js';
 import type { MemoryBudget } from './memory-budget.js';
-import { SpillWriter, frameSize, parseFrames, readFrames, tempPath, writeFrameInto } from './spill-file.js';
+import { SpillWriter, frameSize, parseFrames, payloadBytes, readFrames, tempPath, writeFrameInto, type Payload } from './spill-file.js';
 
 /**
  * Where one map task's output lives. Partition `p` is the frame-encoded region
@@ -85,7 +85,7 @@ export class BlockWriter {
   private readonly numPartitions: number;
   private readonly budget: MemoryBudget;
   private readonly spillDir: string;
-  private mem: Uint8Array[][];
+  private mem: Payload[][];
   private reserved = 0;
   private spill: SpillWriter | null = null;
   private readonly segments: Segment[][];
@@ -107,13 +107,13 @@ export class BlockWriter {
     return this.reserved;
   }
 
-  /** Adds one encoded chunk (an encoded batch) to `partition`. */
-  add(partition: number, chunk: Uint8Array): void {
+  /** Adds one encoded chunk (an encoded batch, whole or in pieces) to `partition`. */
+  add(partition: number, chunk: Payload): void {
     this.checkOpen();
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.numPartitions) {
       throw new SluiceError(`BlockWriter: partition ${partition} out of range [0, ${this.numPartitions})`);
     }
-    const size = frameSize(chunk.byteLength);
+    const size = frameSize(payloadBytes(chunk));
     if (!this.budget.tryReserve(size)) {
       this.spillBuffered();
       // Our own spill may have made room; otherwise this chunk goes straight to disk.
@@ -220,7 +220,7 @@ export class BlockWriter {
     this.reserved = 0;
   }
 
-  private appendToSpill(p: number, chunks: Uint8Array[]): void {
+  private appendToSpill(p: number, chunks: readonly Payload[]): void {
     this.spill ??= new SpillWriter(tempPath(this.spillDir, 'block-spill'));
     const start = this.spill.bytes;
     for (const c of chunks) this.spill.append(c);

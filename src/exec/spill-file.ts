@@ -22,6 +22,17 @@ export class CorruptBlockError extends SluiceError {
   }
 }
 
+/** A frame's payload: one array, or pieces written one after another (e.g. encodeIpcPieces). */
+export type Payload = Uint8Array | readonly Uint8Array[];
+
+/** Bytes of a payload. */
+export function payloadBytes(payload: Payload): number {
+  if (payload instanceof Uint8Array) return payload.byteLength;
+  let n = 0;
+  for (const p of payload) n += p.byteLength;
+  return n;
+}
+
 /** Size of `payloadBytes` once framed. */
 export function frameSize(payloadBytes: number): number {
   return FRAME_HEADER_BYTES + payloadBytes;
@@ -33,12 +44,20 @@ export function frameSize(payloadBytes: number): number {
  * shared memory are never verified (see readBlockPartition); file frames are
  * written by SpillWriter.
  */
-export function writeFrameInto(target: Uint8Array, at: number, chunk: Uint8Array): number {
+export function writeFrameInto(target: Uint8Array, at: number, payload: Payload): number {
   const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  view.setUint32(at, chunk.byteLength, true);
+  view.setUint32(at, payloadBytes(payload), true);
   view.setUint32(at + 4, 0, true);
-  target.set(chunk, at + FRAME_HEADER_BYTES);
-  return at + FRAME_HEADER_BYTES + chunk.byteLength;
+  at += FRAME_HEADER_BYTES;
+  if (payload instanceof Uint8Array) {
+    target.set(payload, at);
+    return at + payload.byteLength;
+  }
+  for (const p of payload) {
+    target.set(p, at);
+    at += p.byteLength;
+  }
+  return at;
 }
 
 let counter = 0;
@@ -68,14 +87,17 @@ export class SpillWriter {
     return this.written + this.fill;
   }
 
-  /** Appends one frame holding `chunk`. */
-  append(chunk: Uint8Array): void {
+  /** Appends one frame holding `payload`. */
+  append(payload: Payload): void {
+    const pieces = payload instanceof Uint8Array ? [payload] : payload;
+    let crc = 0;
+    for (const p of pieces) crc = crc32(p, crc);
     const header = new Uint8Array(FRAME_HEADER_BYTES);
     const view = new DataView(header.buffer);
-    view.setUint32(0, chunk.byteLength, true);
-    view.setUint32(4, crc32(chunk), true);
+    view.setUint32(0, payloadBytes(payload), true);
+    view.setUint32(4, crc, true);
     this.appendRaw(header);
-    this.appendRaw(chunk);
+    for (const p of pieces) this.appendRaw(p);
   }
 
   /** Appends bytes that are already framed (e.g. a region copied from another spill file). */

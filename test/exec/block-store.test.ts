@@ -7,7 +7,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
 import { BlockWriter, freeBlock, offerBlockBuffers, readBlockPartition, type BlockRef } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
-import { CorruptBlockError } from '../../src/exec/spill-file.js';
+import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-block-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,12 +19,12 @@ function chunk(n: number, seed: number): Uint8Array {
 }
 
 /** Writes (partition, chunk) pairs and returns the ref plus the expected chunks per partition. */
-function write(np: number, adds: Array<[number, Uint8Array]>, budget: MemoryBudget) {
+function write(np: number, adds: Array<[number, Payload]>, budget: MemoryBudget) {
   const w = new BlockWriter({ numPartitions: np, budget, spillDir: dir });
   const expected: Uint8Array[][] = Array.from({ length: np }, () => []);
   for (const [p, c] of adds) {
     w.add(p, c);
-    expected[p]!.push(c);
+    expected[p]!.push(c instanceof Uint8Array ? c : new Uint8Array(Buffer.concat(c)));
   }
   const ref = w.finish();
   return { ref, expected, writer: w };
@@ -88,15 +88,21 @@ test('zero budget with partition-ordered adds keeps the spill file as the block 
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('random blocks round trip under random budgets (property)', () => {
+/** `c` cut at `cuts` (offsets mod its length): a chunk in pieces, as encodeIpcPieces gives. */
+function pieces(c: Uint8Array, cuts: number[]): Uint8Array[] {
+  const at = [0, ...cuts.map((x) => x % (c.length + 1)).sort((a, b) => a - b), c.length];
+  return at.slice(1).map((end, i) => c.subarray(at[i], end));
+}
+
+test('random blocks round trip under random budgets, chunks whole or in pieces (property)', () => {
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 8 }),
-      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2000 })), { maxLength: 120, size: 'max' }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2000 }), fc.option(fc.array(fc.nat(), { maxLength: 4 }))), { maxLength: 120, size: 'max' }),
       fc.constantFrom(0, 500, 5000, 50_000, 1 << 30),
       (np, spec, limit) => {
         const budget = MemoryBudget.create(limit);
-        const adds = spec.map(([p, n], i): [number, Uint8Array] => [p % np, chunk(n, i)]);
+        const adds = spec.map(([p, n, cuts], i): [number, Payload] => [p % np, cuts ? pieces(chunk(n, i), cuts) : chunk(n, i)]);
         const { ref, expected } = write(np, adds, budget);
         assert.deepEqual(readAll(ref), expected);
         assert.equal(budget.used(), ref.kind === 'memory' ? ref.bytes : 0);

@@ -3,6 +3,7 @@ import { hashRows } from '../../frame/batch/hash.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import type { FramePartitioning } from '../../frame/physical/ops.js';
 import { BlockWriter, type BlockRef } from '../block-store.js';
+import { payloadBytes } from '../spill-file.js';
 import type { TaskContext } from '../task-context.js';
 import type { FrameOpContext } from './op-context.js';
 import { SharedDictGroup } from './shared-dict-group.js';
@@ -27,7 +28,7 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   let keyFns: Array<(b: ColumnBatch) => ReturnType<ReturnType<FrameOpContext['compile']>>> | undefined;
   let next = task.partition; // round-robin start differs per map task, as Spark's does
   const groups = Array.from({ length: n }, (_, p) => new SharedDictGroup(CHUNK_ROWS, (ipc, batches) => {
-    m.shuffleWriteBytes += ipc.byteLength;
+    m.shuffleWriteBytes += payloadBytes(ipc);
     for (const b of batches) m.recordsWritten += b.numRows;
     writer.add(p, ipc);
   }, true));

@@ -1,11 +1,12 @@
 import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
-import { encodeIpcBatches } from '../../frame/batch/ipc.js';
+import { encodeIpcPieces } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import { dictHandle } from '../../frame/batch/utf8-dict.js';
 
 /**
  * Gathers consecutive batches whose string columns share dictionaries and
- * writes them as one Arrow IPC stream: each dictionary once, cut to the entries
+ * writes them as one Arrow IPC stream (in pieces sharing the batches' buffers,
+ * see encodeIpcPieces): each dictionary once, cut to the entries
  * the group uses, and shared again by the batches decodeIpc gives back (so
  * per-dictionary work downstream, such as group-key translation, happens once).
  * A batch with other dictionaries, or `maxRows` gathered, starts the next stream.
@@ -21,7 +22,7 @@ export class SharedDictGroup {
    */
   constructor(
     private readonly maxRows: number,
-    private readonly write: (ipc: Uint8Array, batches: readonly ColumnBatch[]) => void,
+    private readonly write: (ipc: Uint8Array[], batches: readonly ColumnBatch[]) => void,
     private readonly keepRepeatable = false,
   ) {}
 
@@ -41,7 +42,7 @@ export class SharedDictGroup {
   flush(): void {
     if (!this.batches.length) return;
     const batches = compactSharedDicts(this.batches, this.keepRepeatable);
-    this.write(encodeIpcBatches(batches[0]!.schema, batches), batches);
+    this.write(encodeIpcPieces(batches[0]!.schema, batches), batches);
     this.batches = [];
     this.count = 0;
   }

@@ -24,6 +24,31 @@ export function encodeIpcBatches(schema: ColumnBatch['schema'], batches: readonl
 }
 
 /**
+ * encodeIpcBatches without joining: the stream as the Arrow writer emits it,
+ * message headers and padding around views of the batches' own buffers. For
+ * writers that copy the stream once anyway (into a block or a file), this
+ * spares a copy into fresh memory; the pieces share the batches' buffers,
+ * which must not change until the pieces are written.
+ */
+export function encodeIpcPieces(schema: ColumnBatch['schema'], batches: readonly ColumnBatch[]): Uint8Array[] {
+  const sink = new PieceSink();
+  const writer = new arrow.RecordBatchStreamWriter();
+  writer.reset(sink);
+  writer.write(toArrowTable(schema, batches));
+  writer.finish();
+  return sink.pieces;
+}
+
+/** Keeps what the Arrow writer emits as it is (its own sink queues the pieces for a join). */
+class PieceSink extends arrow.AsyncByteQueue {
+  readonly pieces: Uint8Array[] = [];
+  override write(value: Parameters<arrow.AsyncByteQueue['write']>[0]): void {
+    const piece = value as Uint8Array; // RecordBatchWriter._write passes Uint8Arrays
+    if (piece.byteLength > 0) this.pieces.push(piece);
+  }
+}
+
+/**
  * The batches of an Arrow IPC stream (or file). Fixed-width columns (int32,
  * float64, date, string codes) are views into `bytes` when their offset in it
  * is aligned, so `bytes` must not be modified while the batches are in use.

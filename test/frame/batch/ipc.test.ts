@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isDistinct } from '../../../src/frame/batch/dict-distinct.js';
 import { vectorFromValues } from '../../../src/frame/batch/builder.js';
-import { decodeIpc, encodeIpc } from '../../../src/frame/batch/ipc.js';
+import { decodeIpc, encodeIpc, encodeIpcBatches, encodeIpcPieces } from '../../../src/frame/batch/ipc.js';
 import { batchFromRecords, batchToRecords } from '../../../src/frame/batch/records.js';
 import { concatBatches, nullVector, sliceBatch } from '../../../src/frame/batch/batch.js';
 import type { Schema } from '../../../src/frame/types.js';
@@ -43,6 +43,17 @@ test('decodeIpc views fixed-width columns in the input bytes (zero-copy)', () =>
   const [out] = decodeIpc(bytes);
   for (const c of out!.columns) assert.equal(c.values!.buffer, bytes.buffer);
   assert.deepEqual(batchToRecords(out!), batchToRecords(batch));
+});
+
+test('encodeIpcPieces is encodeIpcBatches in pieces, viewing the batches\' own buffers', () => {
+  const batch = batchFromRecords(Array.from({ length: 1000 }, (_, k) => ({ i: k, f: k / 2, s: `s${k % 7}`, n: k % 3 ? k : null })));
+  const slices = [sliceBatch(batch, 0, 400), sliceBatch(batch, 400, 1000)];
+  const pieces = encodeIpcPieces(batch.schema, slices);
+  // Same length (dictionary ids differ: each encoding numbers its dictionaries afresh).
+  assert.equal(Buffer.concat(pieces).byteLength, encodeIpcBatches(batch.schema, slices).byteLength);
+  const f = batch.columns[1]!.values!;
+  assert.ok(pieces.some((p) => p.buffer === f.buffer), 'a float column is written from its own buffer');
+  assert.deepEqual(decodeIpc(new Uint8Array(Buffer.concat(pieces))).flatMap(batchToRecords), batchToRecords(batch));
 });
 
 test('IPC of sliced and concatenated batches, and of an empty batch', () => {
