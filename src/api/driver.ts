@@ -57,10 +57,7 @@ export class Driver {
   readonly cleaner = new Cleaner(({ nodeId, shuffleIds }) => {
     if (this.stopped) return;
     this.blocks.uncache(nodeId);
-    for (const shuffleId of shuffleIds) {
-      this.blocks.dropShuffle(shuffleId);
-      this.dispatch({ type: 'ShuffleRemoved', shuffleId });
-    }
+    for (const shuffleId of shuffleIds) this.dropShuffle(shuffleId);
   });
   private nextJobId = 0;
   private nextStageId = 0;
@@ -74,6 +71,22 @@ export class Driver {
   ) {
     this.scheduler = new Scheduler(config);
     this.spillDir = mkdtempSync(join(tmpdir(), 'sluice-'));
+  }
+
+  /**
+   * Frees shuffles that no plan will read again before the garbage collector
+   * finds their nodes unreachable (a finished query's own, an uncached stage's):
+   * their memory can then be reused at once. One an active job still writes or
+   * reads is left to the cleaner.
+   */
+  releaseShuffles(shuffleIds: readonly number[]): void {
+    if (this.stopped) return;
+    for (const id of shuffleIds) if (!this.scheduler.shuffleInUse(id)) this.dropShuffle(id);
+  }
+
+  private dropShuffle(shuffleId: number): void {
+    this.blocks.dropShuffle(shuffleId);
+    this.dispatch({ type: 'ShuffleRemoved', shuffleId });
   }
 
   async start(): Promise<void> {

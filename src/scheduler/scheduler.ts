@@ -275,8 +275,13 @@ export class Scheduler {
 
   /** Forgets a shuffle no active job reads or writes; one still in use is kept. */
   private onShuffleRemoved(shuffleId: number): void {
-    for (const job of this.jobs.values()) for (const st of job.order) if (st.spec.shuffleId === shuffleId) return;
-    this.shuffles.delete(shuffleId);
+    if (!this.shuffleInUse(shuffleId)) this.shuffles.delete(shuffleId);
+  }
+
+  /** Whether a stage of an active job writes this shuffle (its outputs may still be read). */
+  shuffleInUse(shuffleId: number): boolean {
+    for (const job of this.jobs.values()) for (const st of job.order) if (st.spec.shuffleId === shuffleId) return true;
+    return false;
   }
 
   private recordMapOutput(shuffleId: number, p: number, worker: WorkerId): void {

@@ -8,15 +8,15 @@ import { getValue } from '../../frame/batch/values.js';
 import type { Schema } from '../../frame/types.js';
 import { prepareOutputDir, commitJob, abortJob } from '../../io/output-committer.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
-import type { FrameContext, FileFormat } from './frame-context.js';
+import type { CompiledQuery, FrameContext, FileFormat } from './frame-context.js';
 import type { LogicalPlan } from '../../frame/logical/plan.js';
 import { userCallSite } from '../../util/call-site.js';
 
 /** Runs the query and brings its batches to the driver, partition by partition in order. */
 export async function collectBatches(fc: FrameContext, plan: LogicalPlan, limit?: number): Promise<{ schema: Schema; batches: ColumnBatch[] }> {
-  const { node } = fc.compile(plan);
-  const schema = (node.compute as { root: PhysOp }).root.schema;
-  const results = await fc.engine.run(node, { kind: 'frameCollect', limit }, `collect at ${site()}`);
+  const q = fc.compile(plan);
+  const schema = (q.node.compute as { root: PhysOp }).root.schema;
+  const results = await runQuery(fc, q, { kind: 'frameCollect', limit }, `collect at ${site()}`);
   const batches: ColumnBatch[] = [];
   let rows = 0;
   for (const r of results) {
@@ -39,8 +39,7 @@ export async function collectRecords(fc: FrameContext, plan: LogicalPlan, limit?
 }
 
 export async function countRows(fc: FrameContext, plan: LogicalPlan): Promise<number> {
-  const { node } = fc.compile(plan);
-  const results = await fc.engine.run(node, { kind: 'count' }, `count at ${site()}`);
+  const results = await runQuery(fc, fc.compile(plan), { kind: 'count' }, `count at ${site()}`);
   return results.reduce((n, r) => n + (r.value as number), 0);
 }
 
@@ -65,14 +64,23 @@ export async function showString(fc: FrameContext, plan: LogicalPlan, n: number,
  * renamed to `dir` only when every task succeeded.
  */
 export async function writeFiles(fc: FrameContext, plan: LogicalPlan, format: FileFormat, dir: string, options: Record<string, unknown>): Promise<void> {
-  const { node } = fc.compile(plan);
+  const q = fc.compile(plan);
   const { tempDir } = prepareOutputDir(dir);
   try {
-    await fc.engine.run(node, { kind: 'frameWrite', format, tempDir, options }, `write ${format} to ${dir}`);
+    await runQuery(fc, q, { kind: 'frameWrite', format, tempDir, options }, `write ${format} to ${dir}`);
     commitJob(tempDir, dir);
   } catch (err) {
     abortJob(tempDir);
     throw err;
+  }
+}
+
+/** Runs a compiled query's action, then frees its shuffles (they are planned per action). */
+async function runQuery(fc: FrameContext, q: CompiledQuery, action: Parameters<FrameContext['engine']['run']>[1], name: string) {
+  try {
+    return await fc.engine.run(q.node, action, name);
+  } finally {
+    fc.release(q);
   }
 }
 

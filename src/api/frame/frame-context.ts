@@ -3,6 +3,7 @@ import type { LogicalPlan, SourceRef } from '../../frame/logical/plan.js';
 import { analyze } from '../../frame/logical/analyzer.js';
 import { optimize } from '../../frame/optimizer/optimizer.js';
 import { planPhysical } from '../../frame/physical/planner.js';
+import type { CachedStage } from '../../frame/physical/planned.js';
 import type { Schema } from '../../frame/types.js';
 import { planFileScan } from '../../io/frame/scan-planner.js';
 import type { PlanNode } from '../../plan/node.js';
@@ -17,6 +18,8 @@ export interface CompiledQuery {
   analyzed: LogicalPlan;
   optimized: LogicalPlan;
   node: PlanNode;
+  /** Shuffles planned for this query alone (not those of cached stages, which later queries share). */
+  shuffles: number[];
 }
 
 /**
@@ -30,7 +33,9 @@ export class FrameContext {
   /** Joins whose smaller side is estimated under this many bytes broadcast it. */
   broadcastThresholdBytes = 10 * 1024 * 1024;
   private readonly scans = new Map<number, { partitions: unknown[][]; fileSchema: Schema }>();
-  private readonly cacheNodes = new Map<number, PlanNode>();
+  private readonly cacheStages = new Map<number, CachedStage>();
+  /** Shuffles planned for each cached stage, freed when it is uncached. */
+  private readonly cacheShuffles = new Map<number, number[]>();
   /** A cache() plan node no DataFrame can reach any more frees its blocks (as Dataset caches do). */
   private readonly cacheFinalizer = new FinalizationRegistry<number>((id) => this.uncache(id));
   private nextId = 0;
@@ -61,9 +66,22 @@ export class FrameContext {
   }
 
   uncache(id: number): void {
-    const node = this.cacheNodes.get(id);
-    if (node) this.engine.driver.blocks.uncache(node.id);
-    this.cacheNodes.delete(id);
+    const stage = this.cacheStages.get(id);
+    if (stage) this.engine.driver.blocks.uncache(stage.node.id);
+    this.cacheStages.delete(id);
+    // A query planned before this still reaching the stage would compute the shuffles again.
+    this.engine.driver.releaseShuffles(this.cacheShuffles.get(id) ?? []);
+    this.cacheShuffles.delete(id);
+  }
+
+  /**
+   * Frees a query's own shuffles once its action is over: each action plans
+   * its stages anew, so nothing reads them again (Spark keeps them until its
+   * cleaner finds them unreachable; freeing them at once lets the next query
+   * reuse their memory). Not for queries whose node lives on (toDataset).
+   */
+  release(q: CompiledQuery): void {
+    this.engine.driver.releaseShuffles(q.shuffles);
   }
 
   analyze(plan: LogicalPlan): LogicalPlan {
@@ -74,22 +92,35 @@ export class FrameContext {
   compile(logical: LogicalPlan): CompiledQuery {
     const analyzed = analyze(logical);
     const optimized = optimize(analyzed, { broadcastThresholdBytes: this.broadcastThresholdBytes });
+    const shuffles: number[] = [];
+    const ids = this.engine.ids;
     const node = planPhysical(optimized, {
-      ids: this.engine.ids,
+      ids: {
+        nodeId: () => ids.nodeId(),
+        shuffleId: () => {
+          const id = ids.shuffleId();
+          shuffles.push(id);
+          return id;
+        },
+      },
       shufflePartitions: this.shufflePartitions,
       fileScan: (src) => {
         const s = this.scans.get(src.options.scanId as number);
         if (!s) throw new Error(`internal: file scan ${src.name} was not planned`);
         return s;
       },
-      cachedNode: (id, make) => {
-        let n = this.cacheNodes.get(id);
-        if (!n) this.cacheNodes.set(id, (n = make()));
-        return n;
+      cachedStage: (id, make) => {
+        let c = this.cacheStages.get(id);
+        if (!c) {
+          const before = shuffles.length;
+          this.cacheStages.set(id, (c = make()));
+          this.cacheShuffles.set(id, shuffles.splice(before));
+        }
+        return c;
       },
     });
-    // Shuffle outputs of this query are freed once its stages are unreachable (after the action).
+    // Shuffle outputs are freed once the stages are unreachable, if release() has not freed them before.
     this.engine.driver.cleaner.track(node);
-    return { logical, analyzed, optimized, node };
+    return { logical, analyzed, optimized, node, shuffles };
   }
 }

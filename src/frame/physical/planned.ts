@@ -8,6 +8,13 @@ import type { QField } from './bind.js';
 import { toSchema } from './bind.js';
 import type { FramePartitioning, PhysOp } from './ops.js';
 
+/** A `cache` node's stage as first planned: its node, and the columns and distribution queries read from it. */
+export interface CachedStage {
+  node: PlanNode;
+  fields: QField[];
+  dist: Distribution;
+}
+
 /** How a stage's output rows are spread over its partitions, as far as the planner knows. */
 export type Distribution = { kind: 'hash'; keys: string[]; numPartitions: number } | { kind: 'single' } | { kind: 'unknown' };
 
@@ -30,8 +37,8 @@ export interface PlannerContext {
   shufflePartitions: number;
   /** Partitions and file schema of a file scan (planned once per source by io). */
   fileScan(source: Extract<SourceRef, { kind: 'files' }>): { partitions: unknown[][]; fileSchema: ReturnType<typeof toSchema> };
-  /** The cached stage of a `cache` node, made once and reused by every query over it. */
-  cachedNode(id: number, make: () => PlanNode): PlanNode;
+  /** The cached stage of a `cache` node, planned once and reused by every query over it. */
+  cachedStage(id: number, make: () => CachedStage): CachedStage;
   /** Plans a subtree (the planner's own entry, for recursion from helper files). */
   plan(p: LogicalPlan): Planned;
 }

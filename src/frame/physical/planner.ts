@@ -1,5 +1,4 @@
 import type { PlanNode } from '../../plan/node.js';
-import { SluiceError } from '../../util/errors.js';
 import { userCallSite } from '../../util/call-site.js';
 import { stageName } from './print-physical.js';
 import type { ExprNode } from '../expr/expr-node.js';
@@ -151,8 +150,9 @@ function planUnion(inputs: Planned[], all: boolean, ctx: PlannerContext): Planne
 }
 
 function planCache(p: Extract<LogicalPlan, { kind: 'cache' }>, ctx: PlannerContext): Planned {
-  const c = ctx.plan(p.input);
-  const node = ctx.cachedNode(p.id, () => ({ ...stageNode(c, ctx), cached: true, op: 'cache' }));
-  if (node.numPartitions !== c.numPartitions) throw new SluiceError('internal: cached plan changed its partitioning');
-  return { op: { op: 'cached', schema: c.op.schema, dep: 0 }, fields: c.fields, deps: [{ type: 'narrow', node }], numPartitions: node.numPartitions, dist: c.dist };
+  const { node, fields, dist } = ctx.cachedStage(p.id, () => {
+    const c = ctx.plan(p.input);
+    return { node: { ...stageNode(c, ctx), cached: true, op: 'cache' }, fields: c.fields, dist: c.dist };
+  });
+  return { op: { op: 'cached', schema: toSchema(fields), dep: 0 }, fields, deps: [{ type: 'narrow', node }], numPartitions: node.numPartitions, dist };
 }
