@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, freeBlock, offerBlockBuffers, readBlockPartition, type BlockRef } from '../../src/exec/block-store.js';
+import { BlockWriter, freeBlock, offerBlockBuffers, readBlockPartition, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
@@ -175,4 +175,25 @@ test('memory block: a buffer offered for reuse is written into when it fits, ove
   assert.ok(third.ref.kind === 'memory' && third.ref.buffer !== old && third.ref.buffer.byteLength !== 1 << 20);
   assert.deepEqual(readAll(second.ref), second.expected);
   assert.deepEqual(readAll(third.ref), third.expected);
+});
+
+test('a new block buffer is rounded up to a size class, so a slightly larger block can reuse it', () => {
+  for (const n of [1, 65536, 65537, 100_000, 87_090_496, 2 ** 30 + 1]) {
+    const c = sizeClass(n);
+    assert.ok(c >= n && c <= Math.max(n, n * 1.0625), `${n} -> ${c}`);
+  }
+  assert.equal(sizeClass(2 ** 20), 2 ** 20);
+  const budget = MemoryBudget.create(1 << 24);
+  const first = write(1, [[0, chunk(100_000, 1)]], budget);
+  assert.ok(first.ref.kind === 'memory');
+  assert.ok(first.ref.buffer.byteLength >= first.ref.bytes);
+  assert.deepEqual(readAll(first.ref), first.expected);
+  const old = first.ref.buffer;
+  freeBlock(first.ref, budget);
+  offerBlockBuffers([old]);
+  const second = write(1, [[0, chunk(102_000, 2)]], budget);
+  assert.ok(second.ref.kind === 'memory');
+  assert.equal(second.ref.buffer, old, 'a block 2 % larger fits the rounded-up buffer');
+  assert.deepEqual(readAll(second.ref), second.expected);
+  freeBlock(second.ref, budget);
 });
