@@ -35,6 +35,7 @@ const AGGS: AggCall[] = [
   call(schema, 'collect_list', ['i']),
   call(schema, 'top_k', ['x'], { params: [3] }),
   call(schema, 'top_k', ['s'], { params: [2] }),
+  call(schema, 'top_k', ['i'], { params: [2] }),
   call(schema, 'count', ['i'], { distinct: true }),
   call(schema, 'sum', ['i'], { distinct: true }),
   call(schema, 'avg', ['x'], { distinct: true }),

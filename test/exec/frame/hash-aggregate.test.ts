@@ -94,6 +94,16 @@ test('a tiny budget spills and gives the same result as an unlimited one', () =>
   assert.deepEqual(readdirSync(tight.spillDir), [], 'spill files deleted');
 });
 
+test('top_k of numbers ranks NaN above every number and leaves short groups short', () => {
+  const s = schemaOf({ k: 'int32', v: 'float64' });
+  const rows = [[1, 3], [1, NaN], [1, 7], [1, null], [1, 5], [2, 4], [2, null], [3, null], [1, -1]];
+  const op = aggOp('single', s, ['k'], [call(s, 'top_k', ['v'], { params: [3] })]);
+  const got = byKey(runSingle(op, [batchOf(s, rows)]), 1);
+  assert.deepEqual(got.get('[1]'), [[NaN, 7, 5]]);
+  assert.deepEqual(got.get('[2]'), [[4]]);
+  assert.deepEqual(got.get('[3]'), [null]);
+});
+
 test('holistic and order-sensitive aggregates survive spills (string keys)', () => {
   const s = schemaOf({ k: 'string', v: 'int32' });
   const rows: unknown[][] = [];

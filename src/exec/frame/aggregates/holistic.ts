@@ -225,29 +225,53 @@ export class CollectListAgg implements GroupAggregate {
   }
 }
 
-/** top_k(x, k = params[0]): the k largest non-null values of each group, descending, as a list. */
+/** Element types whose internal values are numbers (top_k keeps them in typed arrays). */
+const NUMERIC = new Set<DataType>(['int32', 'int64', 'float64', 'date', 'timestamp', 'bool']);
+
+/**
+ * top_k(x, k = params[0]): the k largest non-null values of each group, descending, as a list
+ * (NaN ranks above every number, as compareInternal has it). Numbers are kept in one flat
+ * array, k slots per group; other types in a list per group.
+ */
 export class TopKAgg implements GroupAggregate {
   private tops: (Internal[] | undefined)[] = [];
   private entries = 0;
   private readonly k: number;
   private readonly elem: DataType;
+  private readonly numeric: boolean;
+  /** Numeric: group g's values, descending, in top[g * k .. g * k + len[g]). */
+  private top = new Float64Array(0);
+  private len = new Int32Array(0);
 
   constructor(spec: AggSpec) {
     const k = spec.params[0];
     if (k === undefined || !Number.isInteger(k) || k < 1) throw new SluiceError(`${spec.name}: k must be a positive integer, got ${String(k)}`);
     this.k = k;
     this.elem = spec.argTypes[0] ?? elementType(spec.outType);
+    this.numeric = NUMERIC.has(this.elem);
   }
 
-  update(ids: Int32Array, args: readonly ColumnVector[], n: number): void {
-    const read = internalReader(args[0]!);
+  update(ids: Int32Array, args: readonly ColumnVector[], n: number, numGroups: number): void {
+    const v = args[0]!;
+    if (this.numeric && v.values && !v.objects) {
+      this.grow(numGroups);
+      const vals = v.values;
+      const validity = v.validity;
+      for (let i = 0; i < n; i++) {
+        if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) continue;
+        this.offerNumber(ids[i]!, vals[i]!);
+      }
+      return;
+    }
+    const read = internalReader(v);
     for (let i = 0; i < n; i++) {
       const x = read(i);
       if (x !== null) this.offer(ids[i]!, x);
     }
   }
 
-  mergeStates(ids: Int32Array, states: readonly ColumnVector[], n: number): void {
+  mergeStates(ids: Int32Array, states: readonly ColumnVector[], n: number, numGroups: number): void {
+    if (this.numeric) this.grow(numGroups);
     forEachElement(states[0]!, n, (i, x) => this.offer(ids[i]!, x));
   }
 
@@ -256,15 +280,27 @@ export class TopKAgg implements GroupAggregate {
   }
 
   finish(numGroups: number): ColumnVector {
-    return listVector(this.elem, this.tops, numGroups);
+    if (!this.numeric) return listVector(this.elem, this.tops, numGroups);
+    this.grow(numGroups);
+    const lists = new Array<number[]>(numGroups);
+    for (let g = 0; g < numGroups; g++) lists[g] = Array.from(this.top.subarray(g * this.k, g * this.k + this.len[g]!));
+    return listVector(this.elem, lists, numGroups);
   }
 
   bytes(): number {
-    return this.tops.length * 8 + this.entries * 16;
+    return this.numeric ? this.top.byteLength + this.len.byteLength : this.tops.length * 8 + this.entries * 16;
+  }
+
+  private grow(numGroups: number): void {
+    if (this.len.length < numGroups) {
+      this.len = growI32(this.len, numGroups);
+      this.top = growF64(this.top, this.len.length * this.k);
+    }
   }
 
   /** Inserts x into the group's descending list if it is among the k largest. */
   private offer(g: number, x: Internal): void {
+    if (this.numeric) return this.offerNumber(g, x as number);
     let t = this.tops[g];
     if (!t) this.tops[g] = t = [];
     if (t.length === this.k && compareInternal(x, t[t.length - 1]!) <= 0) return;
@@ -274,4 +310,25 @@ export class TopKAgg implements GroupAggregate {
     if (t.length > this.k) t.pop();
     else this.entries++;
   }
+
+  private offerNumber(g: number, x: number): void {
+    const k = this.k;
+    const top = this.top;
+    const base = g * k;
+    const l = this.len[g]!;
+    // The last slot's value is dropped when the list is full, so shifting starts there.
+    let at = l === k ? k - 1 : l;
+    if (l === k && !greater(x, top[base + at]!)) return;
+    while (at > 0 && greater(x, top[base + at - 1]!)) {
+      top[base + at] = top[base + at - 1]!;
+      at--;
+    }
+    top[base + at] = x;
+    if (l < k) this.len[g] = l + 1;
+  }
+}
+
+/** a > b with NaN above every number (compareInternal(a, b) > 0 for numbers). */
+function greater(a: number, b: number): boolean {
+  return a > b || (a !== a && b === b);
 }
