@@ -1,5 +1,5 @@
 import { takeRows } from '../../frame/batch/batch.js';
-import { hashRows } from '../../frame/batch/hash.js';
+import { hashRows, partitionOfHash } from '../../frame/batch/hash.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import type { FramePartitioning } from '../../frame/physical/ops.js';
 import { BlockWriter, type BlockRef } from '../block-store.js';
@@ -60,7 +60,7 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
       if (partitioning.kind === 'hash') {
         keyFns ??= keys.map((k) => ctx.compile(k, b.schema));
         const h = hashRows(keyFns.map((f) => f(b)), b.numRows);
-        for (let i = 0; i < b.numRows; i++) target[i] = (h[i]! >>> 0) % n;
+        for (let i = 0; i < b.numRows; i++) target[i] = partitionOfHash(h[i]!, n);
       } else {
         for (let i = 0; i < b.numRows; i++) target[i] = next++ % n;
       }

@@ -1,11 +1,20 @@
 import type { ColumnVector } from './vector.js';
 
 /**
- * Value-based 32-bit row hashes for shuffle partitioning (`(h >>> 0) % n`) and
+ * Value-based 32-bit row hashes for shuffle partitioning (partitionOfHash) and
  * hash tables. Deterministic across threads and processes (no random seed, no
  * identity hashes). Equal numbers hash equal whatever the vector type (int32 5,
  * int64 5 and float64 5.0; -0 and 0; every NaN); strings hash by content.
  */
+
+/**
+ * The partition (0..n-1) of a row hash: its high bits scaled to n (Lemire's
+ * fast range), exact for n up to 2^21. An unsigned `%` runs as a float
+ * modulo in V8, several times slower per row.
+ */
+export function partitionOfHash(h: number, n: number): number {
+  return Math.floor(((h >>> 0) * n) / 4294967296);
+}
 
 /** The hash of a null value (any type). */
 export const NULL_HASH = 0x3c6ef372 | 0;

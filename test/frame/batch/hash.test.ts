@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NULL_HASH, hashNumber, hashRows, hashString } from '../../../src/frame/batch/hash.js';
+import { NULL_HASH, hashNumber, hashRows, hashString, partitionOfHash } from '../../../src/frame/batch/hash.js';
 import { vectorFromValues } from '../../../src/frame/batch/builder.js';
 import { takeVector } from '../../../src/frame/batch/batch.js';
 
@@ -56,8 +56,10 @@ test('hashes are deterministic constants (same in every process) and spread over
   assert.equal(hashNumber(0.5), 722473890);
   const keys = [vectorFromValues('int32', [0, 1, 42]), vectorFromValues('string', ['a', 'b', 'c'])];
   assert.deepEqual(Array.from(hashRows(keys, 3)), [-1539388274, -837974235, -1735850550]);
-  const n = 8;
-  const counts = new Array<number>(n).fill(0);
-  for (const h of hashRows([vectorFromValues('int32', Array.from({ length: 8000 }, (_, k) => k))], 8000)) counts[(h >>> 0) % n]!++;
-  for (const c of counts) assert.ok(c > 800 && c < 1200, `partition sizes ${counts}`);
+  for (const n of [8, 7, 200]) {
+    const counts = new Array<number>(n).fill(0);
+    for (const h of hashRows([vectorFromValues('int32', Array.from({ length: 1000 * n }, (_, k) => k))], 1000 * n)) counts[partitionOfHash(h, n)]!++;
+    for (const c of counts) assert.ok(c > 800 && c < 1200, `partition sizes ${counts}`);
+  }
+  assert.deepEqual([0, 2 ** 31, -1, 0x7fffffff].map((h) => partitionOfHash(h, 8)), [0, 4, 7, 3]);
 });
