@@ -52,13 +52,18 @@ class NumberCoder implements KeyCoder {
   }
 
   private direct(x: number): number {
+    return this.directTable(x)[x]!;
+  }
+
+  /** The direct table, grown to hold x (0 <= x < DIRECT_LIMIT). */
+  private directTable(x: number): Int32Array {
     let d = this.directCodes;
     if (d === null || x >= d.length) {
       const grown = new Int32Array(Math.min(DIRECT_LIMIT, Math.max(1024, 2 ** Math.ceil(Math.log2(x + 1)))));
       if (d) grown.set(d);
       d = this.directCodes = grown;
     }
-    return d[x]!;
+    return d;
   }
 
   encode(v: ColumnVector, n: number, out: Int32Array): void {
@@ -68,6 +73,7 @@ class NumberCoder implements KeyCoder {
     let seen = map.size;
     if (seen + n > this.values.length) this.values = growF64(this.values, seen + n);
     const values = this.values;
+    if (validity === null && vals instanceof Int32Array) return this.encodeInts(vals, n, out);
     for (let i = 0; i < n; i++) {
       let code: number;
       if (validity !== null && ((validity[i >> 3]! >> (i & 7)) & 1) === 0) {
@@ -85,6 +91,31 @@ class NumberCoder implements KeyCoder {
         if (code >= seen) values[code] = x === 0 ? 0 : x;
       }
       if (code >= seen) seen = code + 1;
+      out[i] = code;
+    }
+  }
+
+  /** encode for int32 values without nulls (most integer keys): one direct-table read per row once seen. */
+  private encodeInts(vals: Int32Array, n: number, out: Int32Array): void {
+    const map = this.map;
+    const values = this.values;
+    let seen = map.size;
+    let d = this.directCodes ?? new Int32Array(0);
+    for (let i = 0; i < n; i++) {
+      const x = vals[i]!;
+      if (x >= 0 && x < d.length) {
+        const c1 = d[x]!;
+        if (c1 !== 0) {
+          out[i] = c1 - 1;
+          continue;
+        }
+      }
+      const code = map.getOrAdd(x);
+      if (x >= 0 && x < DIRECT_LIMIT) (d = this.directTable(x))[x] = code + 1;
+      if (code >= seen) {
+        values[code] = x;
+        seen = code + 1;
+      }
       out[i] = code;
     }
   }

@@ -63,6 +63,19 @@ test('group ids match a naive map for mixed key types with nulls, across batches
   );
 });
 
+test('int32 keys without nulls (direct table, then the hash map past its range) match a naive map', () => {
+  const int = fc.oneof(fc.integer({ min: -5, max: 50 }), fc.integer({ min: 2 ** 20 - 3, max: 2 ** 20 + 3 }), fc.constantFrom(2 ** 31 - 1, -(2 ** 31)));
+  fc.assert(
+    fc.property(fc.array(fc.array(fc.tuple(int), { maxLength: 40 }), { maxLength: 5 }), (batches) => {
+      const gk = new GroupKeys(['int32']);
+      assert.deepEqual(assignAll(gk, ['int32'], batches), naiveIds(batches.flat()));
+      const distinct = [...new Set(batches.flat().map((r) => r[0]))];
+      assert.deepEqual(Array.from(gk.vectors()[0]!.values!), distinct);
+    }),
+    { numRuns: 100 },
+  );
+});
+
 /** A JSON-safe form: dates as days (they come back as Date), NaN as a string (JSON would make it null); -0 prints as 0. */
 function normalize(v: unknown): unknown {
   if (v instanceof Date) return Math.round(v.getTime() / 86400000);
