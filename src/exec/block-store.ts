@@ -6,12 +6,14 @@ import { SpillWriter, frameSize, parseFrames, payloadBytes, readFrames, tempPath
 /**
  * Where one map task's output lives. Partition `p` is the frame-encoded region
  * `[offsets[p], offsets[p+1])` (so `offsets.length === numPartitions + 1`).
- * Plain data: a memory block's SharedArrayBuffer is shared, not copied, when
- * the ref is posted to another thread.
+ * `rows[p]`: records in partition p, when the writer counted them (frame
+ * shuffles do, so reduce tasks can size their tables). Plain data: a memory
+ * block's SharedArrayBuffer is shared, not copied, when the ref is posted to
+ * another thread.
  */
 export type BlockRef =
-  | { kind: 'memory'; buffer: SharedArrayBuffer; offsets: number[]; bytes: number }
-  | { kind: 'file'; path: string; offsets: number[]; bytes: number };
+  | { kind: 'memory'; buffer: SharedArrayBuffer; offsets: number[]; bytes: number; rows?: number[] }
+  | { kind: 'file'; path: string; offsets: number[]; bytes: number; rows?: number[] };
 
 /** Options of {@link BlockWriter}. */
 export interface BlockWriterOptions {
@@ -100,6 +102,8 @@ export class BlockWriter {
   private reserved = 0;
   private spill: SpillWriter | null = null;
   private readonly segments: Segment[][];
+  private readonly rows: number[];
+  private counted = false;
   private done = false;
 
   constructor(opts: BlockWriterOptions) {
@@ -111,6 +115,7 @@ export class BlockWriter {
     this.spillDir = opts.spillDir;
     this.mem = Array.from({ length: this.numPartitions }, () => []);
     this.segments = Array.from({ length: this.numPartitions }, () => []);
+    this.rows = new Array<number>(this.numPartitions).fill(0);
   }
 
   /** Framed bytes currently buffered in memory (and reserved from the budget). */
@@ -118,11 +123,15 @@ export class BlockWriter {
     return this.reserved;
   }
 
-  /** Adds one encoded chunk (an encoded batch, whole or in pieces) to `partition`. */
-  add(partition: number, chunk: Payload): void {
+  /** Adds one encoded chunk (an encoded batch, whole or in pieces) to `partition`; `rows`: the records it holds, if counted. */
+  add(partition: number, chunk: Payload, rows?: number): void {
     this.checkOpen();
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.numPartitions) {
       throw new SluiceError(`BlockWriter: partition ${partition} out of range [0, ${this.numPartitions})`);
+    }
+    if (rows !== undefined) {
+      this.rows[partition]! += rows;
+      this.counted = true;
     }
     const size = frameSize(payloadBytes(chunk));
     if (!this.budget.tryReserve(size)) {
@@ -171,7 +180,7 @@ export class BlockWriter {
       this.mem[p] = []; // let chunks be collected as they are copied
     }
     offsets.push(at);
-    const ref: BlockRef = { kind: 'memory', buffer, offsets, bytes: this.reserved };
+    const ref: BlockRef = { kind: 'memory', buffer, offsets, bytes: this.reserved, ...this.rowCounts() };
     this.reserved = 0; // now owned by the block
     return ref;
   }
@@ -193,7 +202,7 @@ export class BlockWriter {
         offsets.push(expected);
         const { path, bytes } = spill.close();
         this.spill = null;
-        return { kind: 'file', path, offsets, bytes };
+        return { kind: 'file', path, offsets, bytes, ...this.rowCounts() };
       }
     }
     const { path: spillPath } = spill.close();
@@ -217,7 +226,11 @@ export class BlockWriter {
     }
     const { path, bytes } = out.close();
     this.cleanup();
-    return { kind: 'file', path, offsets, bytes };
+    return { kind: 'file', path, offsets, bytes, ...this.rowCounts() };
+  }
+
+  private rowCounts(): { rows?: number[] } {
+    return this.counted ? { rows: this.rows } : {};
   }
 
   /** Moves every buffered chunk to the spill file, partition by partition, and releases its memory. */

@@ -197,3 +197,17 @@ test('a new block buffer is rounded up to a size class, so a slightly larger blo
   assert.deepEqual(readAll(second.ref), second.expected);
   freeBlock(second.ref, budget);
 });
+
+test('a writer told each chunk\'s rows records them per partition in the ref', () => {
+  const budget = MemoryBudget.create(1 << 24);
+  const w = new BlockWriter({ numPartitions: 3, budget, spillDir: dir });
+  w.add(0, chunk(10, 1), 5);
+  w.add(2, chunk(10, 2), 7);
+  w.add(0, chunk(10, 3), 1);
+  const ref = w.finish();
+  assert.deepEqual(ref.rows, [6, 0, 7]);
+  freeBlock(ref, budget);
+  const spilled = write(2, [[1, chunk(10, 1)]], MemoryBudget.create(0)).ref;
+  assert.equal(spilled.rows, undefined, 'chunks added without counts leave rows out');
+  freeBlock(spilled);
+});

@@ -28,3 +28,15 @@ export function* readFrameShuffle(dep: Extract<WireDep, { type: 'shuffle' }>, pa
     }
   }
 }
+
+/** Records in partition `partition` of a frame shuffle, from its map outputs' counts (undefined if one did not count). */
+export function shuffleRows(dep: Extract<WireDep, { type: 'shuffle' }>, partition: number, ctx: TaskContext): number | undefined {
+  const refs = ctx.payload.shuffleInputs[dep.shuffleId];
+  let rows = 0;
+  for (let m = 0; m < dep.numMaps; m++) {
+    const r = refs?.[m]?.rows?.[partition];
+    if (r === undefined) return undefined;
+    rows += r;
+  }
+  return rows;
+}

@@ -29,8 +29,10 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   let next = task.partition; // round-robin start differs per map task, as Spark's does
   const groups = Array.from({ length: n }, (_, p) => new SharedDictGroup(CHUNK_ROWS, (ipc, batches) => {
     m.shuffleWriteBytes += payloadBytes(ipc);
-    for (const b of batches) m.recordsWritten += b.numRows;
-    writer.add(p, ipc);
+    let rows = 0;
+    for (const b of batches) rows += b.numRows;
+    m.recordsWritten += rows;
+    writer.add(p, ipc, rows);
   }, true));
   // Held pieces are reserved from the budget (their fixed-width bytes; dictionaries are the input's).
   const reservation = new GrowingReservation(task.budget);

@@ -6,7 +6,7 @@ import type { PhysOp } from '../../frame/physical/ops.js';
 import type { WireDep, WireNode } from '../../plan/stages.js';
 import type { TaskContext } from '../task-context.js';
 import { dedup } from './dedup.js';
-import { readFrameShuffle } from './exchange-read.js';
+import { readFrameShuffle, shuffleRows } from './exchange-read.js';
 import { fileScanReader } from './frame-io.js';
 import { hashAggregate } from './hash-aggregate.js';
 import { hashJoin } from './hash-join.js';
@@ -50,8 +50,12 @@ export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
       const fns = op.exprs.map((e) => ctx.compile(e, op.input.schema));
       return mapBatches(executeFrame(op.input, p, t), (b) => makeBatch(op.schema, fns.map((f) => f(b))));
     }
-    case 'hashAggregate':
-      return hashAggregate(op, executeFrame(op.input, p, t), ctx);
+    case 'hashAggregate': {
+      // A final aggregate straight over a shuffle knows how many state rows it will merge.
+      const input = op.input;
+      const rows = op.mode === 'final' && input.op === 'exchange' ? shuffleRows(shuffleDep(t.node, input.dep), input.broadcast ? 0 : p, t.task) : undefined;
+      return hashAggregate(op, executeFrame(input, p, t), ctx, rows);
+    }
     case 'dedup':
       return dedup(op, executeFrame(op.input, p, t), ctx);
     case 'hashJoin':

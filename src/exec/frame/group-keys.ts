@@ -184,6 +184,31 @@ export class GroupKeys {
     this.mask = mask;
   }
 
+  /**
+   * Bytes that {@link reserve} would allocate for `groups` groups: 0 unless
+   * there are three or more keys (one key uses its coder's codes, two the
+   * direct table first) and no group yet.
+   */
+  reserveBytes(groups: number): number {
+    const k = this.coders.length;
+    if (k < 3 || this.size > 0) return 0;
+    return 8 * tableSlots(groups) + 4 * groups * (k + 1);
+  }
+
+  /**
+   * Sizes the hash table and the group arrays for `groups` groups up front (a
+   * final aggregate that knows how many state rows it will merge), so that no
+   * rehash or copy happens while they arrive. See reserveBytes.
+   */
+  reserve(groups: number): void {
+    if (this.reserveBytes(groups) === 0) return;
+    const cap = tableSlots(groups);
+    this.table = new Int32Array(2 * cap);
+    this.mask = cap - 1;
+    this.groupCodes = this.groupCodes.map(() => new Int32Array(groups));
+    this.groupHash = new Int32Array(groups);
+  }
+
   /** Makes sure group 0 exists (a global aggregate outputs one row even for empty input). */
   ensureOneGroup(): void {
     if (this.coders.length === 0) this.size = Math.max(this.size, 1);
@@ -221,6 +246,13 @@ export class GroupKeys {
     for (const g of this.groupCodes) b += g.byteLength;
     return b;
   }
+}
+
+/** Slots of a table that holds `groups` groups without growing (it grows past half full). */
+function tableSlots(groups: number): number {
+  let cap = 2048;
+  while (groups * 2 > cap - 1) cap *= 2;
+  return cap;
 }
 
 /** Codes per key below which two keys index the direct table (DIRECT_SIDE² slots). */

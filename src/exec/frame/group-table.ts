@@ -24,6 +24,10 @@ export interface GroupResult {
   numGroups: number;
 }
 
+/** Tables expecting fewer groups grow as usual; more than the maximum are sized for the maximum. */
+const PRESIZE_MIN_GROUPS = 1 << 16;
+const PRESIZE_MAX_GROUPS = 1 << 24;
+
 /** Fewer groups than this are not worth a spill (their state is small; the budget is held elsewhere). */
 const MIN_SPILL_GROUPS = 64;
 
@@ -46,9 +50,19 @@ export class GroupTable {
     private readonly ctx: FrameOpContext,
     /** Bits of the key hash already used to partition this table's input (by ancestors' spills). */
     private readonly hashShift = 0,
+    /** Groups expected, at most (a final aggregate's count of state rows): the table is sized for them if the budget allows. */
+    expectedGroups?: number,
   ) {
     this.keys = new GroupKeys(spec.keyTypes);
     this.aggs = spec.createAggs();
+    if (expectedGroups !== undefined && expectedGroups >= PRESIZE_MIN_GROUPS) {
+      const groups = Math.min(expectedGroups, PRESIZE_MAX_GROUPS);
+      const bytes = this.keys.reserveBytes(groups);
+      if (bytes > 0 && ctx.budget.tryReserve(bytes)) {
+        this.keys.reserve(groups);
+        this.reserved = bytes;
+      }
+    }
   }
 
   /** Groups held in memory now. */

@@ -22,10 +22,11 @@ const CHUNK_ROWS = 8192;
  * values out. Without group keys the output is exactly one row, even for empty
  * input. Group state is reserved from `ctx.budget` as it grows and spilled to
  * hash-partitioned files when refused (see GroupTable); output comes in
- * batches of up to FRAME_BATCH_ROWS rows, named by `op.schema`.
+ * batches of up to FRAME_BATCH_ROWS rows, named by `op.schema`. `inputRows`,
+ * when known (a final aggregate over a shuffle), sizes the group table.
  */
-export function hashAggregate(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext): BatchStream {
-  return { [Symbol.iterator]: () => run(op, input, ctx) };
+export function hashAggregate(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext, inputRows?: number): BatchStream {
+  return { [Symbol.iterator]: () => run(op, input, ctx, inputRows) };
 }
 
 /**
@@ -37,9 +38,9 @@ export function hashAggregate(op: HashAggregateOp, input: BatchStream, ctx: Fram
 const PROBE_ROWS = 131072;
 const PASS_THROUGH_RATIO = 0.8;
 
-function* run(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext): Generator<ColumnBatch> {
+function* run(op: HashAggregateOp, input: BatchStream, ctx: FrameOpContext, inputRows?: number): Generator<ColumnBatch> {
   const spec = tableSpec(op);
-  const table = new GroupTable(spec, ctx);
+  const table = new GroupTable(spec, ctx, 0, inputRows);
   let passThrough: Iterator<ColumnBatch> | undefined;
   try {
     if (op.mode === 'final') {

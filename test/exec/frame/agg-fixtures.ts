@@ -90,11 +90,12 @@ export function runSingle(op: AggOp, batches: ColumnBatch[], ctx = makeCtx()): u
   return rowsOf(hashAggregate(op, batches, ctx));
 }
 
-/** Runs partial mode over each partition, then final mode over all partial outputs. */
-export function runTwoPhase(partial: AggOp, single: AggOp, partitions: ColumnBatch[][], ctx = makeCtx()): unknown[][] {
+/** Runs partial mode over each partition, then final mode over all partial outputs (told how many, if `tellRows`, as over a shuffle). */
+export function runTwoPhase(partial: AggOp, single: AggOp, partitions: ColumnBatch[][], ctx = makeCtx(), tellRows = false): unknown[][] {
   const states: ColumnBatch[] = [];
   for (const p of partitions) for (const b of hashAggregate(partial, p, ctx)) states.push(b);
-  return rowsOf(hashAggregate(finalOp(partial, single), states, ctx));
+  const rows = tellRows ? states.reduce((n, b) => n + b.numRows, 0) : undefined;
+  return rowsOf(hashAggregate(finalOp(partial, single), states, ctx, rows));
 }
 
 /** Rows keyed by their first k values (JSON), for order-insensitive comparison. */

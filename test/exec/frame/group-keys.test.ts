@@ -76,6 +76,21 @@ test('int32 keys without nulls (direct table, then the hash map past its range) 
   );
 });
 
+test('reserve sizes three or more keys for the expected groups: ids as without it, no growth on the way', () => {
+  const types: DataType[] = ['int32', 'string', 'int32'];
+  const rows = Array.from({ length: 90000 }, (_, i) => (i * 7919) % 80000).map((c) => [c % 5, `k${c % 3}`, c]);
+  const batches = [rows.slice(0, 50000), rows.slice(50000)];
+  const plain = new GroupKeys(types);
+  const sized = new GroupKeys(types);
+  assert.equal(new GroupKeys(['int32', 'int32']).reserveBytes(80000), 0, 'two keys take the direct table first');
+  assert.ok(sized.reserveBytes(80000) > 80000 * 16);
+  sized.reserve(80000);
+  assert.deepEqual(assignAll(sized, types, batches), assignAll(plain, types, batches));
+  assert.equal(sized.size, 80000);
+  assert.ok(sized.bytes() < plain.bytes(), 'group arrays sized exactly, not grown by doubling');
+  assert.equal(sized.reserveBytes(80000), 0, 'nothing to size once groups exist');
+});
+
 /** A JSON-safe form: dates as days (they come back as Date), NaN as a string (JSON would make it null); -0 prints as 0. */
 function normalize(v: unknown): unknown {
   if (v instanceof Date) return Math.round(v.getTime() / 86400000);

@@ -94,6 +94,23 @@ test('a tiny budget spills and gives the same result as an unlimited one', () =>
   assert.deepEqual(readdirSync(tight.spillDir), [], 'spill files deleted');
 });
 
+test('a final aggregate told its input rows sizes its table when the budget allows, and agrees either way', () => {
+  // Three keys, 70 000 groups, each in two partitions: the final aggregate merges 140 000 state rows.
+  const s = schemaOf({ a: 'int32', b: 'string', c: 'int32', v: 'float64' });
+  const part = (off: number) => [batchOf(s, Array.from({ length: 70000 }, (_, i) => [i % 7, `s${i % 11}`, i, i + off]))];
+  const aggs = [call(s, 'sum', ['v']), call(s, 'count_star', [])];
+  const single = aggOp('single', s, ['a', 'b', 'c'], aggs);
+  const partial = aggOp('partial', s, ['a', 'b', 'c'], aggs);
+  const expected = byKey(runTwoPhase(partial, single, [part(0), part(0.5)]), 3);
+  assert.equal(expected.size, 70000);
+  assert.deepEqual(expected.get('[4,"s3",12345]'), [24690.5, 2]);
+  const roomy = makeCtx();
+  assert.deepEqual(byKey(runTwoPhase(partial, single, [part(0), part(0.5)], roomy, true), 3), expected);
+  const tight = makeCtx(4 << 20); // too small for the table sized for 140 000 groups: it grows (and spills) as usual
+  assert.deepEqual(byKey(runTwoPhase(partial, single, [part(0), part(0.5)], tight, true), 3), expected);
+  assert.ok(tight.metrics.spills > 0);
+});
+
 test('top_k of numbers ranks NaN above every number and leaves short groups short', () => {
   const s = schemaOf({ k: 'int32', v: 'float64' });
   const rows = [[1, 3], [1, NaN], [1, 7], [1, null], [1, 5], [2, 4], [2, null], [3, null], [1, -1]];
