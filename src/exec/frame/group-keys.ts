@@ -118,6 +118,7 @@ export class GroupKeys {
     let table = this.table;
     let mask = this.mask;
     let groupHash = this.groupHash;
+    let gc = this.groupCodes;
     const codes = this.codes;
     for (let i = 0; i < n; i++) {
       const hi = h[i]!;
@@ -128,8 +129,8 @@ export class GroupKeys {
           if (size >= groupHash.length) {
             this.growGroups(size + 1);
             groupHash = this.groupHash;
+            gc = this.groupCodes;
           }
-          const gc = this.groupCodes;
           for (let c = 0; c < k; c++) gc[c]![size] = codes[c]![i]!;
           groupHash[size] = hi;
           table[2 * slot] = hi;
