@@ -155,7 +155,11 @@ export class DataFrame {
     return this.cache();
   }
 
-  /** Drops the cached rows of this frame (when it is a cache()d frame). */
+  /**
+   * Drops the cached rows of this frame (when it is a cache()d frame) and the
+   * shuffles that computed them. The frame stays a cached one: its next action
+   * computes and caches the rows again.
+   */
   unpersist(): DataFrame {
     if (this.plan.kind === 'cache') this.ctx.uncache(this.plan.id);
     return this;
