@@ -23,8 +23,16 @@ export class BufferRecycler {
   private ready: SharedArrayBuffer[] = [];
   private held = 0;
 
-  /** `capBytes`: buffers held here beyond this are left to the garbage collector. */
-  constructor(private readonly capBytes: number) {}
+  /** `capBytes`: buffers held here beyond this are left to the garbage collector (see setCap). */
+  constructor(private capBytes: number) {}
+
+  /** A new cap (workers joined or left); buffers held beyond it are dropped, the oldest first. */
+  setCap(bytes: number): void {
+    this.capBytes = bytes;
+    for (const list of [this.ready, this.pending]) {
+      while (this.held > bytes && list.length > 0) this.held -= list.shift()!.byteLength;
+    }
+  }
 
   /** Bytes of buffers held (pending or ready). */
   get bytes(): number {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendEvent } from '../backend/backend.js';
-import { freeBlock, type BlockRef } from '../exec/block-store.js';
+import { freeBlock, reuseCap, type BlockRef } from '../exec/block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import type { ActionSpec, TaskPayload, TaskResult } from '../exec/task.js';
 import type { PlanNode } from '../plan/node.js';
@@ -19,7 +19,6 @@ import type { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
 
 /** Bytes of freed block buffers the driver keeps for reuse, and hands to one task at most. */
-const RECYCLE_CAP = 1 << 30;
 const RECYCLE_PER_TASK = 256 << 20;
 
 interface JobState {
@@ -45,7 +44,8 @@ interface JobState {
 export class Driver {
   readonly bus = new EventBus();
   /** Buffers of freed memory blocks, for workers to write new blocks into. */
-  private readonly recycler = new BufferRecycler(RECYCLE_CAP);
+  /** Freed block buffers for the workers' next blocks, up to reuseCap of their budgets together. */
+  private readonly recycler = new BufferRecycler(0);
   readonly blocks = new BlockRegistry((ref) => this.recycler.retire(ref, this.tasks.size > 0));
   readonly spillDir: string;
   private readonly scheduler: Scheduler;
@@ -157,6 +157,9 @@ export class Driver {
         const old = this.budgets.get(e.worker);
         if (old) this.blocks.moveBudget(old, budget);
         this.budgets.set(e.worker, budget);
+        let total = 0;
+        for (const b of this.budgets.values()) total += b.limit;
+        this.recycler.setCap(reuseCap(total));
         return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
       }
       case 'WorkerLost':

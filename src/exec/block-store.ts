@@ -38,15 +38,26 @@ const COPY_BUFFER = 256 * 1024;
  */
 const reusable: SharedArrayBuffer[] = [];
 let reusableBytes = 0;
-/** Bytes of reusable buffers a thread keeps; more are left to the garbage collector. */
-const REUSABLE_CAP = 1 << 30;
+
+/**
+ * Bytes of freed buffers kept for reuse (outside the budget, so bounded by
+ * it): a quarter of a budget of `budgetBytes`, at most 1 GiB. Per worker
+ * thread, and on the driver for all its workers' budgets together.
+ */
+export function reuseCap(budgetBytes: number): number {
+  return Math.min(1 << 30, Math.floor(budgetBytes / 4));
+}
 /** A reused buffer may exceed the block by this factor (the rest is unused). */
 const REUSE_SLACK = 1.5;
 
-/** Takes buffers of freed blocks for later blocks on this thread (no reader may still use them). */
-export function offerBlockBuffers(buffers: readonly SharedArrayBuffer[]): void {
+/**
+ * Takes buffers of freed blocks for later blocks on this thread (no reader may
+ * still use them), up to `capBytes` held in all; the rest are left to the
+ * garbage collector.
+ */
+export function offerBlockBuffers(buffers: readonly SharedArrayBuffer[], capBytes: number): void {
   for (const b of buffers) {
-    if (reusableBytes + b.byteLength > REUSABLE_CAP) continue;
+    if (reusableBytes + b.byteLength > capBytes) continue;
     reusable.push(b);
     reusableBytes += b.byteLength;
   }
@@ -61,6 +72,11 @@ export function sizeClass(bytes: number): number {
   if (bytes <= 65536) return bytes;
   const step = 2 ** (Math.floor(Math.log2(bytes)) - 4);
   return Math.ceil(bytes / step) * step;
+}
+
+/** Bytes of freed buffers this thread holds for reuse. */
+export function reusableBlockBytes(): number {
+  return reusableBytes;
 }
 
 /** Memory blocks written on this thread into reused buffers and into new ones. */

@@ -4,7 +4,7 @@ import { aggFnSpecs } from './aggregator-fns.js';
 import { runAction } from './actions.js';
 import type { Batches } from './batch.js';
 import { compute, computeInto, pipelineFns } from './compute.js';
-import { freeBlock, offerBlockBuffers } from './block-store.js';
+import { freeBlock, offerBlockBuffers, reuseCap } from './block-store.js';
 import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
@@ -23,8 +23,8 @@ export type TaskOutcome =
  * result). Never throws: failures come back as plain data for the scheduler.
  */
 export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
-  if (payload.reusableBuffers) offerBlockBuffers(payload.reusableBuffers);
   const ctx = new TaskContext(payload);
+  if (payload.reusableBuffers) offerBlockBuffers(payload.reusableBuffers, reuseCap(ctx.budget.limit));
   const started = Date.now();
   const { node, output } = payload;
   try {

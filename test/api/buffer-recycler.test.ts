@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BufferRecycler } from '../../src/api/buffer-recycler.js';
-import type { BlockRef } from '../../src/exec/block-store.js';
+import { reuseCap, type BlockRef } from '../../src/exec/block-store.js';
 
 const block = (bytes: number): BlockRef => ({ kind: 'memory', buffer: new SharedArrayBuffer(bytes), offsets: [0, bytes], bytes });
 
@@ -26,4 +26,21 @@ test('the recycler keeps at most its cap, ignores file blocks, and hands out at 
   assert.equal(r.take(650).length, 2);
   assert.equal(r.take(10).length, 1);
   assert.equal(r.bytes, 0);
+});
+
+test('a lower cap drops the oldest buffers; the caps follow the budget (a quarter, at most 1 GiB)', () => {
+  const r = new BufferRecycler(1000);
+  const blocks = [block(300), block(300), block(300)];
+  r.retire(blocks[0]!, false);
+  r.retire(blocks[1]!, true);
+  r.retire(blocks[2]!, false);
+  r.setCap(400);
+  assert.equal(r.bytes, 300);
+  r.drained();
+  assert.deepEqual(r.take(1 << 20), [blocks[1]!.kind === 'memory' && blocks[1]!.buffer]);
+  r.retire(block(500), false);
+  assert.equal(r.bytes, 0, 'a buffer over the cap is not kept');
+  assert.equal(reuseCap(64 * 1024), 16 * 1024);
+  assert.equal(reuseCap(2 * 1024 ** 3), 512 * 1024 ** 2);
+  assert.equal(reuseCap(Number.MAX_SAFE_INTEGER), 1 << 30);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, freeBlock, offerBlockBuffers, readBlockPartition, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
+import { BlockWriter, freeBlock, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
@@ -163,7 +163,7 @@ test('memory block: a buffer offered for reuse is written into when it fits, ove
   assert.ok(first.ref.kind === 'memory');
   const old = first.ref.buffer;
   freeBlock(first.ref, budget);
-  offerBlockBuffers([old, new SharedArrayBuffer(1 << 20)]);
+  offerBlockBuffers([old, new SharedArrayBuffer(1 << 20)], 1 << 30);
   // Slightly smaller than the old block: the old buffer fits (the 1 MiB one is far too large).
   const second = write(2, [[1, chunk(4000, 3)], [0, chunk(100, 4)]], budget);
   assert.ok(second.ref.kind === 'memory');
@@ -190,7 +190,7 @@ test('a new block buffer is rounded up to a size class, so a slightly larger blo
   assert.deepEqual(readAll(first.ref), first.expected);
   const old = first.ref.buffer;
   freeBlock(first.ref, budget);
-  offerBlockBuffers([old]);
+  offerBlockBuffers([old], 1 << 30);
   const second = write(1, [[0, chunk(102_000, 2)]], budget);
   assert.ok(second.ref.kind === 'memory');
   assert.equal(second.ref.buffer, old, 'a block 2 % larger fits the rounded-up buffer');
@@ -210,4 +210,20 @@ test('a writer told each chunk\'s rows records them per partition in the ref', (
   const spilled = write(2, [[1, chunk(10, 1)]], MemoryBudget.create(0)).ref;
   assert.equal(spilled.rows, undefined, 'chunks added without counts leave rows out');
   freeBlock(spilled);
+});
+
+test('a thread keeps offered buffers up to the cap it is given', () => {
+  const budget = MemoryBudget.create(1 << 24);
+  const small = new SharedArrayBuffer(70_000);
+  const big = new SharedArrayBuffer(90_000);
+  const cap = reusableBlockBytes() + 80_000; // what earlier tests left in this thread's pool, and room for `small`
+  offerBlockBuffers([big], cap); // over the cap: left to the garbage collector
+  offerBlockBuffers([small], cap);
+  assert.equal(reusableBlockBytes(), cap - 10_000);
+  const { ref } = write(1, [[0, chunk(80_000, 1)]], budget);
+  assert.ok(ref.kind === 'memory' && ref.buffer !== big, 'the buffer over the cap was not kept');
+  freeBlock(ref, budget);
+  const second = write(1, [[0, chunk(60_000, 2)]], budget).ref;
+  assert.ok(second.kind === 'memory' && second.buffer === small);
+  freeBlock(second, budget);
 });
