@@ -15,7 +15,7 @@ export function compactDict(v: ColumnVector): ColumnVector {
 
 /**
  * Vectors that all use `dict`, re-coded to share a dictionary of only the
- * entries they use (in order of first use); null when that would not shrink
+ * entries they use (in the order of `dict`); null when that would not shrink
  * it by a tenth. The work is per row, not per dictionary entry: a scratch code
  * map is reset after use (a shuffle chunk of 8k rows may index a dictionary of
  * millions). A dictionary still in UTF-8 is cut as bytes, without decoding.
@@ -40,7 +40,11 @@ function cutDict(dict: DictHandle, vectors: readonly ColumnVector[]): ColumnVect
   }
   let out: ColumnVector[] | null = null;
   if (used <= dict.length * 0.9) {
-    const small = dict instanceof Utf8Dict ? dict.pick(touched.subarray(0, used)) : pickStrings(dict, touched.subarray(0, used));
+    // Entries in dictionary order: the gather then reads the source front to back instead of at
+    // random (two cache and TLB misses per entry of a dictionary of millions).
+    const picks = touched.subarray(0, used).sort();
+    for (let k = 0; k < used; k++) remap[picks[k]!] = k;
+    const small = dict instanceof Utf8Dict ? dict.pick(picks) : pickStrings(dict, picks);
     out = vectors.map((v) => {
       const codes = v.values as Int32Array;
       const next = new Int32Array(v.length);
