@@ -20,6 +20,15 @@ test('compactDict keeps only the entries a slice uses, and stays distinct', () =
   assert.deepEqual(Array.from({ length: 10 }, (_, i) => getValue(v, i)), strings(slice));
 });
 
+test('a cut keeps its entries in the order of the source dictionary (gathered front to back)', () => {
+  // Rows use entries 250, 3, 120, 3, 7: the cut dictionary lists them as the source does.
+  const rows = batchFromColumns({ s: [250, 3, 120, 3, 7].map((k) => `v${k}`) });
+  const viaSource = { ...rows, columns: [{ ...table.columns[0]!, length: 5, values: Int32Array.from([250, 3, 120, 3, 7].map((k) => table.columns[0]!.dict!.indexOf(`v${k}`))) }] };
+  const v = compactDict(viaSource.columns[0]!);
+  assert.deepEqual(v.dict, ['v3', 'v7', 'v120', 'v250']);
+  assert.deepEqual(Array.from({ length: 5 }, (_, i) => getValue(v, i)), strings(rows));
+});
+
 test('compactSharedDicts cuts a shared dictionary once for all batches, or keeps a repeatable one whole', () => {
   const parts = [sliceBatch(table, 0, 40), sliceBatch(table, 500, 520)];
   const cut = compactSharedDicts(parts);
