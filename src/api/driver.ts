@@ -18,7 +18,7 @@ import { Cleaner } from './cleaner.js';
 import type { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
 
-/** Bytes of freed block buffers the driver keeps for reuse, and hands to one task at most. */
+/** Bytes of freed block buffers the driver hands to one task at most. */
 const RECYCLE_PER_TASK = 256 << 20;
 
 interface JobState {
@@ -43,7 +43,6 @@ interface JobState {
  */
 export class Driver {
   readonly bus = new EventBus();
-  /** Buffers of freed memory blocks, for workers to write new blocks into. */
   /** Freed block buffers for the workers' next blocks, up to reuseCap of their budgets together. */
   private readonly recycler = new BufferRecycler(0);
   readonly blocks = new BlockRegistry((ref) => this.recycler.retire(ref, this.tasks.size > 0));

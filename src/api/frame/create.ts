@@ -1,5 +1,5 @@
 import { makeBatch, sliceBatch } from '../../frame/batch/batch.js';
-import { encodeIpcBatches } from '../../frame/batch/ipc.js';
+import { encodeIpcPieces, joinPieces } from '../../frame/batch/ipc.js';
 import { compactSharedDicts } from '../../frame/batch/compact-dict.js';
 import { batchFromColumns, batchFromRecords } from '../../frame/batch/records.js';
 import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
@@ -58,13 +58,8 @@ export function memorySource(batch: ColumnBatch, numPartitions: number, name: st
     const end = Math.floor(((p + 1) * n) / numPartitions);
     const slices = [];
     for (let s = start; s < end; s += per) slices.push(sliceBatch(batch, s, Math.min(end, s + per)));
-    parts.push(slices.length ? [shared(encodeIpcBatches(batch.schema, compactSharedDicts(slices)))] : []);
+    parts.push(slices.length ? [joinPieces(encodeIpcPieces(batch.schema, compactSharedDicts(slices)), true)] : []);
   }
   return { kind: 'scan', source: { kind: 'memory', partitions: parts, name, rows: n }, schema: batch.schema, filters: [] };
 }
 
-function shared(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  out.set(bytes);
-  return out;
-}

@@ -26,6 +26,11 @@ export interface FrameTask {
   cached(d: number, p: number): BatchStream;
 }
 
+/** The shuffle partition an exchange reads in task `p`: a broadcast has one, which every task reads. */
+function exchangePartition(op: Extract<PhysOp, { op: 'exchange' }>, p: number): number {
+  return op.broadcast ? 0 : p;
+}
+
 /**
  * Runs the operator tree of one frame stage over partition `p`: a pull pipeline
  * of column batches from the sources (scans, shuffle reads) to the root.
@@ -39,7 +44,7 @@ export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
       return fileScanReader()(scan, p, { metrics: ctx.metrics, onDropped: (n) => t.task.accumulator(droppedAccumulatorId(scan), 'sum').add(n) });
     }
     case 'exchange':
-      return readFrameShuffle(shuffleDep(t.node, op.dep), op.broadcast ? 0 : p, t.task);
+      return readFrameShuffle(shuffleDep(t.node, op.dep), exchangePartition(op, p), t.task);
     case 'records':
       return recordsToBatches(t.narrow(op.dep, p) as Iterable<unknown[]>, op.schema);
     case 'cached':
@@ -53,7 +58,7 @@ export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
     case 'hashAggregate': {
       // A final aggregate straight over a shuffle knows how many state rows it will merge.
       const input = op.input;
-      const rows = op.mode === 'final' && input.op === 'exchange' ? shuffleRows(shuffleDep(t.node, input.dep), input.broadcast ? 0 : p, t.task) : undefined;
+      const rows = op.mode === 'final' && input.op === 'exchange' ? shuffleRows(shuffleDep(t.node, input.dep), exchangePartition(input, p), t.task) : undefined;
       return hashAggregate(op, executeFrame(input, p, t), ctx, rows);
     }
     case 'dedup':

@@ -99,9 +99,7 @@ export class GroupKeys {
   /** Moves the groups found so far into the hash table (a code outgrew the direct table). */
   private leaveDirect(): void {
     this.direct = null;
-    let cap = this.mask + 1;
-    while (this.size * 2 > cap - 1) cap *= 2;
-    this.rehash(cap);
+    this.rehash(Math.max(this.mask + 1, tableSlots(this.size)));
   }
 
   private probe(n: number, ids: Int32Array): void {

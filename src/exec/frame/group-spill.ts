@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { takeRows } from '../../frame/batch/batch.js';
-import { decodeIpc, encodeIpc } from '../../frame/batch/ipc.js';
+import { compactDicts } from '../../frame/batch/compact-dict.js';
+import { decodeIpc, encodeIpcPieces } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import { FRAME_BATCH_ROWS } from '../../frame/batch/vector.js';
 import { SpillWriter, readFrames, tempPath } from '../spill-file.js';
@@ -58,7 +59,7 @@ export class SpillBuckets {
         const rows = takeRows(batch, order.subarray(s, Math.min(s + FRAME_BATCH_ROWS, counts[b + 1]!)));
         const w = (this.writers[b] ??= new SpillWriter(tempPath(this.dir, `agg-s${this.shift}-b${b}`)));
         const before = w.bytes;
-        w.append(encodeIpc(rows));
+        w.append(encodeIpcPieces(rows.schema, [compactDicts(rows)]));
         bytes += w.bytes - before;
       }
     }

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { decodeIpc, encodeIpc } from '../../frame/batch/ipc.js';
+import { compactDicts } from '../../frame/batch/compact-dict.js';
+import { decodeIpc, encodeIpcPieces } from '../../frame/batch/ipc.js';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import { SpillWriter, readFrames, tempPath } from '../spill-file.js';
 
@@ -34,7 +35,7 @@ export class BatchSpillWriter {
 
   append(batch: ColumnBatch): void {
     if (batch.numRows === 0) return;
-    this.w.append(encodeIpc(batch));
+    this.w.append(encodeIpcPieces(batch.schema, [compactDicts(batch)]));
     this.rows += batch.numRows;
     this.batches++;
   }
@@ -69,7 +70,7 @@ export class PartitionedSpillWriter {
   append(part: number, batch: ColumnBatch): void {
     if (batch.numRows === 0) return;
     const at = this.w.bytes;
-    this.w.append(encodeIpc(batch));
+    this.w.append(encodeIpcPieces(batch.schema, [compactDicts(batch)]));
     const regions = this.regions[part]!;
     const last = regions[regions.length - 1];
     if (last && last[0] + last[1] === at) last[1] += this.w.bytes - at;

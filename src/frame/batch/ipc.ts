@@ -6,11 +6,12 @@ import { compactDicts } from './compact-dict.js';
 
 /**
  * One batch as an Arrow IPC stream (schema, dictionaries, one record batch, end
- * marker): the shuffle and spill wire format. int32/float64/date buffers and
- * string codes are written straight from the vectors (one copy, into the output).
+ * marker) in one array, its dictionaries cut to the entries it uses (results
+ * sent to the driver). int32/float64/date buffers and string codes are written
+ * straight from the vectors (one copy, into the output).
  */
 export function encodeIpc(batch: ColumnBatch): Uint8Array {
-  return arrow.tableToIPC(toArrowTable(batch.schema, [compactDicts(batch)]), 'stream');
+  return encodeIpcBatches(batch.schema, [compactDicts(batch)]);
 }
 
 /**
@@ -20,7 +21,7 @@ export function encodeIpc(batch: ColumnBatch): Uint8Array {
  * so per-dictionary work downstream (group-key translation) happens once.
  */
 export function encodeIpcBatches(schema: ColumnBatch['schema'], batches: readonly ColumnBatch[]): Uint8Array {
-  return arrow.tableToIPC(toArrowTable(schema, batches), 'stream');
+  return joinPieces(encodeIpcPieces(schema, batches));
 }
 
 /**
@@ -37,6 +38,19 @@ export function encodeIpcPieces(schema: ColumnBatch['schema'], batches: readonly
   writer.write(toArrowTable(schema, batches));
   writer.finish();
   return sink.pieces;
+}
+
+/** The pieces in one new array; in shared memory with `shared` (a table every thread reads). */
+export function joinPieces(pieces: readonly Uint8Array[], shared = false): Uint8Array {
+  let n = 0;
+  for (const p of pieces) n += p.byteLength;
+  const out = new Uint8Array(shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Keeps what the Arrow writer emits as it is (its own sink queues the pieces for a join). */
