@@ -7,6 +7,7 @@ import { SluiceError } from '../../util/errors.js';
 import type { ColumnVector } from './vector.js';
 import { bitmapBytes, sliceBitmap, unpackBits } from './bitmap.js';
 import { bigInt64ToNumbers } from './int64.js';
+import { encodeUtf8View } from './arrow-views.js';
 
 const DAY_MS = 86400000;
 const T = arrow.Type;
@@ -58,6 +59,10 @@ function arrowVector(d: arrow.Data, type: DataType, column: string): ColumnVecto
     case T.Utf8:
     case T.LargeUtf8: {
       const { codes, dict } = encodeUtf8(d);
+      return { type, length, values: codes, dict, validity, nullCount };
+    }
+    case T.Utf8View: {
+      const { codes, dict } = encodeUtf8View(d);
       return { type, length, values: codes, dict, validity, nullCount };
     }
     case T.Dictionary: {

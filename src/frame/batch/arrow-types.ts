@@ -35,7 +35,7 @@ export function toArrowSchema(schema: Schema): arrow.Schema {
 
 /**
  * The sluice type that holds an Arrow type: small ints → int32; Int64, Uint32,
- * Uint64 → int64; floats → float64; (Large)Utf8 and dictionaries of strings →
+ * Uint64 → int64; floats → float64; Utf8, LargeUtf8, Utf8View and dictionaries of strings →
  * string; Date32/Date64 → date; Timestamp → timestamp; (Large)List → list; Null.
  */
 export function fromArrowType(t: arrow.DataType, column: string): DataType {
@@ -53,12 +53,18 @@ export function fromArrowType(t: arrow.DataType, column: string): DataType {
       return 'float64';
     case T.Utf8:
     case T.LargeUtf8:
+    case T.Utf8View:
       return 'string';
     case T.Dictionary: {
       const v = (t as arrow.Dictionary).dictionary;
-      if (v.typeId === T.Utf8 || v.typeId === T.LargeUtf8) return 'string';
+      if (v.typeId === T.Utf8 || v.typeId === T.LargeUtf8 || v.typeId === T.Utf8View) return 'string';
       break;
     }
+    case T.Binary:
+    case T.LargeBinary:
+    case T.BinaryView:
+    case T.FixedSizeBinary:
+      throw new SluiceError(`column '${column}': Arrow type ${String(t)} holds raw bytes, and sluice has no binary column type; write it as a string (UTF-8) column instead`);
     case T.Date:
       return 'date';
     case T.Timestamp:
