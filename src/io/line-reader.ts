@@ -27,13 +27,48 @@ type ByteSource = (buf: Buffer, off: number, len: number) => number;
  * a set of contiguous splits. Gzip splits are decompressed as a stream and read whole.
  */
 export function* readLines(split: TextSplit, batchSize = 4096, opts: LineReaderOptions = {}): Generator<string[]> {
-  const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   batchSize = Math.max(1, Math.floor(batchSize));
+  let batch: string[] = [];
+  for (const r of readLineBytes(split, opts)) {
+    // One decode per region, not per line: the hot path of text input.
+    const text = r.buf.toString('utf8', r.start, r.end);
+    const lines = text.split('\n');
+    const cr = text.includes('\r');
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i]!;
+      if (cr && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      batch.push(line);
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * A stretch of whole lines of a split: `buf[start, end)` holds one or more complete lines separated
+ * by `\n` (the last one without its `\n`; lines may still end in `\r`). The buffer is reused once the
+ * generator resumes: copy out what you keep.
+ */
+export interface LineRegion {
+  buf: Buffer;
+  start: number;
+  end: number;
+}
+
+/**
+ * The lines of one split as raw byte regions, with the same ownership rule, BOM handling and gzip
+ * support as {@link readLines} (which decodes these regions). For readers that parse bytes.
+ */
+export function* readLineBytes(split: TextSplit, opts: LineReaderOptions = {}): Generator<LineRegion> {
+  const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   if (split.gzip) {
     if (split.end <= 0) return; // the placeholder split of an empty file
     const src = gunzipSource(split.path);
     try {
-      yield* splitLines(src.read, 0, Infinity, false, batchSize, chunkSize);
+      yield* splitLines(src.read, 0, Infinity, false, chunkSize);
     } finally {
       src.close();
     }
@@ -49,7 +84,7 @@ export function* readLines(split: TextSplit, batchSize = 4096, opts: LineReaderO
       pos += n;
       return n;
     };
-    yield* splitLines(read, skip ? split.start - 1 : 0, split.end, skip, batchSize, chunkSize);
+    yield* splitLines(read, skip ? split.start - 1 : 0, split.end, skip, chunkSize);
   } finally {
     fs.closeSync(fd);
   }
@@ -98,39 +133,21 @@ function openForRead(path: string): number {
 /**
  * The line splitting core. `buf[0, len)` always holds the input bytes from position `base` on.
  * While `skipping`, bytes are dropped up to the first '\n'; afterwards `base` is always the start of
- * a line, and lines are emitted while they start before `end`.
+ * a line, and lines are emitted (as regions of whole lines) while they start before `end`.
  */
-function* splitLines(
-  read: ByteSource,
-  base: number,
-  end: number,
-  skipping: boolean,
-  batchSize: number,
-  chunkSize: number,
-): Generator<string[]> {
+function* splitLines(read: ByteSource, base: number, end: number, skipping: boolean, chunkSize: number): Generator<LineRegion> {
   let buf = Buffer.allocUnsafe(chunkSize);
   let len = 0;
-  let batch: string[] = [];
-  const ready: string[][] = [];
   let atFileStart = base === 0 && !skipping;
 
-  /** Splits decoded complete lines into batches (one decode per chunk, not per line: the hot path). */
-  const emit = (text: string): void => {
+  /** The region buf[0, to), without a UTF-8 byte-order mark at the start of the file; null when empty. */
+  const region = (to: number): LineRegion | null => {
+    let start = 0;
     if (atFileStart) {
       atFileStart = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (to >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
     }
-    const lines = text.split('\n');
-    const cr = text.includes('\r');
-    for (let i = 0; i < lines.length; i++) {
-      let line = lines[i]!;
-      if (cr && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      batch.push(line);
-      if (batch.length === batchSize) {
-        ready.push(batch);
-        batch = [];
-      }
-    }
+    return { buf, start, end: to };
   };
   /** Drops `buf[0, upto]` (upto+1 bytes) and moves the rest to the front. */
   const shift = (upto: number): void => {
@@ -168,24 +185,23 @@ function* splitLines(
     // If our last line (the one containing byte limit-1) is complete, finish with it.
     const q = limit <= len ? buf.indexOf(NL, limit - 1) : -1;
     if (q !== -1 && q < len) {
-      emit(buf.toString('utf8', 0, q));
+      yield region(q)!;
       break;
     }
     const last = len > 0 ? buf.lastIndexOf(NL, len - 1) : -1;
     if (last !== -1) {
-      emit(buf.toString('utf8', 0, last));
+      yield region(last)!;
       shift(last);
     }
     if (n === 0) {
       // End of input: what is left is a last line without a trailing '\n' (it starts before end).
-      const tail = len > 0 ? buf.toString('utf8', 0, len) : '';
-      if (tail !== '' && !(atFileStart && tail === '\uFEFF')) emit(tail);
+      if (len > 0) {
+        const r = region(len)!;
+        if (r.end > r.start) yield r;
+      }
       break;
     }
-    while (ready.length > 0) yield ready.shift()!;
   }
-  while (ready.length > 0) yield ready.shift()!;
-  if (batch.length > 0) yield batch;
 }
 
 /** A synchronous ByteSource over the decompressed content of a (possibly multi-member) gzip file. */

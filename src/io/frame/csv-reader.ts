@@ -6,6 +6,8 @@ import { readLines } from '../line-reader.js';
 import type { TextSplit } from '../text-splits.js';
 import { csvParseOptions, parseCsvLines } from './csv-lines.js';
 import type { CsvOptions } from './frame-options.js';
+import { readCsvBytes } from './csv-bytes-reader.js';
+import { csvBytes } from './csv-tokenizer.js';
 import { MalformedLines, type RawColumns } from './malformed.js';
 import { BAD, textParser, type Parsed, type TextParser } from './value-parsers.js';
 
@@ -15,8 +17,26 @@ import { BAD, textParser, type Parsed, type TextParser } from './value-parsers.j
  * order. Only wanted columns are parsed, so a bad value in an unread column is not noticed.
  * The header line (first non-empty line of the file, when `o.header`) is skipped by the split
  * that starts at byte 0. Values are appended straight into column builders.
+ *
+ * With a one-byte ASCII delimiter, quote and escape (the usual case) the bytes are tokenized here
+ * (csv-bytes-reader.ts); other settings go through csv-parse line by line, which is also the
+ * reference the byte tokenizer is tested against.
  */
 export function* readCsvSplit(
+  split: TextSplit,
+  fields: readonly Field[],
+  want: readonly number[],
+  o: CsvOptions,
+  onDropped?: (n: number) => void,
+  batchRows = FRAME_BATCH_ROWS,
+): Generator<RawColumns> {
+  const bytes = csvBytes(o);
+  if (bytes) yield* readCsvBytes(split, fields, want, o, bytes, onDropped, batchRows);
+  else yield* readCsvParsed(split, fields, want, o, onDropped, batchRows);
+}
+
+/** readCsvSplit through csv-parse, line by line: for settings the byte tokenizer does not take, and as its reference in tests. */
+export function* readCsvParsed(
   split: TextSplit,
   fields: readonly Field[],
   want: readonly number[],
