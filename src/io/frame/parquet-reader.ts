@@ -7,6 +7,7 @@ import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { Field } from '../../frame/types.js';
 import { InputError } from '../../util/errors.js';
 import { PARQUET_PARSERS } from './parquet-meta.js';
+import { decodeFlatChunk, fastParquetColumn, PARQUET_COMPRESSORS } from './parquet-pages.js';
 
 const utf8 = new TextDecoder();
 
@@ -41,14 +42,15 @@ export function readParquetRowGroup(path: string, md: FileMetaData, rg: number, 
         type: meta.type,
         codec: meta.codec,
         parsers: PARQUET_PARSERS,
+        compressors: PARQUET_COMPRESSORS,
       };
-      let decoded: DecodedArray[];
+      const view = { view: new DataView(bytes.buffer), offset: 0 };
       try {
-        decoded = readColumn({ view: new DataView(bytes.buffer), offset: 0 }, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder).data;
+        if (fastParquetColumn(f.type, decoder.element)) return decodeFlatChunk(bytes, rows, f.type, decoder);
+        return toVector(f, readColumn(view, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder).data, rows);
       } catch (e) {
         throw new InputError(`${path}: cannot decode column ${f.name} of row group ${rg}: ${(e as Error).message}`, path);
       }
-      return toVector(f, decoded, rows);
     });
   } finally {
     fs.closeSync(fd);

@@ -1,0 +1,220 @@
+import * as zlib from 'node:zlib';
+import * as arrow from 'apache-arrow';
+import type { Compressors, DecodedArray, SchemaElement } from 'hyparquet';
+import type { ColumnDecoder } from 'hyparquet/src/types.js';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import { readPlain } from 'hyparquet/src/plain.js';
+import { bitmapBytes } from '../../frame/batch/bitmap.js';
+import { Utf8DictBuilder } from '../../frame/batch/utf8-dict-builder.js';
+import { stringVector, Utf8Dict } from '../../frame/batch/utf8-dict.js';
+import type { ColumnVector } from '../../frame/batch/vector.js';
+import type { DataType } from '../../frame/types.js';
+
+/** Codecs hyparquet leaves to the caller that Node's zlib decodes (it does Snappy itself). */
+export const PARQUET_COMPRESSORS: Compressors = {
+  GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
+  BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
+};
+
+/**
+ * Whether a flat column chunk can be decoded page by page into typed arrays and byte dictionaries:
+ * strings (any BYTE_ARRAY), plain 32-bit and 64-bit signed integers and floating point numbers.
+ * Other columns (dates, timestamps, decimals, booleans, unsigned) go through hyparquet's values.
+ */
+export function fastParquetColumn(type: DataType, el: SchemaElement): boolean {
+  const ct = el.converted_type;
+  const lt = el.logical_type?.type;
+  if (el.repetition_type === 'REPEATED') return false;
+  switch (type) {
+    case 'string':
+      return el.type === 'BYTE_ARRAY';
+    case 'int32':
+      return el.type === 'INT32' && (ct === undefined || ct === 'INT_8' || ct === 'INT_16' || ct === 'INT_32') && (lt === undefined || lt === 'INTEGER');
+    case 'int64':
+      return el.type === 'INT64' && (ct === undefined || ct === 'INT_64') && (lt === undefined || lt === 'INTEGER');
+    case 'float64':
+      return (el.type === 'DOUBLE' || el.type === 'FLOAT') && ct === undefined && lt === undefined;
+    default:
+      return false;
+  }
+}
+
+/** One data page: its values (dictionary indices or plain values) and which of its rows are null. */
+interface Page {
+  dictionary: DecodedArray | undefined;
+  indices: boolean;
+  values: DecodedArray;
+  /** Definition levels (null or empty when the page has no nulls). */
+  defs: ArrayLike<number> | null;
+  rows: number;
+}
+
+/**
+ * Decodes one flat column chunk (`bytes`, starting at its first page) of `rows` rows into a vector of
+ * `type` (see fastParquetColumn). Dictionary-encoded strings keep their codes and become one string
+ * vector over the chunk's dictionary bytes (no JS string per row); numbers land in typed arrays.
+ */
+export function decodeFlatChunk(bytes: Uint8Array, rows: number, type: DataType, decoder: ColumnDecoder): ColumnVector {
+  const pages = readPages(bytes, rows, decoder);
+  const maxDef = decoder.schemaPath.length > 1 && decoder.element.repetition_type !== 'REQUIRED' ? 1 : 0;
+  const validity = maxDef ? validityOf(pages, rows) : null;
+  const nullCount = validity ? rows - countValid(pages, rows) : 0;
+  if (type === 'string') return stringChunk(pages, rows, validity, nullCount);
+  const out = type === 'int32' ? new Int32Array(rows) : new Float64Array(rows);
+  let r = 0;
+  for (const p of pages) {
+    const src = p.values;
+    const dict = p.dictionary;
+    let k = 0;
+    for (let i = 0; i < p.rows && r < rows; i++, r++) {
+      if (p.defs && p.defs.length > 0 && p.defs[i] !== 1) continue;
+      const v = p.indices ? dict![src[k++] as number] : src[k++];
+      out[r] = typeof v === 'bigint' ? Number(v) : (v as number);
+    }
+  }
+  return { type, length: rows, values: out, validity, nullCount };
+}
+
+function readPages(bytes: Uint8Array, rows: number, decoder: ColumnDecoder): Page[] {
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+  const pages: Page[] = [];
+  let dictionary: DecodedArray | undefined;
+  let seen = 0;
+  while (seen < rows && reader.offset < bytes.byteLength - 1) {
+    const header = parquetHeader(reader);
+    const body = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    if (header.type === 'DICTIONARY_PAGE') {
+      const page = decompressPage(body, Number(header.uncompressed_page_size), decoder.codec, decoder.compressors);
+      const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+      dictionary = readPlain(r, decoder.type, header.dictionary_page_header!.num_values, decoder.element.type_length);
+      if (dictionary instanceof BigInt64Array) dictionary = Float64Array.from(dictionary, Number);
+      continue;
+    }
+    let encoding: string;
+    let n: number;
+    let page;
+    if (header.type === 'DATA_PAGE') {
+      const daph = header.data_page_header!;
+      encoding = daph.encoding;
+      n = daph.num_values;
+      const bytes = decompressPage(body, Number(header.uncompressed_page_size), decoder.codec, decoder.compressors);
+      page = OWN_ENCODINGS.has(encoding) ? readV1Page(bytes, n, encoding, decoder) : readDataPage(bytes, daph, decoder);
+    } else if (header.type === 'DATA_PAGE_V2') {
+      const daph2 = header.data_page_header_v2!;
+      encoding = daph2.encoding;
+      n = daph2.num_values;
+      page = readDataPageV2(body, header, decoder);
+    } else continue; // index pages
+    const indices = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
+    if (indices && !dictionary) throw new Error('a dictionary-encoded page comes before any dictionary page');
+    pages.push({ dictionary, indices, values: page.dataPage, defs: page.definitionLevels as ArrayLike<number> | null, rows: n });
+    seen += n;
+  }
+  return pages;
+}
+
+const OWN_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
+
+/**
+ * A version-1 data page of a flat column, PLAIN or dictionary-encoded, decoded into typed arrays
+ * (hyparquet's readDataPage builds JS arrays of levels and indices, the bulk of the time).
+ */
+function readV1Page(page: Uint8Array, n: number, encoding: string, decoder: ColumnDecoder): { dataPage: DecodedArray; definitionLevels: Uint8Array | null } {
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const reader = { view, offset: 0 };
+  let defs: Uint8Array | null = null;
+  let present = n;
+  if (decoder.element.repetition_type !== 'REQUIRED') {
+    defs = new Uint8Array(n);
+    readRleBitPackedHybrid(reader, 1, defs);
+    present = 0;
+    for (let i = 0; i < n; i++) present += defs[i]!;
+    if (present === n) defs = null;
+  }
+  if (encoding !== 'PLAIN') {
+    const width = view.getUint8(reader.offset++);
+    const idx = new Int32Array(present);
+    if (width) readRleBitPackedHybrid(reader, width, idx, page.byteLength - reader.offset);
+    return { dataPage: idx, definitionLevels: defs };
+  }
+  if (decoder.type === 'INT64') {
+    // Two 32-bit halves make the same double as Number(bigint) (one rounding), without BigInts.
+    const out = new Float64Array(present);
+    for (let i = 0, o = reader.offset; i < present; i++, o += 8) out[i] = view.getInt32(o + 4, true) * 4294967296 + view.getUint32(o, true);
+    return { dataPage: out, definitionLevels: defs };
+  }
+  return { dataPage: readPlain(reader, decoder.type, present, decoder.element.type_length), definitionLevels: defs };
+}
+
+function validityOf(pages: Page[], rows: number): Uint8Array | null {
+  const v = new Uint8Array(bitmapBytes(rows));
+  let r = 0;
+  let nulls = false;
+  for (const p of pages) {
+    for (let i = 0; i < p.rows && r < rows; i++, r++) {
+      if (!p.defs || p.defs.length === 0 || p.defs[i] === 1) v[r >> 3]! |= 1 << (r & 7);
+      else nulls = true;
+    }
+  }
+  return nulls || r < rows ? v : null;
+}
+
+function countValid(pages: Page[], rows: number): number {
+  let n = 0;
+  let r = 0;
+  for (const p of pages) {
+    for (let i = 0; i < p.rows && r < rows; i++, r++) if (!p.defs || p.defs.length === 0 || p.defs[i] === 1) n++;
+  }
+  return n;
+}
+
+/**
+ * Strings: when every page indexes the one dictionary, the indices are the codes and the dictionary
+ * bytes become a Utf8Dict. Pages written PLAIN (writers fall back to it when a dictionary grows too
+ * large) put the whole chunk through a byte dictionary builder instead.
+ */
+function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, nullCount: number): ColumnVector {
+  const codes = new Int32Array(rows);
+  const dict = pages[0]?.dictionary;
+  if (pages.every((p) => p.indices && p.dictionary === dict) && dict) {
+    let r = 0;
+    for (const p of pages) {
+      let k = 0;
+      for (let i = 0; i < p.rows && r < rows; i++, r++) {
+        if (p.defs && p.defs.length > 0 && p.defs[i] !== 1) continue;
+        codes[r] = p.values[k++] as number;
+      }
+    }
+    return stringVector(rows, codes, utf8DictOf(dict as Uint8Array[]), validity, nullCount);
+  }
+  const b = new Utf8DictBuilder();
+  const remaps = new Map<DecodedArray, Int32Array>();
+  let r = 0;
+  for (const p of pages) {
+    let remap: Int32Array | undefined;
+    if (p.indices) {
+      remap = remaps.get(p.dictionary!);
+      if (!remap) remaps.set(p.dictionary!, (remap = Int32Array.from(p.dictionary as Uint8Array[], (e) => b.code(e, 0, e.length))));
+    }
+    let k = 0;
+    for (let i = 0; i < p.rows && r < rows; i++, r++) {
+      if (p.defs && p.defs.length > 0 && p.defs[i] !== 1) continue;
+      const v = p.values[k++];
+      codes[r] = remap ? remap[v as number]! : b.code(v as Uint8Array, 0, (v as Uint8Array).length);
+    }
+  }
+  return stringVector(rows, codes, b.finish(), validity, nullCount);
+}
+
+/** A dictionary page's byte strings as one Utf8 buffer (entries are not known to be distinct). */
+function utf8DictOf(entries: readonly Uint8Array[]): Utf8Dict {
+  const n = entries.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + entries[i]!.length;
+  const data = new Uint8Array(offsets[n]!);
+  for (let i = 0; i < n; i++) data.set(entries[i]!, offsets[i]!);
+  return new Utf8Dict(arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data })), false);
+}
