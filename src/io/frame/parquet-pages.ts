@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import * as arrow from 'apache-arrow';
+import { decompress as zstdDecompress } from 'fzstd';
 import type { Compressors, DecodedArray, SchemaElement } from 'hyparquet';
 import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { parquetHeader } from 'hyparquet/src/column.js';
@@ -12,8 +13,9 @@ import { stringVector, Utf8Dict } from '../../frame/batch/utf8-dict.js';
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { DataType } from '../../frame/types.js';
 
-/** Codecs hyparquet leaves to the caller that Node's zlib decodes (it does Snappy itself). */
+/** Codecs hyparquet leaves to the caller (it does Snappy itself): Node's zlib, and fzstd for Zstandard (Polars' default). */
 export const PARQUET_COMPRESSORS: Compressors = {
+  ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, new Uint8Array(outputLength)),
   GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
   BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
 };

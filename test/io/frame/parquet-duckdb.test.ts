@@ -1,8 +1,8 @@
 /**
  * Parquet files written by DuckDB read back as DuckDB reads them: nulls, short and long unicode
  * strings, low-cardinality columns (dictionary pages) and unique ones (plain pages once the
- * dictionary stops paying), several row groups, data pages v1 and v2, each codec DuckDB writes that
- * the reader supports. The page decoder (parquet-pages.ts) and hyparquet's value path must agree.
+ * dictionary stops paying), several row groups, data pages v1 and v2, each codec DuckDB writes
+ * (uncompressed, Snappy, gzip, Zstandard). The page decoder (parquet-pages.ts) and hyparquet's value path must agree.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -28,7 +28,7 @@ function tableSql(n: number, seed: number): string {
   FROM range(${n}) t(i)`;
 }
 
-const CODECS = ['uncompressed', 'snappy', 'gzip'];
+const CODECS = ['uncompressed', 'snappy', 'gzip', 'zstd'];
 
 for (const codec of CODECS) {
   for (const version of ['V1', 'V2']) {
