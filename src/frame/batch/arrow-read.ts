@@ -63,7 +63,7 @@ function arrowVector(d: arrow.Data, type: DataType, column: string): ColumnVecto
     }
     case T.Utf8View: {
       const { codes, dict } = encodeUtf8View(d);
-      return { type, length, values: codes, dict, validity, nullCount };
+      return stringVector(length, codes, dict, validity, nullCount);
     }
     case T.Dictionary: {
       const codes = values instanceof Int32Array ? values : toInt32Codes(d.values as ArrayLike<number | bigint>);
