@@ -1,0 +1,52 @@
+// Writes the h2o groupby table G1 (N rows, k = 100, no NAs) as the files the load benchmark reads:
+// CSV (written here), then Parquet and JSON lines (DuckDB, from the CSV) and Arrow IPC (Polars, from
+// the CSV: Utf8View strings, as users get from Polars). Files go to bench/data/ and are reused.
+//
+//   node --import tsx bench/load/gen.mjs       # N=1e6 by default; N=1e7 for the big one
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import pl from 'nodejs-polars';
+import { h2oGroupBy } from '../../test/frame/oracle/h2o-data.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Paths of the G1 files at N rows. */
+export function loadFiles(n) {
+  const base = path.join(root, 'bench/data', `G1_${n.toExponential().replace('+', '')}`);
+  return { csv: `${base}.csv`, parquet: `${base}.parquet`, json: `${base}.jsonl`, arrow: `${base}.arrow` };
+}
+
+function writeCsv(file, n) {
+  const c = h2oGroupBy(n);
+  const fd = fs.openSync(file + '.tmp', 'w');
+  fs.writeSync(fd, 'id1,id2,id3,id4,id5,id6,v1,v2,v3\n');
+  const CH = 100000;
+  for (let a = 0; a < n; a += CH) {
+    let s = '';
+    for (let i = a; i < Math.min(n, a + CH); i++) s += `${c.id1[i]},${c.id2[i]},${c.id3[i]},${c.id4[i]},${c.id5[i]},${c.id6[i]},${c.v1[i]},${c.v2[i]},${c.v3[i]}\n`;
+    fs.writeSync(fd, s);
+  }
+  fs.closeSync(fd);
+  fs.renameSync(file + '.tmp', file);
+}
+
+export async function ensureLoadFiles(n) {
+  fs.mkdirSync(path.join(root, 'bench/data'), { recursive: true });
+  const f = loadFiles(n);
+  if (!fs.existsSync(f.csv)) writeCsv(f.csv, n);
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  if (!fs.existsSync(f.parquet)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.parquet}' (FORMAT parquet)`);
+  if (!fs.existsSync(f.json)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.json}' (FORMAT json)`);
+  c.closeSync();
+  if (!fs.existsSync(f.arrow)) pl.readCSV(f.csv).writeIPC(f.arrow);
+  return f;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = Number(process.env.N ?? 1e6);
+  const f = await ensureLoadFiles(n);
+  for (const p of Object.values(f)) console.log(p, (fs.statSync(p).size / 1e6).toFixed(0), 'MB');
+}
