@@ -60,7 +60,7 @@ export class TaskContext {
     };
     for (const spec of specs) {
       if (this.fns.has(spec)) continue;
-      this.fns.set(spec, { f: compileFunction(spec), env: await resolveEnv(spec.env, hooks) });
+      this.fns.set(spec, { f: compileFunction(spec), env: await resolveEnv(spec, hooks) });
     }
   }
 
