@@ -21,6 +21,7 @@ export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, Inp
 export { parseBytes, formatBytes } from './util/bytes.js';
 export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/dataframe.js';
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';
+export { SqlFileAccessError, type SqlFileAccess } from './api/frame/sql-file-access.js';
 export { expr } from './api/frame/expr.js';
 export { Expr, type SortExpr } from './frame/expr/expr-builder.js';
 export * from './frame/expr/functions.js';
