@@ -12,7 +12,7 @@ export { Session, type SessionOptions } from './api/session.js';
 export { Dataset } from './api/dataset.js';
 export { Broadcast } from './api/broadcast.js';
 export { Accumulator } from './api/accumulator.js';
-export type { Env, Pair, Widen } from './api/types.js';
+export type { AsyncOptions, Env, ManyOrAsync, Pair, Widen } from './api/types.js';
 export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/partitioner.js';
 export { importModule } from './api/import-module.js';
 export { compareKeys } from './serde/keys.js';

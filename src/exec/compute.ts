@@ -82,7 +82,7 @@ function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
   return fusedOps(chain, compute(base, p, ctx), ctx);
 }
 
-function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
+export function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
   const chain = [top];
   let base = (top.deps[0] as { node: WireNode }).node;
   while (isFusable(base) && !base.cached) {

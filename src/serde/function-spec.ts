@@ -17,6 +17,8 @@ export interface FnSpec {
   op: string;
   /** Where the transformation was defined in user code. */
   site?: CallSite;
+  /** Results of an async function awaited at once per task (default 16). */
+  concurrency?: number;
 }
 
 /**
