@@ -2,7 +2,7 @@ import type { CallSite } from '../util/errors.js';
 import { DEFAULT_CONCURRENCY, isThenable, mapBounded } from './async-calls.js';
 import { runAction } from './actions.js';
 import { records, type Batches } from './batch.js';
-import type { AsyncBatches } from './compute-async.js';
+import { gather, type AsyncBatches } from './compute-async.js';
 import { guardAsync } from './guard.js';
 import type { ActionSpec, TaskResult } from './task.js';
 import type { TaskContext } from './task-context.js';
@@ -10,12 +10,6 @@ import type { TaskContext } from './task-context.js';
 type Partial = Pick<TaskResult, 'value' | 'records'>;
 
 const isSync = (input: Batches | AsyncBatches): input is Batches => typeof (input as Batches)[Symbol.iterator] === 'function';
-
-async function gather(input: AsyncBatches): Promise<unknown[][]> {
-  const all: unknown[][] = [];
-  for await (const b of input) all.push(b);
-  return all;
-}
 
 /**
  * The per-partition half of an action on the async path: foreach awaits its

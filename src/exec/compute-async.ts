@@ -1,9 +1,7 @@
 import { narrowInputs } from '../plan/node.js';
 import type { WireNode } from '../plan/stages.js';
 import { SluiceError } from '../util/errors.js';
-import { compute, fusable } from './compute.js';
-import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
-import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
+import { compute, fusable, partitionCache } from './compute.js';
 import { fusedOpsAsync } from './operators/fused-async.js';
 import { mapPartitionsAsync } from './operators/narrow.js';
 import { sampleOp, zipWithIndexOp } from './operators/sample.js';
@@ -87,7 +85,8 @@ function uncached(node: WireNode, p: number, ctx: TaskContext, isAsync: (n: Wire
   }
 }
 
-async function gather(input: AsyncBatches): Promise<unknown[][]> {
+/** Every batch of `input`, for operators that need the whole partition. */
+export async function gather(input: AsyncBatches): Promise<unknown[][]> {
   const all: unknown[][] = [];
   for await (const b of input) all.push(b);
   return all;
@@ -108,22 +107,19 @@ async function* narrowInput(node: WireNode, p: number, ctx: TaskContext, isAsync
 
 /** As compute's cachedCompute: read the cached partition, or compute it and keep a copy as it streams past. */
 async function* cachedAsync(node: WireNode, p: number, ctx: TaskContext, isAsync: (n: WireNode) => boolean): AsyncGenerator<unknown[]> {
-  const ref = ctx.payload.cachedBlocks[`${node.id}:${p}`];
-  if (ref) {
-    for (const chunk of readBlockPartition(ref, 0)) yield decodeBatch(chunk);
+  const cache = partitionCache(node, p, ctx);
+  if ('stored' in cache) {
+    yield* cache.stored;
     return;
   }
-  const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
   let complete = false;
   try {
     for await (const b of uncached(node, p, ctx, isAsync)) {
-      writer.add(0, encodeBatch(b));
+      cache.keep(b);
       yield b;
     }
     complete = true;
   } finally {
-    const block = writer.finish();
-    if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
-    else freeBlock(block, ctx.budget);
+    cache.end(complete);
   }
 }
