@@ -12,7 +12,7 @@ export { Session, type SessionOptions } from './api/session.js';
 export { Dataset } from './api/dataset.js';
 export { Broadcast } from './api/broadcast.js';
 export { Accumulator } from './api/accumulator.js';
-export type { Env, Pair, Widen } from './api/types.js';
+export type { AsyncOptions, Env, ManyOrAsync, Pair, Widen } from './api/types.js';
 export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/partitioner.js';
 export { importModule } from './api/import-module.js';
 export { compareKeys } from './serde/keys.js';
@@ -21,6 +21,7 @@ export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, Inp
 export { parseBytes, formatBytes } from './util/bytes.js';
 export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/dataframe.js';
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';
+export { SqlFileAccessError, type SqlFileAccess } from './api/frame/sql-file-access.js';
 export { expr } from './api/frame/expr.js';
 export { Expr, type SortExpr } from './frame/expr/expr-builder.js';
 export * from './frame/expr/functions.js';

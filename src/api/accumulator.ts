@@ -1,4 +1,4 @@
-import type { EnvMarker } from '../serde/function-spec.js';
+import { ENV_SPECIAL, type EnvSpecial, type EnvSpecialSource } from '../serde/function-spec.js';
 
 /**
  * A value that tasks add to and only the driver reads. Each successful task's
@@ -10,7 +10,7 @@ import type { EnvMarker } from '../serde/function-spec.js';
  * console.log(bad.value);
  * ```
  */
-export class Accumulator<T> {
+export class Accumulator<T> implements EnvSpecialSource {
   constructor(
     readonly id: number,
     public value: T,
@@ -23,8 +23,9 @@ export class Accumulator<T> {
     else (this.value as unknown[]).push(v);
   }
 
-  toEnvMarker(): EnvMarker {
-    return { __sluice: 'accumulator', id: this.id, kind: this.kind };
+  /** How it travels in env: by id, out of band (see FnSpec.slots). */
+  [ENV_SPECIAL](): EnvSpecial {
+    return { kind: 'accumulator', id: this.id, accumulator: this.kind };
   }
 }
 

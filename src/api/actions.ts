@@ -6,6 +6,7 @@ import { userCallSite } from '../util/call-site.js';
 import type { Engine } from './engine.js';
 import { ship } from './plan-builders.js';
 import { decodeBatch } from '../serde/record-codec.js';
+import type { AsyncOptions } from './types.js';
 
 /**
  * The driver halves of actions: each runs one job (take may run a few) and
@@ -48,7 +49,10 @@ export async function reduce<T>(e: Engine, node: PlanNode, f: (a: T, b: T, env: 
   const rs = await e.run(node, { kind: 'reduce', fn: ship(f, env, 'reduce') }, `reduce at ${site(node)}`);
   const parts = rs.map((r) => r.value as { empty: boolean; acc: T }).filter((v) => !v.empty);
   if (!parts.length) throw new SluiceError('reduce of an empty dataset: use fold() with a zero value instead');
-  return parts.map((v) => v.acc).reduce((a, b) => f(a, b, env as never));
+  // Partition results merge here with the same function; an async one is awaited.
+  let acc = parts[0]!.acc;
+  for (const v of parts.slice(1)) acc = await f(acc, v.acc, env as never);
+  return acc;
 }
 
 export async function aggregate<T, U>(
@@ -65,11 +69,13 @@ export async function aggregate<T, U>(
       ? { kind: 'fold' as const, zero, fn: ship(seqOp, env, op) }
       : { kind: 'aggregate' as const, zero, seqOp: ship(seqOp, env, op), combOp: ship(combOp, env, op) };
   const rs = await e.run(node, action, `${op} at ${site(node)}`);
-  return rs.map((r) => r.value as U).reduce((a, b) => combOp(a, b, env as never), structuredClone(zero));
+  let acc = structuredClone(zero);
+  for (const r of rs) acc = await combOp(acc, r.value as U, env as never);
+  return acc;
 }
 
-export async function foreach(e: Engine, node: PlanNode, kind: 'foreach' | 'foreachPartition', f: Function, env: object | undefined): Promise<void> {
-  await e.run(node, { kind, fn: ship(f, env, kind) }, `${kind} at ${site(node)}`);
+export async function foreach(e: Engine, node: PlanNode, kind: 'foreach' | 'foreachPartition', f: Function, env: object | undefined, opts?: AsyncOptions): Promise<void> {
+  await e.run(node, { kind, fn: ship(f, env, kind, opts) }, `${kind} at ${site(node)}`);
 }
 
 /** Writes one file per partition into a temporary directory renamed into place only when the job succeeds. */

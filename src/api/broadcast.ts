@@ -1,7 +1,7 @@
 import { BlockWriter, freeBlock, type BlockRef } from '../exec/block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import { encodeValue } from '../serde/record-codec.js';
-import type { EnvMarker } from '../serde/function-spec.js';
+import { ENV_SPECIAL, type EnvSpecial, type EnvSpecialSource } from '../serde/function-spec.js';
 import { SluiceError } from '../util/errors.js';
 
 /**
@@ -13,16 +13,17 @@ import { SluiceError } from '../util/errors.js';
  * ds.map((id, env) => env.names.value.get(id), { names });
  * ```
  */
-export class Broadcast<T> {
+export class Broadcast<T> implements EnvSpecialSource {
   constructor(
     readonly id: number,
     readonly value: T,
     private readonly registry: BroadcastRegistry,
   ) {}
 
-  toEnvMarker(): EnvMarker {
+  /** How it travels in env: by id, out of band (see FnSpec.slots). */
+  [ENV_SPECIAL](): EnvSpecial {
     if (!this.registry.has(this.id)) throw new SluiceError(`broadcast ${this.id} was destroyed and can no longer be used`);
-    return { __sluice: 'broadcast', id: this.id };
+    return { kind: 'broadcast', id: this.id };
   }
 
   /** Frees the stored copy; functions defined afterwards can no longer use it. */

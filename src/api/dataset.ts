@@ -5,7 +5,7 @@ import type { Engine } from './engine.js';
 import { describePlan } from './describe-plan.js';
 import { narrowNode, ship } from './plan-builders.js';
 import * as sh from './shuffle-ops.js';
-import type { Env, Pair, Widen } from './types.js';
+import type { AsyncOptions, Env, ManyOrAsync, Pair, Widen } from './types.js';
 
 /**
  * A distributed collection of records, split into partitions (Spark's RDD).
@@ -46,37 +46,47 @@ export class Dataset<T> {
 
   // ---- narrow transformations ----
 
-  map<U, E extends Env = Env>(f: (x: T, env: E) => U, env?: E): Dataset<U> {
-    return this.one('map', { kind: 'map', fn: ship(f, env, 'map') });
+  /**
+   * Applies `f` to each record. `f` may be async (or return a promise): results are awaited,
+   * at most `opts.concurrency` (default 16) pending per task, in input order:
+   * `urls.map(async (u) => (await fetch(u)).status, {}, { concurrency: 8 })`.
+   * The same holds for filter, flatMap, keyBy, mapValues, flatMapValues and foreach.
+   */
+  map<U, E extends Env = Env>(f: (x: T, env: E) => U, env?: E, opts?: AsyncOptions): Dataset<Awaited<U>> {
+    return this.one('map', { kind: 'map', fn: ship(f, env, 'map', opts) });
   }
 
-  filter<E extends Env = Env>(f: (x: T, env: E) => unknown, env?: E): Dataset<T> {
-    return this.one('filter', { kind: 'filter', fn: ship(f, env, 'filter') }, true);
+  filter<E extends Env = Env>(f: (x: T, env: E) => unknown, env?: E, opts?: AsyncOptions): Dataset<T> {
+    return this.one('filter', { kind: 'filter', fn: ship(f, env, 'filter', opts) }, true);
   }
 
-  flatMap<U, E extends Env = Env>(f: (x: T, env: E) => Iterable<U>, env?: E): Dataset<U> {
-    return this.one('flatMap', { kind: 'flatMap', fn: ship(f, env, 'flatMap') });
+  /** `f` returns an array, an iterable (generator), an async generator, or a promise of an array. */
+  flatMap<U, E extends Env = Env>(f: (x: T, env: E) => ManyOrAsync<U>, env?: E, opts?: AsyncOptions): Dataset<U> {
+    return this.one('flatMap', { kind: 'flatMap', fn: ship(f, env, 'flatMap', opts) });
   }
 
-  /** Runs `f` once per partition over an iterator of its records; `f` returns an iterable (often a generator). */
-  mapPartitions<U, E extends Env = Env>(f: (records: IterableIterator<T>, env: E) => Iterable<U>, env?: E): Dataset<U> {
+  /**
+   * Runs `f` once per partition over an iterator of its records; `f` returns an iterable (often a
+   * generator), an async generator, or a promise of an array.
+   */
+  mapPartitions<U, E extends Env = Env>(f: (records: IterableIterator<T>, env: E) => ManyOrAsync<U>, env?: E): Dataset<U> {
     return this.one('mapPartitions', { kind: 'mapPartitions', fn: ship(f, env, 'mapPartitions'), withIndex: false });
   }
 
-  mapPartitionsWithIndex<U, E extends Env = Env>(f: (index: number, records: IterableIterator<T>, env: E) => Iterable<U>, env?: E): Dataset<U> {
+  mapPartitionsWithIndex<U, E extends Env = Env>(f: (index: number, records: IterableIterator<T>, env: E) => ManyOrAsync<U>, env?: E): Dataset<U> {
     return this.one('mapPartitionsWithIndex', { kind: 'mapPartitions', fn: ship(f, env, 'mapPartitionsWithIndex'), withIndex: true });
   }
 
-  keyBy<K, E extends Env = Env>(f: (x: T, env: E) => K, env?: E): Dataset<[K, T]> {
-    return this.one('keyBy', { kind: 'keyBy', fn: ship(f, env, 'keyBy') });
+  keyBy<K, E extends Env = Env>(f: (x: T, env: E) => K, env?: E, opts?: AsyncOptions): Dataset<[Awaited<K>, T]> {
+    return this.one('keyBy', { kind: 'keyBy', fn: ship(f, env, 'keyBy', opts) });
   }
 
-  mapValues<K, V, U, E extends Env = Env>(this: Dataset<Pair<K, V>>, f: (v: V, env: E) => U, env?: E): Dataset<[K, U]> {
-    return this.one('mapValues', { kind: 'mapValues', fn: ship(f, env, 'mapValues') }, true);
+  mapValues<K, V, U, E extends Env = Env>(this: Dataset<Pair<K, V>>, f: (v: V, env: E) => U, env?: E, opts?: AsyncOptions): Dataset<[K, Awaited<U>]> {
+    return this.one('mapValues', { kind: 'mapValues', fn: ship(f, env, 'mapValues', opts) }, true);
   }
 
-  flatMapValues<K, V, U, E extends Env = Env>(this: Dataset<Pair<K, V>>, f: (v: V, env: E) => Iterable<U>, env?: E): Dataset<[K, U]> {
-    return this.one('flatMapValues', { kind: 'flatMapValues', fn: ship(f, env, 'flatMapValues') }, true);
+  flatMapValues<K, V, U, E extends Env = Env>(this: Dataset<Pair<K, V>>, f: (v: V, env: E) => ManyOrAsync<U>, env?: E, opts?: AsyncOptions): Dataset<[K, U]> {
+    return this.one('flatMapValues', { kind: 'flatMapValues', fn: ship(f, env, 'flatMapValues', opts) }, true);
   }
 
   keys<K, V>(this: Dataset<Pair<K, V>>): Dataset<K> {
@@ -246,15 +256,16 @@ export class Dataset<T> {
     return act.takeOrdered(this.engine, this.node, n, compare, true);
   }
 
-  reduce<E extends Env = Env>(f: (a: T, b: T, env: E) => T, env?: E): Promise<T> {
+  /** Combines all records with `f` (which may be async; it is awaited). */
+  reduce<E extends Env = Env>(f: (a: T, b: T, env: E) => T | Promise<T>, env?: E): Promise<T> {
     return act.reduce(this.engine, this.node, f as never, env);
   }
 
-  fold<E extends Env = Env>(zero: T, f: (a: T, b: T, env: E) => T, env?: E): Promise<T> {
+  fold<E extends Env = Env>(zero: T, f: (a: T, b: T, env: E) => T | Promise<T>, env?: E): Promise<T> {
     return act.aggregate(this.engine, this.node, zero, f as never, f as never, env, 'fold');
   }
 
-  aggregate<U, E extends Env = Env>(zero: U, seqOp: (acc: U, x: T, env: E) => U, combOp: (a: U, b: U, env: E) => U, env?: E): Promise<U> {
+  aggregate<U, E extends Env = Env>(zero: U, seqOp: (acc: U, x: T, env: E) => U | Promise<U>, combOp: (a: U, b: U, env: E) => U | Promise<U>, env?: E): Promise<U> {
     return act.aggregate(this.engine, this.node, zero, seqOp as never, combOp as never, env, 'aggregate');
   }
 
@@ -268,11 +279,12 @@ export class Dataset<T> {
     return this.map((x) => [x, 1] as [T, number]).countByKey();
   }
 
-  foreach<E extends Env = Env>(f: (x: T, env: E) => void, env?: E): Promise<void> {
-    return act.foreach(this.engine, this.node, 'foreach', f, env);
+  /** Calls `f` on every record; an async `f` is awaited, at most `opts.concurrency` (default 16) pending per task. */
+  foreach<E extends Env = Env>(f: (x: T, env: E) => void | Promise<void>, env?: E, opts?: AsyncOptions): Promise<void> {
+    return act.foreach(this.engine, this.node, 'foreach', f, env, opts);
   }
 
-  foreachPartition<E extends Env = Env>(f: (records: IterableIterator<T>, env: E) => void, env?: E): Promise<void> {
+  foreachPartition<E extends Env = Env>(f: (records: IterableIterator<T>, env: E) => void | Promise<void>, env?: E): Promise<void> {
     return act.foreach(this.engine, this.node, 'foreachPartition', f, env);
   }
 

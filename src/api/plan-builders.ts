@@ -3,6 +3,8 @@ import type { PartitionerSpec } from '../plan/partitioner.js';
 import { shipFunction } from '../serde/ship-function.js';
 import type { FnSpec } from '../serde/function-spec.js';
 import { userCallSite } from '../util/call-site.js';
+import { SluiceError } from '../util/errors.js';
+import type { AsyncOptions } from './types.js';
 
 /** Allocates node and shuffle ids for one session. */
 export class IdSource {
@@ -17,8 +19,12 @@ export class IdSource {
 }
 
 /** Ships a user function for operator `op`, checking its free variables now, at the call site. */
-export function ship(fn: Function, env: object | undefined, op: string): FnSpec {
-  return shipFunction(fn, env as Record<string, unknown> | undefined, op, userCallSite());
+export function ship(fn: Function, env: object | undefined, op: string, opts?: AsyncOptions): FnSpec {
+  const spec = shipFunction(fn, env as Record<string, unknown> | undefined, op, userCallSite());
+  const n = opts?.concurrency;
+  if (n === undefined) return spec;
+  if (!Number.isInteger(n) || n < 1) throw new SluiceError(`${op}: concurrency must be a positive integer, got ${String(n)}`);
+  return { ...spec, concurrency: n };
 }
 
 /** A node with one narrow parent and the same partitioning. */

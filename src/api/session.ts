@@ -17,6 +17,7 @@ import { FrameContext } from './frame/frame-context.js';
 import { DataFrameReader } from './frame/reader.js';
 import { batchOf, memorySource, toSchema as toFrameSchema, type FrameData } from './frame/create.js';
 import { sqlPlan } from './frame/sql-catalog.js';
+import { SqlFilePolicy, type SqlFileAccess } from './frame/sql-file-access.js';
 import { concatBatches } from '../frame/batch/batch.js';
 import { fromArrowTable } from '../frame/batch/arrow.js';
 import type { DataType } from '../frame/types.js';
@@ -32,6 +33,12 @@ export interface SessionOptions {
   maxTaskFailures?: number;
   /** Extra modules every worker imports at start (file URLs or package names). */
   preload?: string[];
+  /**
+   * Files SQL may read when a query names them in FROM: `true` (default) any file, `false` none,
+   * `{ allow: ['data/'] }` only files inside these directories (after resolving `..` and symlinks,
+   * for every file a glob expands to). Set it when SQL text comes from someone else. See {@link SqlFileAccess}.
+   */
+  sqlFileAccess?: SqlFileAccess;
 }
 
 /**
@@ -49,15 +56,18 @@ export class Session {
   private readonly broadcasts: BroadcastRegistry;
   private readonly accumulators: AccumulatorRegistry;
   private frameContext?: FrameContext;
+  private readonly sqlFiles: SqlFilePolicy;
 
-  private constructor(engine: Engine, broadcasts: BroadcastRegistry, accumulators: AccumulatorRegistry) {
+  private constructor(engine: Engine, broadcasts: BroadcastRegistry, accumulators: AccumulatorRegistry, sqlFiles: SqlFilePolicy) {
     this.engine = engine;
+    this.sqlFiles = sqlFiles;
     this.broadcasts = broadcasts;
     this.accumulators = accumulators;
   }
 
   /** Starts a session on this machine (worker threads, or inline). */
   static async local(opts: SessionOptions = {}): Promise<Session> {
+    const sqlFiles = new SqlFilePolicy(opts.sqlFileAccess);
     const master = parseMaster(opts.master ?? (process.env.SLUICE_MASTER || 'local[*]'));
     const workers = master.kind === 'inline' ? 1 : master.workers;
     const memory = memoryPerWorker(opts.memory ?? (process.env.SLUICE_MEMORY || undefined), workers);
@@ -68,7 +78,7 @@ export class Session {
     const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
     const driver = new Driver(backend, broadcasts, accumulators, { maxTaskFailures });
     await driver.start();
-    return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators);
+    return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators, sqlFiles);
   }
 
   /** `local[N]` or `inline`. */
@@ -170,7 +180,7 @@ export class Session {
 
   /** Runs a SQL query over temp views (`df.createOrReplaceTempView('t')`) and files (`FROM 'data/*.parquet'`). */
   sql(text: string): DataFrame {
-    return new DataFrame(this.frames, sqlPlan(text, this.frames));
+    return new DataFrame(this.frames, sqlPlan(text, this.frames, this.sqlFiles));
   }
 
   /** A temp view as a DataFrame. */

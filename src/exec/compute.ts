@@ -82,7 +82,7 @@ function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
   return fusedOps(chain, compute(base, p, ctx), ctx);
 }
 
-function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
+export function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
   const chain = [top];
   let base = (top.deps[0] as { node: WireNode }).node;
   while (isFusable(base) && !base.cached) {
@@ -124,24 +124,43 @@ function* narrowInput(node: WireNode, p: number, ctx: TaskContext): Generator<un
  * that stops early (take) leaves an incomplete copy, which is dropped.
  */
 function* cachedCompute(node: WireNode, p: number, ctx: TaskContext): Generator<unknown[]> {
-  const ref = ctx.payload.cachedBlocks[`${node.id}:${p}`];
-  if (ref) {
-    for (const chunk of readBlockPartition(ref, 0)) yield decodeBatch(chunk);
+  const cache = partitionCache(node, p, ctx);
+  if ('stored' in cache) {
+    yield* cache.stored;
     return;
   }
-  const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
   let complete = false;
   try {
     for (const b of computeUncached(node, p, ctx)) {
-      writer.add(0, encodeBatch(b));
+      cache.keep(b);
       yield b;
     }
     complete = true;
   } finally {
-    const block = writer.finish();
-    if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
-    else freeBlock(block, ctx.budget);
+    cache.end(complete);
   }
+}
+
+/**
+ * A cached node's partition: its stored batches, or a copy to keep of the
+ * batches computed now (registered by `end(true)`, dropped by `end(false)`).
+ */
+export function partitionCache(
+  node: WireNode,
+  p: number,
+  ctx: TaskContext,
+): { stored: Iterable<unknown[]> } | { keep(b: unknown[]): void; end(complete: boolean): void } {
+  const ref = ctx.payload.cachedBlocks[`${node.id}:${p}`];
+  if (ref) return { stored: (function* () { for (const chunk of readBlockPartition(ref, 0)) yield decodeBatch(chunk); })() };
+  const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
+  return {
+    keep: (b) => writer.add(0, encodeBatch(b)),
+    end: (complete) => {
+      const block = writer.finish();
+      if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
+      else freeBlock(block, ctx.budget);
+    },
+  };
 }
 
 /** Every user function in a stage's pipeline, to compile and resolve before the task starts. */

@@ -13,7 +13,13 @@ import type { TaskContext } from './task-context.js';
  * values per key first when the operator allows, and write one block holding
  * every partition's chunks (memory while the budget allows, disk past it).
  */
-export function writeShuffle(forEach: (sink: (rec: unknown) => void) => void, shuffle: ShuffleSpec, ctx: TaskContext, op: string, site: CallSite | undefined): BlockRef {
+export async function writeShuffle(
+  forEach: (sink: (rec: unknown) => void) => void | Promise<void>,
+  shuffle: ShuffleSpec,
+  ctx: TaskContext,
+  op: string,
+  site: CallSite | undefined,
+): Promise<BlockRef> {
   const n = shuffle.partitioner.numPartitions;
   const place = partitionFn(shuffle.partitioner, ctx.partition);
   const keyed = shuffle.partitioner.kind !== 'roundRobin';
@@ -50,13 +56,13 @@ export function writeShuffle(forEach: (sink: (rec: unknown) => void) => void, sh
       const fns = aggFns(shuffle.mapSideCombine, ctx, op, site);
       agg = new ExternalAggregator<unknown, unknown, unknown>({ ...fns, budget: ctx.budget, spillDir: ctx.spillDir, metrics: m });
       const into = agg;
-      forEach((kv) => {
+      await forEach((kv) => {
         if (!Array.isArray(kv)) throw notAPair(kv, op, ctx.partition);
         into.insertValue(kv[0], kv[1]);
       });
       for (const b of agg.entries()) for (const e of b) emit(e);
     } else {
-      forEach(emit);
+      await forEach(emit);
     }
     for (let p = 0; p < n; p++) if (buffers[p]!.length) flush(p);
   } catch (e) {

@@ -6,11 +6,16 @@ import { readBlockPartition } from './block-store.js';
 import { MemoryBudget } from './memory-budget.js';
 import type { TaskPayload } from './task.js';
 import { zeroMetrics, type Metrics } from '../util/metrics.js';
+import { fnKey, isDeclaredAsync, learnedAsync } from './async-calls.js';
 
 /** A user function ready to call on this worker: `f(...args, env)`. */
 export interface BoundFn {
   f: Function;
   env: unknown;
+  /** The function's identity on this worker (see fnKey). */
+  key: string;
+  /** Declared async, or seen returning a thenable on this worker: runs on the async path. */
+  async: boolean;
 }
 
 /** Per-worker cache of decoded broadcast values (decoded once, reused by every task). */
@@ -60,8 +65,15 @@ export class TaskContext {
     };
     for (const spec of specs) {
       if (this.fns.has(spec)) continue;
-      this.fns.set(spec, { f: compileFunction(spec), env: await resolveEnv(spec.env, hooks) });
+      const f = compileFunction(spec);
+      const key = fnKey(spec);
+      this.fns.set(spec, { f, env: await resolveEnv(spec, hooks), key, async: isDeclaredAsync(f) || learnedAsync.has(key) });
     }
+  }
+
+  /** Whether `spec` (prepared) must run on the async path. */
+  isAsync(spec: FnSpec): boolean {
+    return this.fn(spec).async;
   }
 
   fn(spec: FnSpec): BoundFn {

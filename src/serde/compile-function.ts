@@ -1,7 +1,7 @@
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
 import { SluiceError } from '../util/errors.js';
-import type { EnvMarker, EnvValue, FnSpec } from './function-spec.js';
+import type { EnvPath, EnvSpecial, FnSpec } from './function-spec.js';
 
 /**
  * Helpers that esbuild/tsx and tsc inject into compiled code (see TOOLING_HELPERS in
@@ -156,75 +156,86 @@ export function compileFunction(spec: FnSpec): Function {
   return fn;
 }
 
-/** Callbacks that turn broadcast and accumulator markers into this worker's objects. */
+/** Callbacks that give a task its broadcast values and accumulators. */
 export interface EnvHooks {
   broadcast(id: number): unknown;
   accumulator(id: number, kind: 'sum' | 'collection'): unknown;
 }
 
-const MARKER_KINDS = new Set(['broadcast', 'accumulator', 'module', 'fn']);
-
-function isMarker(v: unknown): v is EnvMarker {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && MARKER_KINDS.has((v as { __sluice?: unknown }).__sluice as string);
-}
-
-const isPlain = (v: object): boolean => {
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
-};
-
-function hasMarker(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  if (isMarker(v)) return true;
-  if (Array.isArray(v)) return v.some(hasMarker);
-  if (v instanceof Map) { for (const x of v.values()) if (hasMarker(x)) return true; return false; }
-  if (!isPlain(v)) return false;
-  for (const k in v) if (hasMarker((v as Record<string, unknown>)[k])) return true;
-  return false;
-}
-
 const modules = new Map<string, Promise<unknown>>();
 
-/**
- * Resolves an encoded env on the worker: returns a deep copy in which 'fn' markers
- * are compiled functions (plain helpers the user calls), 'module' markers are module
- * namespaces (`await import(resolved)`; for CommonJS modules the namespace has
- * `default` plus any detected named exports), and broadcast/accumulator markers are
- * whatever the hooks return. An env without markers is returned unchanged.
- */
-export async function resolveEnv(env: EnvValue, hooks: EnvHooks): Promise<unknown> {
-  return hasMarker(env) ? resolve(env, hooks) : env;
+function importOnce(specifier: string, resolved: string): Promise<unknown> {
+  let m = modules.get(resolved);
+  if (!m) {
+    m = import(resolved).catch((e: unknown) => {
+      modules.delete(resolved);
+      throw new SluiceError(`cannot import module '${specifier}' (${resolved}) on the worker: ${(e as Error)?.message ?? e}`);
+    });
+    modules.set(resolved, m);
+  }
+  return m;
 }
 
-async function resolve(v: unknown, hooks: EnvHooks): Promise<unknown> {
-  if (typeof v !== 'object' || v === null) return v;
-  if (isMarker(v)) {
-    switch (v.__sluice) {
-      case 'fn': return compileFunction(v.spec);
-      case 'broadcast': return hooks.broadcast(v.id);
-      case 'accumulator': return hooks.accumulator(v.id, v.kind);
-      case 'module': {
-        const { specifier, resolved } = v;
-        let m = modules.get(resolved);
-        if (!m) {
-          m = import(resolved).catch((e: unknown) => {
-            modules.delete(resolved);
-            throw new SluiceError(`cannot import module '${specifier}' (${resolved}) on the worker: ${(e as Error)?.message ?? e}`);
-          });
-          modules.set(resolved, m);
-        }
-        return m;
-      }
-    }
+function specialValue(v: EnvSpecial, hooks: EnvHooks): unknown {
+  switch (v.kind) {
+    case 'fn': return compileFunction(v.spec);
+    case 'broadcast': return hooks.broadcast(v.id);
+    case 'accumulator': return hooks.accumulator(v.id, v.accumulator);
+    case 'module': return importOnce(v.specifier, v.resolved);
+    default: throw new SluiceError(`internal: unknown env slot ${(v as { kind: unknown }).kind}`);
   }
-  if (!hasMarker(v)) return v; // an unchanged subtree needs no copy
-  if (Array.isArray(v)) return Promise.all(v.map((x) => resolve(x, hooks)));
-  if (v instanceof Map) {
-    const out = new Map();
-    for (const [k, x] of v) out.set(k, await resolve(x, hooks));
-    return out;
+}
+
+/**
+ * A function's env as the function sees it on this worker: its plain data with
+ * each slot filled in (a compiled helper function, a module namespace from
+ * `await import(resolved)`, a broadcast or accumulator from the hooks). The data
+ * is only copied along the paths to slots (the shipped env is left as it was), and
+ * is never inspected: whatever shape a value has, it stays that value.
+ */
+export async function resolveEnv(spec: Pick<FnSpec, 'env' | 'slots'>, hooks: EnvHooks): Promise<unknown> {
+  const slots = spec.slots;
+  if (!slots || slots.length === 0) return spec.env;
+  const copies = new WeakSet<object>();
+  let root = spec.env;
+  for (const slot of slots) root = place(root, slot.path, await specialValue(slot.value, hooks), copies);
+  return root;
+}
+
+/** `root` with `value` at `path`, copying (once) each container on the way. */
+function place(root: unknown, path: EnvPath, value: unknown, copies: WeakSet<object>): unknown {
+  if (path.length === 0) return value;
+  const top = own(root, copies);
+  let cur = top;
+  for (let i = 0; i < path.length - 1; i++) {
+    const next = own(childAt(cur, path[i]!), copies);
+    setChild(cur, path[i]!, next);
+    cur = next;
   }
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = await resolve((v as Record<string, unknown>)[k], hooks);
-  return out;
+  setChild(cur, path[path.length - 1]!, value);
+  return top;
+}
+
+function own(v: unknown, copies: WeakSet<object>): object {
+  if (typeof v !== 'object' || v === null) throw new SluiceError('internal: an env slot path runs through a value that is not a container');
+  if (copies.has(v)) return v;
+  const copy: object = Array.isArray(v) ? v.slice() : v instanceof Map ? new Map(v) : Object.defineProperties({}, Object.getOwnPropertyDescriptors(v));
+  copies.add(copy);
+  return copy;
+}
+
+function mapKeyAt(m: Map<unknown, unknown>, index: number): unknown {
+  let i = 0;
+  for (const k of m.keys()) if (i++ === index) return k;
+  throw new SluiceError(`internal: env slot path names Map entry ${index} of ${m.size}`);
+}
+
+function childAt(c: object, step: string | number): unknown {
+  if (c instanceof Map) return c.get(mapKeyAt(c, step as number));
+  return (c as Record<string | number, unknown>)[step];
+}
+
+function setChild(c: object, step: string | number, value: unknown): void {
+  if (c instanceof Map) c.set(mapKeyAt(c, step as number), value);
+  else Object.defineProperty(c, step, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -3,7 +3,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FreeVariableError, SluiceError, formatSite, type CallSite } from '../util/errors.js';
-import type { EnvMarker, FnSpec } from './function-spec.js';
+import { ENV_SPECIAL, type EnvPath, type EnvSlot, type EnvSpecial, type EnvSpecialSource, type FnSpec } from './function-spec.js';
 
 /** Helpers that TypeScript tooling (esbuild/tsx, tsc) injects into compiled code; compile-function provides them on workers. */
 export const TOOLING_HELPERS: readonly string[] = [
@@ -49,7 +49,9 @@ export function shipFunction(fn: Function, env: Record<string, unknown> | undefi
     if (env === null || typeof env !== 'object' || Array.isArray(env)) {
       throw new SluiceError(`${op} at ${formatSite(site)}: env must be a plain object like { k }, got ${describe(env)}`);
     }
-    spec.env = encodeEnv(env, '', op, site, new Set());
+    const slots: EnvSlot[] = [];
+    spec.env = encodeEnv(env, [], { op, site, slots, seen: new Set() });
+    if (slots.length > 0) spec.slots = slots;
   }
   return spec;
 }
@@ -289,14 +291,33 @@ const isPlainObject = (v: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
-/** Copies env into plain data plus markers (functions → 'fn' specs, toEnvMarker objects → their marker). */
-function encodeEnv(v: unknown, path: string, op: string, site: CallSite | undefined, seen: Set<object>): unknown {
-  const where = () => `${op} at ${formatSite(site)}: env${path}`;
+interface EncodeState {
+  op: string;
+  site: CallSite | undefined;
+  /** Where the env's functions, modules, broadcasts and accumulators go, found so far. */
+  slots: EnvSlot[];
+  seen: Set<object>;
+}
+
+const special = (v: object): EnvSpecial | undefined =>
+  typeof (v as Partial<EnvSpecialSource>)[ENV_SPECIAL] === 'function' ? (v as EnvSpecialSource)[ENV_SPECIAL]() : undefined;
+
+function pathText(path: EnvPath, containers: string[]): string {
+  return path.map((s, i) => (containers[i] === 'map' ? ` (Map entry ${s})` : typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
+}
+
+/**
+ * Copies env as plain data, and takes every function and every real broadcast,
+ * accumulator or module out of it into `state.slots` (its place holds null).
+ * Only values the driver's own code made (a function, an object with the
+ * ENV_SPECIAL symbol method) become slots: data never does, whatever its shape.
+ */
+function encodeEnv(v: unknown, path: EnvPath, state: EncodeState, containers: string[] = []): unknown {
+  const where = () => `${state.op} at ${formatSite(state.site)}: env${pathText(path, containers)}`;
   switch (typeof v) {
-    case 'function': {
-      const marker: EnvMarker = { __sluice: 'fn', spec: shipFunction(v, undefined, `${op} env${path}`, site) };
-      return marker;
-    }
+    case 'function':
+      state.slots.push({ path: [...path], value: { kind: 'fn', spec: shipFunction(v, undefined, `${state.op} env${pathText(path, containers)}`, state.site) } });
+      return null;
     case 'symbol':
       throw new SluiceError(`${where()} is a symbol, which cannot be sent to workers`);
     case 'object':
@@ -305,20 +326,44 @@ function encodeEnv(v: unknown, path: string, op: string, site: CallSite | undefi
       return v;
   }
   if (v === null) return v;
-  const marker = (v as { toEnvMarker?: unknown }).toEnvMarker;
-  if (typeof marker === 'function') return (marker as () => EnvMarker).call(v);
+  const s = special(v);
+  if (s) {
+    state.slots.push({ path: [...path], value: s });
+    return null;
+  }
   if (v instanceof Date || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v;
+  const { seen } = state;
   if (seen.has(v)) throw new SluiceError(`${where()} contains a cycle; env must be a tree of plain data`);
   seen.add(v);
+  const child = (x: unknown, step: string | number, container: string): unknown => {
+    path.push(step);
+    containers.push(container);
+    try {
+      return encodeEnv(x, path, state, containers);
+    } finally {
+      path.pop();
+      containers.pop();
+    }
+  };
   try {
-    if (Array.isArray(v)) return v.map((x, i) => encodeEnv(x, `${path}[${i}]`, op, site, seen));
+    if (Array.isArray(v)) return v.map((x, i) => child(x, i, 'array'));
     if (v instanceof Map) {
       const out = new Map();
-      for (const [k, x] of v) out.set(k, encodeEnv(x, `${path}.get(${String(k)})`, op, site, seen));
+      let i = 0;
+      for (const [k, x] of v) {
+        if (typeof k === 'function' || (typeof k === 'object' && k !== null && special(k))) {
+          throw new SluiceError(`${where()} has a Map key that is a function, broadcast, accumulator or module; only values can be`);
+        }
+        out.set(k, child(x, i++, 'map'));
+      }
       return out;
     }
     if (v instanceof Set) {
-      for (const x of v) encodeEnv(x, `${path} (a Set element)`, op, site, seen);
+      const before = state.slots.length;
+      for (const x of v) encodeEnv(x, path, state, containers);
+      if (state.slots.length > before) {
+        throw new SluiceError(`${where()} is a Set holding a function, broadcast, accumulator or module; put those in an object or array`);
+      }
       return v;
     }
     if (!isPlainObject(v)) {
@@ -329,7 +374,8 @@ function encodeEnv(v: unknown, path: string, op: string, site: CallSite | undefi
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(v)) {
-      out[key] = encodeEnv((v as Record<string, unknown>)[key], `${path}.${key}`, op, site, seen);
+      // defineProperty: an own key named __proto__ stays a key, as in the user's object.
+      Object.defineProperty(out, key, { value: child((v as Record<string, unknown>)[key], key, 'object'), enumerable: true, writable: true, configurable: true });
     }
     return out;
   } finally {
@@ -340,10 +386,10 @@ function encodeEnv(v: unknown, path: string, op: string, site: CallSite | undefi
 // ---------------------------------------------------------------- modules
 
 /** A module to import on the worker; put it in env. */
-class ModuleRef {
+class ModuleRef implements EnvSpecialSource {
   constructor(readonly specifier: string, readonly resolved: string) {}
-  toEnvMarker(): EnvMarker {
-    return { __sluice: 'module', specifier: this.specifier, resolved: this.resolved };
+  [ENV_SPECIAL](): EnvSpecial {
+    return { kind: 'module', specifier: this.specifier, resolved: this.resolved };
   }
 }
 
@@ -357,7 +403,7 @@ class ModuleRef {
  * its named exports).
  * @throws SluiceError if the specifier cannot be resolved.
  */
-export function importModule(specifier: string, from?: string): { toEnvMarker(): EnvMarker } {
+export function importModule(specifier: string, from?: string): EnvSpecialSource {
   if (isBuiltin(specifier)) return new ModuleRef(specifier, specifier.startsWith('node:') ? specifier : `node:${specifier}`);
   let base = from ?? process.cwd() + '/';
   if (base.startsWith('file:')) base = fileURLToPath(base);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileFunction, resolveEnv } from '../../src/serde/compile-function.js';
 import { importModule, shipFunction } from '../../src/serde/ship-function.js';
-import type { FnSpec } from '../../src/serde/function-spec.js';
+import { ENV_SPECIAL, type FnSpec } from '../../src/serde/function-spec.js';
 
 const hooks = { broadcast: (id: number) => `bc${id}`, accumulator: (id: number) => ({ acc: id }) };
 const spec = (src: string, site?: FnSpec['site']): FnSpec => ({ src, env: undefined, op: 'map', ...(site ? { site } : {}) });
@@ -55,22 +55,25 @@ test('errors thrown inside a compiled function carry the site file name and line
   }
 });
 
-test('resolveEnv: fast path, fn markers, broadcast/accumulator hooks, modules', async () => {
+test('resolveEnv: fast path, fn slots, broadcast/accumulator hooks, modules', async () => {
   const plain = { k: 1, list: [1, 2] };
-  assert.equal(await resolveEnv(plain, hooks), plain);
-  assert.equal(await resolveEnv(undefined, hooks), undefined);
+  assert.equal(await resolveEnv({ env: plain }, hooks), plain);
+  assert.equal(await resolveEnv({ env: undefined }, hooks), undefined);
 
   const shipped = shipFunction((x: number, env: any) => env.double(x) + env.m.length, {
     double: (y: number) => y * 2,
     m: [1, 2, 3],
-    b: { toEnvMarker: () => ({ __sluice: 'broadcast' as const, id: 4 }) },
-    a: [{ toEnvMarker: () => ({ __sluice: 'accumulator' as const, id: 2 }) }],
+    b: { [ENV_SPECIAL]: () => ({ kind: 'broadcast' as const, id: 4 }) },
+    a: [{ [ENV_SPECIAL]: () => ({ kind: 'accumulator' as const, id: 2, accumulator: 'sum' as const }) }],
     acorn: importModule('acorn'),
     path: importModule('node:path'),
     byKey: new Map([['h', (s: string) => s + '!']]),
   }, 'map');
   // Env crosses threads as plain data: simulate with structuredClone.
-  const env = (await resolveEnv(structuredClone(shipped.env), hooks)) as any;
+  const crossed = structuredClone({ env: shipped.env, slots: shipped.slots });
+  const env = (await resolveEnv(crossed, hooks)) as any;
+  // The shipped env is not changed in place (a task on the inline backend shares it).
+  assert.deepEqual(crossed.env, structuredClone(shipped.env));
   assert.equal(env.double(21), 42);
   assert.deepEqual(env.m, [1, 2, 3]);
   assert.equal(env.b, 'bc4');
@@ -83,6 +86,6 @@ test('resolveEnv: fast path, fn markers, broadcast/accumulator hooks, modules', 
 });
 
 test('resolveEnv reports modules that cannot be imported', async () => {
-  const env = { m: { __sluice: 'module', specifier: 'gone', resolved: 'file:///nonexistent/gone.js' } };
-  await assert.rejects(resolveEnv(env, hooks), /cannot import module 'gone'/);
+  const slots = [{ path: ['m'], value: { kind: 'module' as const, specifier: 'gone', resolved: 'file:///nonexistent/gone.js' } }];
+  await assert.rejects(resolveEnv({ env: { m: null }, slots }, hooks), /cannot import module 'gone'/);
 });

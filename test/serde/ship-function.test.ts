@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freeVariables, importModule, shipFunction, TOOLING_HELPERS } from '../../src/serde/ship-function.js';
+import { ENV_SPECIAL } from '../../src/serde/function-spec.js';
 import { FreeVariableError, SluiceError } from '../../src/util/errors.js';
 
 const site = { file: 'job.ts', line: 12, column: 5 };
@@ -94,8 +95,8 @@ test('classes, native and bound functions are rejected', () => {
   assert.throws(() => shipFunction(((x: number) => x).bind(null), undefined, 'map'), /bound/);
 });
 
-test('env: plain data, functions, markers; class instances rejected', () => {
-  class Broadcast { toEnvMarker() { return { __sluice: 'broadcast' as const, id: 7 }; } }
+test('env: plain data, functions and specials out of band; class instances rejected', () => {
+  class Broadcast { [ENV_SPECIAL]() { return { kind: 'broadcast' as const, id: 7 }; } }
   const helper = (s: string) => s.toUpperCase();
   const spec = shipFunction((x: number, env: any) => env.k * x, {
     k: 3, list: [1, { d: new Date(0) }], m: new Map([[1, 'a']]), s: new Set([1]), big: 5n, bytes: new Uint8Array(2),
@@ -104,9 +105,15 @@ test('env: plain data, functions, markers; class instances rejected', () => {
   const env = spec.env as any;
   assert.equal(env.k, 3);
   assert.deepEqual(env.list, [1, { d: new Date(0) }]);
-  assert.equal(env.helper.__sluice, 'fn');
-  assert.equal(env.helper.spec.op, 'map env.helper');
-  assert.deepEqual(env.nested.b, { __sluice: 'broadcast', id: 7 });
+  assert.equal(env.helper, null);
+  assert.equal(env.nested.b, null);
+  const slots = spec.slots!;
+  assert.deepEqual(slots.map((s) => s.path), [['helper'], ['nested', 'b']]);
+  assert.equal(slots[0]!.value.kind === 'fn' && slots[0]!.value.spec.op, 'map env.helper');
+  assert.deepEqual(slots[1]!.value, { kind: 'broadcast', id: 7 });
+  // A Set cannot hold a slot (it has no place to put one back).
+  assert.throws(() => shipFunction((x: number) => x, { s: new Set([(y: number) => y]) }, 'map'), /env\.s is a Set holding a function/);
+  assert.throws(() => shipFunction((x: number) => x, { m: new Map([[(y: number) => y, 1]]) }, 'map'), /Map key/);
   class Point { x = 1; }
   assert.throws(() => shipFunction((x: number) => x, { p: { q: new Point() } }, 'map'), /env\.p\.q is an instance of Point/);
   const bad = 9;
@@ -125,10 +132,10 @@ test('shipFunction caches per function and keeps op/site per call', () => {
 });
 
 test('importModule resolves installed and builtin modules, errors on missing ones', () => {
-  const m = importModule('acorn').toEnvMarker();
-  assert.equal(m.__sluice, 'module');
-  assert.ok(m.__sluice === 'module' && m.resolved.startsWith('file://') && m.resolved.includes('acorn'));
-  const fsm = importModule('fs').toEnvMarker();
-  assert.ok(fsm.__sluice === 'module' && fsm.resolved === 'node:fs');
+  const m = importModule('acorn')[ENV_SPECIAL]();
+  assert.equal(m.kind, 'module');
+  assert.ok(m.kind === 'module' && m.resolved.startsWith('file://') && m.resolved.includes('acorn'));
+  const fsm = importModule('fs')[ENV_SPECIAL]();
+  assert.ok(fsm.kind === 'module' && fsm.resolved === 'node:fs');
   assert.throws(() => importModule('definitely-not-a-module-xyz'), /importModule\('definitely-not-a-module-xyz'\)/);
 });

@@ -47,9 +47,12 @@ export class FrameContext {
     this.shufflePartitions = Math.max(2, engine.defaultParallelism * 4);
   }
 
-  /** A scan of files: planned now (schema, splits), so errors about paths and headers surface at the call. */
-  fileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>): LogicalPlan {
-    const planned = planFileScan(format, paths, options);
+  /**
+   * A scan of files: planned now (schema, splits), so errors about paths and headers surface at the call.
+   * `checkFiles` vets the listed files before any is opened.
+   */
+  fileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>, checkFiles?: (files: string[]) => void): LogicalPlan {
+    const planned = planFileScan(format, paths, options, checkFiles);
     const scanId = this.nextId++;
     this.scans.set(scanId, { partitions: planned.partitions, fileSchema: planned.fileSchema });
     const first = Array.isArray(paths) ? paths[0] ?? 'files' : paths;

@@ -2,6 +2,7 @@ import type { LogicalPlan } from '../../frame/logical/plan.js';
 import { analyzeSql } from '../../sql/sql-to-plan.js';
 import { SluiceError } from '../../util/errors.js';
 import type { FileFormat, FrameContext } from './frame-context.js';
+import type { SqlFilePolicy } from './sql-file-access.js';
 
 const FORMATS: Array<[RegExp, FileFormat]> = [
   [/\.csv(\.gz)?$/i, 'csv'],
@@ -12,17 +13,18 @@ const FORMATS: Array<[RegExp, FileFormat]> = [
 
 /**
  * SQL text to an analyzed plan over the session's temp views; a quoted path in
- * FROM (`FROM 'logs/*.parquet'`) reads files, in the format their extension names.
- * Errors point at the position in the text.
+ * FROM (`FROM 'logs/*.parquet'`) reads files, in the format their extension names,
+ * if the session's file policy lets it. Errors point at the position in the text.
  */
-export function sqlPlan(text: string, fc: FrameContext): LogicalPlan {
+export function sqlPlan(text: string, fc: FrameContext, files: SqlFilePolicy): LogicalPlan {
   return analyzeSql(text, {
     table: (name) => fc.views.get(name) ?? [...fc.views].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1],
     tableNames: () => [...fc.views.keys()],
     file: (path) => {
+      files.checkPath(path);
       const format = FORMATS.find(([re]) => re.test(path.replace(/[*?]+$/, '')))?.[1];
       if (!format) throw new SluiceError(`cannot tell the format of ${path} from its extension (.csv, .json/.jsonl, .parquet, .arrow)`);
-      return fc.fileScan(format, path, {});
+      return fc.fileScan(format, path, {}, (listed) => files.checkFiles(path, listed));
     },
   });
 }

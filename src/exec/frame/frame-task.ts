@@ -11,6 +11,7 @@ import type { WireNode } from '../../plan/stages.js';
 import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../block-store.js';
 import type { TaskContext } from '../task-context.js';
 import { attribute } from '../user-function-error.js';
+import { AsyncResultSeen, isThenable } from '../async-calls.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
 import type { FrameOpContext } from './op-context.js';
@@ -19,14 +20,17 @@ import { SharedDictGroup } from './shared-dict-group.js';
 /** The operator context of a task: its budget and metrics, and an expression compiler that knows its UDFs. */
 export function frameOpContext(task: TaskContext): FrameOpContext {
   const udf = (spec: FnSpec) => {
-    const { f, env } = task.fn(spec);
+    const { f, env, key } = task.fn(spec);
     const g = f as (...args: unknown[]) => unknown;
     return (...args: unknown[]) => {
+      let r: unknown;
       try {
-        return g(...args, env);
+        r = g(...args, env);
       } catch (e) {
         throw attribute(e, spec.op, spec.site);
       }
+      if (isThenable(r)) throw new AsyncResultSeen(key, spec.op, spec.site, r);
+      return r;
     };
   };
   return {

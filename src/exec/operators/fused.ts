@@ -1,6 +1,7 @@
 import type { WireNode } from '../../plan/stages.js';
 import { attribute } from '../user-function-error.js';
 import { guard1 } from '../guard.js';
+import { AsyncResultSeen } from '../async-calls.js';
 import type { Batches } from '../batch.js';
 import type { TaskContext } from '../task-context.js';
 
@@ -55,11 +56,14 @@ function stage(node: WireNode, next: Sink, ctx: TaskContext): Sink {
   if (c.kind === 'identity') return next;
   if (!('fn' in c)) throw new Error(`internal: ${c.kind} is not a record operator`);
   const { op, site } = node;
+  const bound = ctx.fn(c.fn);
   const fail = (e: unknown): never => {
+    // An async generator (from a function not declared async) needs the async path.
+    if (e instanceof NotIterable && e.asyncIterable) throw new AsyncResultSeen(bound.key, op, site);
     throw attribute(e, op, site);
   };
   // Only the user's function is guarded: errors from operators further on pass through `next` untouched.
-  const call = guard1(ctx.fn(c.fn), op, site);
+  const call = guard1(bound, op, site);
   switch (c.kind) {
     case 'map':
       return (x) => next(call(x));
@@ -89,7 +93,7 @@ function emitAll(ys: Iterable<unknown>, next: Sink, fail: (e: unknown) => never)
     for (let i = 0; i < ys.length; i++) next(ys[i]);
     return;
   }
-  if (ys == null || typeof ys[Symbol.iterator] !== 'function') fail(new TypeError(`expected an iterable (array or generator), got ${ys === null ? 'null' : typeof ys}`));
+  if (ys == null || typeof ys[Symbol.iterator] !== 'function') fail(new NotIterable(ys));
   const it = ys[Symbol.iterator]();
   for (;;) {
     let r: IteratorResult<unknown>;
@@ -100,5 +104,14 @@ function emitAll(ys: Iterable<unknown>, next: Sink, fail: (e: unknown) => never)
     }
     if (r.done) return;
     next(r.value);
+  }
+}
+
+class NotIterable extends TypeError {
+  readonly asyncIterable: boolean;
+  constructor(ys: unknown) {
+    super(`expected an iterable (array or generator), got ${ys === null ? 'null' : typeof ys}`);
+    this.name = 'TypeError';
+    this.asyncIterable = ys != null && typeof (ys as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
   }
 }

@@ -12,9 +12,10 @@ export type UdfCompiler = (spec: FnSpec) => (...args: unknown[]) => unknown;
 
 /**
  * Without a task's compiler, the function is compiled here and gets its env
- * as the last argument as shipped (enough for plain-data env).
+ * as the last argument as shipped: enough for plain-data env only.
  */
 const defaultUdf: UdfCompiler = (spec) => {
+  if (spec.slots?.length) throw new SluiceError(`${spec.op}: an env with functions, modules, broadcasts or accumulators is only available inside a task`);
   const fn = compileFunction(spec) as (...args: unknown[]) => unknown;
   return (...args) => fn(...args, spec.env);
 };

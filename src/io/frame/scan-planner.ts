@@ -31,10 +31,12 @@ export interface FileScanPlan {
  * and `.*` names; `col=value` folders under a directory add partition columns), takes the schema
  * from `options.schema` or infers it (CSV/JSON lines: from a sample; Parquet/Arrow: from the first
  * file), and cuts partitions of about `options.splitBytes` (32 MiB): byte ranges for text, row groups
- * for Parquet (with their statistics), record batches for Arrow IPC.
+ * for Parquet (with their statistics), record batches for Arrow IPC. `checkFiles` sees the listed
+ * files before any is opened (and may throw).
  */
-export function planFileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>): FileScanPlan {
+export function planFileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>, checkFiles?: (files: string[]) => void): FileScanPlan {
   const listing = listInputFiles(paths);
+  checkFiles?.(listing.files.map((f) => f.path));
   const target = splitBytes(options);
   const sizeBytes = listing.files.reduce((s, f) => s + f.size, 0);
   const given = userSchema(options);
