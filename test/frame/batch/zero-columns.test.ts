@@ -21,9 +21,10 @@ test('makeBatch keeps the declared row count of a batch without columns', () => 
     assert.equal(b.numRows, n);
     assert.deepEqual(batchToRecords(b), Array.from({ length: n }, () => ({})));
   }
-  assert.equal(makeBatch(NONE, []).numRows, 0, 'no count given: no rows');
+  assert.throws(() => makeBatch(NONE, [], -1), /non-negative integer/);
+  assert.throws(() => makeBatch(NONE, []), /without columns needs its row count/, 'a count lost on the way is an error, not 0 rows');
   const one = { fields: [{ name: 'a', type: 'int32' as const, nullable: true }] };
-  assert.throws(() => makeBatch(one, [vectorFromValues('int32', [1, 2])], 3), /declares 3 rows/);
+  assert.throws(() => makeBatch(one, [vectorFromValues('int32', [1, 2])], 3), /column 'a' has 2 rows but the batch has 3/);
 });
 
 test('slice, take, select, rename and concat keep the rows of column-less batches', () => {
