@@ -52,8 +52,9 @@ export function drop(plan: LogicalPlan, names: string[], dropped: string[]): Log
   return { kind: 'project', input: plan, exprs: names.filter((n) => !dropped.includes(n)).map(ref) };
 }
 
-export function aggregate(plan: LogicalPlan, groupBy: ColumnLike[], aggs: Expr[]): LogicalPlan {
-  if (!aggs.length) throw new SluiceError('agg() needs at least one aggregate, e.g. agg(count("*"))');
+/** Groups `plan` by `groupBy` and computes `aggs` (which only `allowNone` lets be empty: the groups alone). */
+export function aggregate(plan: LogicalPlan, groupBy: ColumnLike[], aggs: Expr[], allowNone = false): LogicalPlan {
+  if (!aggs.length && !allowNone) throw new SluiceError('agg() needs at least one aggregate, e.g. agg(count("*"))');
   return { kind: 'aggregate', input: plan, groupBy: groupBy.map(columnNode), aggs: aggs.map((a) => a.node) };
 }
 
