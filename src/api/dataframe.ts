@@ -251,25 +251,40 @@ export class GroupedData {
     return this.agg(aggExpr('count_star', [], 'count'));
   }
 
+  /** Sum of each column given; with none, of every numeric column (Spark's rule, grouping keys included). */
   sum(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('sum', [c], `sum(${c})`)));
+    return this.numeric('sum', cols);
   }
 
+  /** Average of each column given; with none, of every numeric column: `df.groupBy('dept').avg()`. */
   avg(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('avg', [c], `avg(${c})`)));
+    return this.numeric('avg', cols);
   }
 
   mean(...cols: string[]): DataFrame {
     return this.avg(...cols);
   }
 
+  /** Minimum of each column given; with none, of every numeric column. */
   min(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('min', [c], `min(${c})`)));
+    return this.numeric('min', cols);
   }
 
+  /** Maximum of each column given; with none, of every numeric column. */
   max(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('max', [c], `max(${c})`)));
+    return this.numeric('max', cols);
   }
+
+  private numeric(fn: 'sum' | 'avg' | 'min' | 'max', cols: string[]): DataFrame {
+    const names = cols.length > 0 ? cols : numericColumns(this.df.schema);
+    // No numeric column: the groups alone, as in Spark.
+    return new DataFrame(this.df.ctx, v.aggregate(this.df.plan, this.keys, names.map((c) => aggExpr(fn, [c], `${fn}(${c})`)), cols.length === 0));
+  }
+}
+
+/** The names of the int32, int64 and float64 columns, in order. */
+function numericColumns(schema: Schema): string[] {
+  return schema.fields.filter((f) => isNumeric(f.type)).map((f) => f.name);
 }
 
 function aggExpr(fn: 'count_star' | 'sum' | 'avg' | 'min' | 'max', cols: string[], name: string): Expr {

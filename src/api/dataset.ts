@@ -5,6 +5,7 @@ import type { Engine } from './engine.js';
 import { describePlan } from './describe-plan.js';
 import { narrowNode, ship } from './plan-builders.js';
 import * as sh from './shuffle-ops.js';
+import { checkPartitionCount } from '../util/partition-count.js';
 import type { AsyncOptions, Env, ManyOrAsync, Pair, Widen } from './types.js';
 
 /**
@@ -117,7 +118,7 @@ export class Dataset<T> {
 
   /** Fewer partitions: without `shuffle`, neighbouring partitions are concatenated; with it, records are redistributed evenly. */
   coalesce(numPartitions: number, shuffle = false): Dataset<T> {
-    return this.next(shuffle ? sh.repartitionNode(this.engine.ids, this.node, numPartitions) : sh.coalesceNode(this.engine.ids, this.node, numPartitions));
+    return this.next(shuffle ? sh.repartitionNode(this.engine.ids, this.node, numPartitions, 'coalesce') : sh.coalesceNode(this.engine.ids, this.node, numPartitions));
   }
 
   // ---- shuffles ----
@@ -181,12 +182,14 @@ export class Dataset<T> {
 
   /** Distinct records, compared by value. */
   distinct(numPartitions = this.numPartitions): Dataset<T> {
+    checkPartitionCount(numPartitions, 'distinct');
     const pairs = this.map((x) => [x, null] as [T, null]);
     return pairs.reduceByKey((a) => a, undefined, numPartitions).keys();
   }
 
   /** Sorts by the key `f` returns (range partitioning from a sample, then a sort within each partition). */
   sortBy<K, E extends Env = Env>(f: (x: T, env: E) => K, ascending = true, numPartitions = this.numPartitions, env?: E): Dataset<T> {
+    checkPartitionCount(numPartitions, 'sortBy');
     return this.keyBy(f, env).sortByKey(ascending, numPartitions).values();
   }
 

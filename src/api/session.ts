@@ -22,6 +22,7 @@ import { concatBatches } from '../frame/batch/batch.js';
 import { fromArrowTable } from '../frame/batch/arrow.js';
 import type { DataType } from '../frame/types.js';
 import { SluiceError } from '../util/errors.js';
+import { checkPartitionCount } from '../util/partition-count.js';
 import type { Table as ArrowTable } from 'apache-arrow';
 
 export interface SessionOptions {
@@ -93,6 +94,8 @@ export class Session {
 
   /** Splits an array into partitions (encoded once, shared with the workers without copying). */
   parallelize<T>(data: readonly T[], numPartitions = this.defaultParallelism): Dataset<T> {
+    checkPartitionCount(numPartitions, 'parallelize');
+    if (!Array.isArray(data)) throw new TypeError(`parallelize: data must be an array, got ${data === null ? 'null' : typeof data}`);
     const slices: SharedArrayBuffer[] = [];
     for (let p = 0; p < numPartitions; p++) {
       const part = data.slice(Math.floor((p * data.length) / numPartitions), Math.floor(((p + 1) * data.length) / numPartitions));
@@ -108,6 +111,7 @@ export class Session {
   range(start: number, end?: number, step = 1, numPartitions = this.defaultParallelism): Dataset<number> {
     if (end === undefined) [start, end] = [0, start];
     if (step === 0) throw new RangeError('range step must not be 0');
+    checkPartitionCount(numPartitions, 'range');
     return this.dataset(sourceNode(this.engine.ids, 'range', numPartitions, { kind: 'range', start, end, step }));
   }
 
@@ -116,7 +120,7 @@ export class Session {
    * are split into byte ranges aligned to lines; `.gz` files are read whole, decompressed.
    */
   textFile(path: string | string[], opts: { minPartitions?: number } = {}): Dataset<string> {
-    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism, roundTo: this.defaultParallelism });
+    const splits = planTextSplits(path, { minPartitions: this.partitionsOption(opts.minPartitions, 'textFile', 'minPartitions'), roundTo: this.defaultParallelism });
     return this.dataset(sourceNode(this.engine.ids, 'textFile', splits.length, { kind: 'textFile', splits }));
   }
 
@@ -125,7 +129,7 @@ export class Session {
    * line number, or with `mode: 'permissive'` is dropped and counted in `dropped`.
    */
   jsonLines<T = unknown>(path: string | string[], opts: { minPartitions?: number; mode?: 'failfast' | 'permissive'; dropped?: Accumulator<number> } = {}): Dataset<T> {
-    const splits = planTextSplits(path, { minPartitions: opts.minPartitions ?? this.defaultParallelism, roundTo: this.defaultParallelism });
+    const splits = planTextSplits(path, { minPartitions: this.partitionsOption(opts.minPartitions, 'jsonLines', 'minPartitions'), roundTo: this.defaultParallelism });
     const mode = opts.mode ?? 'failfast';
     const compute = { kind: 'jsonLines' as const, splits, mode, droppedAccumulator: opts.dropped?.id };
     return this.dataset(sourceNode(this.engine.ids, 'jsonLines', splits.length, compute));
@@ -167,15 +171,15 @@ export class Session {
       if (!schema) throw new SluiceError('createDataFrame(dataset) needs a schema: { schema: { name: "string", age: "int32" } }');
       return new DataFrame(fc, { kind: 'scan', source: { kind: 'dataset', node: data.node, name: opts.name ?? 'dataset' }, schema, filters: [] });
     }
-    const batch = batchOf(data, toFrameSchema(opts.schema));
-    return new DataFrame(fc, memorySource(batch, opts.numPartitions ?? this.defaultParallelism, opts.name ?? 'df'));
+    const numPartitions = this.partitionsOption(opts.numPartitions, 'createDataFrame', 'numPartitions');
+    return new DataFrame(fc, memorySource(batchOf(data, toFrameSchema(opts.schema)), numPartitions, opts.name ?? 'df'));
   }
 
   /** A DataFrame over an Apache Arrow table (apache-arrow's Table), without copying fixed-width columns. */
   fromArrow(table: ArrowTable, opts: { numPartitions?: number; name?: string } = {}): DataFrame {
     const { schema, batches } = fromArrowTable(table);
-    const batch = concatBatches(schema, batches);
-    return new DataFrame(this.frames, memorySource(batch, opts.numPartitions ?? this.defaultParallelism, opts.name ?? 'arrow'));
+    const numPartitions = this.partitionsOption(opts.numPartitions, 'fromArrow', 'numPartitions');
+    return new DataFrame(this.frames, memorySource(concatBatches(schema, batches), numPartitions, opts.name ?? 'arrow'));
   }
 
   /** Runs a SQL query over temp views (`df.createOrReplaceTempView('t')`) and files (`FROM 'data/*.parquet'`). */
@@ -190,8 +194,12 @@ export class Session {
 
   /** Partitions of DataFrame shuffles (default: 4 per worker). */
   setShufflePartitions(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new SluiceError(`shuffle partitions must be a positive integer, got ${n}`);
-    this.frames.shufflePartitions = n;
+    this.frames.shufflePartitions = checkPartitionCount(n, 'setShufflePartitions', 'n');
+  }
+
+  /** A partition-count option, checked when given (default: the default parallelism). */
+  private partitionsOption(n: number | undefined, call: string, option: string): number {
+    return n === undefined ? this.defaultParallelism : checkPartitionCount(n, call, option);
   }
 
   private get frames(): FrameContext {

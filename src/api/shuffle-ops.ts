@@ -2,13 +2,14 @@ import type { AggSpec, PlanNode } from '../plan/node.js';
 import type { PartitionerSpec } from '../plan/partitioner.js';
 import { samePartitioner } from '../plan/partitioner.js';
 import { ship, shuffleNode, narrowNode, type IdSource } from './plan-builders.js';
+import { checkPartitionCount } from '../util/partition-count.js';
 
 /**
  * Builders for the shuffle operators. Per-key aggregations combine map-side
  * (Spark disables that only for groupByKey, where it saves nothing).
  */
 export function combineByKeyNode(ids: IdSource, parent: PlanNode, op: string, agg: AggSpec, numPartitions: number, mapSideCombine = true): PlanNode {
-  const part: PartitionerSpec = { kind: 'hash', numPartitions };
+  const part: PartitionerSpec = { kind: 'hash', numPartitions: checkPartitionCount(numPartitions, op) };
   return shuffleNode(ids, [parent], op, part, { kind: 'combineByKey', agg, mapSideCombined: mapSideCombine }, mapSideCombine ? agg : undefined);
 }
 
@@ -18,7 +19,7 @@ export function combineByKeyNode(ids: IdSource, parent: PlanNode, op: string, ag
  * narrow dependency, partition to partition, instead of being shuffled again.
  */
 export function cogroupNode(ids: IdSource, parents: PlanNode[], op: string, numPartitions: number): PlanNode {
-  const part: PartitionerSpec = { kind: 'hash', numPartitions };
+  const part: PartitionerSpec = { kind: 'hash', numPartitions: checkPartitionCount(numPartitions, op) };
   const node = shuffleNode(ids, parents, op, part, { kind: 'cogroup' });
   node.deps = node.deps.map((d) => (samePartitioner(d.node.partitioner, part) ? { type: 'narrow', node: d.node } : d));
   return node;
@@ -27,6 +28,7 @@ export function cogroupNode(ids: IdSource, parents: PlanNode[], op: string, numP
 /** The flatMapValues function that turns cogrouped [vs, ws] into joined pairs of one join type. */
 export function joinNode(ids: IdSource, left: PlanNode, right: PlanNode, how: 'inner' | 'left' | 'right' | 'full', numPartitions: number): PlanNode {
   const op = how === 'inner' ? 'join' : `${how}OuterJoin`;
+  checkPartitionCount(numPartitions, op);
   const grouped = cogroupNode(ids, [left, right], 'cogroup', numPartitions);
   // Shipped like user code: self-contained, the join type comes through env.
   const fn = ship(
@@ -53,16 +55,16 @@ export function partitionByNode(ids: IdSource, parent: PlanNode, part: Partition
 }
 
 export function sortByKeyNode(ids: IdSource, parent: PlanNode, ascending: boolean, numPartitions: number): PlanNode {
-  return shuffleNode(ids, [parent], 'sortByKey', { kind: 'range', numPartitions, ascending }, { kind: 'sortByKey', ascending });
+  return shuffleNode(ids, [parent], 'sortByKey', { kind: 'range', numPartitions: checkPartitionCount(numPartitions, 'sortByKey'), ascending }, { kind: 'sortByKey', ascending });
 }
 
-export function repartitionNode(ids: IdSource, parent: PlanNode, numPartitions: number): PlanNode {
-  return shuffleNode(ids, [parent], 'repartition', { kind: 'roundRobin', numPartitions }, { kind: 'shuffleRead' });
+export function repartitionNode(ids: IdSource, parent: PlanNode, numPartitions: number, call = 'repartition'): PlanNode {
+  return shuffleNode(ids, [parent], 'repartition', { kind: 'roundRobin', numPartitions: checkPartitionCount(numPartitions, call) }, { kind: 'shuffleRead' });
 }
 
 /** coalesce without a shuffle: each new partition reads a contiguous run of parent partitions. */
 export function coalesceNode(ids: IdSource, parent: PlanNode, numPartitions: number): PlanNode {
-  const n = Math.min(numPartitions, parent.numPartitions);
+  const n = Math.min(checkPartitionCount(numPartitions, 'coalesce'), parent.numPartitions);
   const groups: number[][] = Array.from({ length: n }, () => []);
   for (let p = 0; p < parent.numPartitions; p++) groups[Math.floor((p * n) / parent.numPartitions)]!.push(p);
   return { ...narrowNode(ids, parent, 'coalesce', { kind: 'coalesce', groups }), numPartitions: n };

@@ -1,5 +1,6 @@
 import { compareKeys, hashKey } from '../serde/keys.js';
 import { mixSeed } from '../util/random.js';
+import { checkPartitionCount } from '../util/partition-count.js';
 
 /**
  * Partitioners decide which reduce partition a record goes to in a shuffle.
@@ -16,8 +17,7 @@ export type PartitionerSpec =
 export class HashPartitioner {
   readonly spec: PartitionerSpec;
   constructor(numPartitions: number) {
-    checkCount(numPartitions);
-    this.spec = { kind: 'hash', numPartitions };
+    this.spec = { kind: 'hash', numPartitions: checkPartitionCount(numPartitions, 'HashPartitioner') };
   }
 }
 
@@ -28,8 +28,7 @@ export class HashPartitioner {
 export class RangePartitioner {
   readonly spec: PartitionerSpec;
   constructor(numPartitions: number, opts: { ascending?: boolean; bounds?: unknown[] } = {}) {
-    checkCount(numPartitions);
-    this.spec = { kind: 'range', numPartitions, ascending: opts.ascending ?? true, bounds: opts.bounds };
+    this.spec = { kind: 'range', numPartitions: checkPartitionCount(numPartitions, 'RangePartitioner'), ascending: opts.ascending ?? true, bounds: opts.bounds };
   }
 }
 
@@ -38,10 +37,6 @@ export type Partitioner = HashPartitioner | RangePartitioner;
 export function samePartitioner(a: PartitionerSpec | undefined, b: PartitionerSpec | undefined): boolean {
   if (!a || !b || a.kind !== b.kind || a.numPartitions !== b.numPartitions) return false;
   return a.kind === 'hash';
-}
-
-function checkCount(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`number of partitions must be a positive integer, got ${n}`);
 }
 
 /**

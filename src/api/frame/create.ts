@@ -14,8 +14,15 @@ export function toSchema(s: Record<string, DataType> | undefined): Schema | unde
   return s && { fields: Object.entries(s).map(([name, type]) => ({ name, type, nullable: true })) };
 }
 
-/** One batch from records or columns (schema inferred unless given). */
+/**
+ * One batch from records or columns (schema inferred unless given). Empty data
+ * without a schema is an error, as in Spark: there is nothing to infer types from.
+ */
 export function batchOf(data: FrameData, schema?: Schema): ColumnBatch {
+  if (data === null || typeof data !== 'object') throw new SluiceError(`createDataFrame: data must be an array of records or an object of columns, got ${data === null ? 'null' : typeof data}`);
+  if (!schema && isEmptyData(data)) {
+    throw new SluiceError("createDataFrame: cannot infer a schema from empty data; give one: createDataFrame([], { schema: { name: 'string', age: 'int32' } })");
+  }
   if (Array.isArray(data)) return batchFromRecords(data as object[], schema);
   const given = Object.entries(data as Record<string, ArrayLike<unknown>>);
   const cols: Record<string, readonly unknown[]> = {};
@@ -32,6 +39,12 @@ export function batchOf(data: FrameData, schema?: Schema): ColumnBatch {
   const fields = schema!.fields;
   const columns = fields.map((f) => direct.get(f.name) ?? rest.columns[rest.schema.fields.findIndex((r) => r.name === f.name)]!);
   return makeBatch({ fields }, columns, given[0]![1].length);
+}
+
+/** No records, or no column holding a value. */
+function isEmptyData(data: FrameData): boolean {
+  if (Array.isArray(data)) return data.length === 0;
+  return Object.values(data as Record<string, ArrayLike<unknown>>).every((c) => c.length === 0);
 }
 
 /** A vector straight from a typed array whose layout is the type's (Int32Array for int32 and date, Float64Array for float64, int64, timestamp). */

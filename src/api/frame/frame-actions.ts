@@ -7,6 +7,7 @@ import { formatTable } from '../../frame/batch/format.js';
 import { getValue } from '../../frame/batch/values.js';
 import type { Schema } from '../../frame/types.js';
 import { prepareOutputDir, commitJob, abortJob } from '../../io/output-committer.js';
+import { checkWritable } from '../../io/frame/writers.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { CompiledQuery, FrameContext, FileFormat } from './frame-context.js';
 import type { LogicalPlan } from '../../frame/logical/plan.js';
@@ -65,6 +66,12 @@ export async function showString(fc: FrameContext, plan: LogicalPlan, n: number,
  */
 export async function writeFiles(fc: FrameContext, plan: LogicalPlan, format: FileFormat, dir: string, options: Record<string, unknown>): Promise<void> {
   const q = fc.compile(plan);
+  try {
+    checkWritable(format, (q.node.compute as { root: PhysOp }).root.schema, options.partitionBy as string[] | undefined);
+  } catch (e) {
+    fc.release(q);
+    throw e;
+  }
   const { tempDir } = prepareOutputDir(dir);
   try {
     await runQuery(fc, q, { kind: 'frameWrite', format, tempDir, options }, `write ${format} to ${dir}`);

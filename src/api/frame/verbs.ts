@@ -3,6 +3,7 @@ import type { ExprNode } from '../../frame/expr/expr-node.js';
 import type { JoinType, LogicalPlan, SortKey } from '../../frame/logical/plan.js';
 import { outputSchema } from '../../frame/logical/schema.js';
 import { SluiceError } from '../../util/errors.js';
+import { checkPartitionCount } from '../../util/partition-count.js';
 
 /** A column argument of a verb: a name (`'city'`, `'*'`, `'t.city'`) or an expression. */
 export type ColumnLike = string | Expr;
@@ -51,8 +52,9 @@ export function drop(plan: LogicalPlan, names: string[], dropped: string[]): Log
   return { kind: 'project', input: plan, exprs: names.filter((n) => !dropped.includes(n)).map(ref) };
 }
 
-export function aggregate(plan: LogicalPlan, groupBy: ColumnLike[], aggs: Expr[]): LogicalPlan {
-  if (!aggs.length) throw new SluiceError('agg() needs at least one aggregate, e.g. agg(count("*"))');
+/** Groups `plan` by `groupBy` and computes `aggs` (which only `allowNone` lets be empty: the groups alone). */
+export function aggregate(plan: LogicalPlan, groupBy: ColumnLike[], aggs: Expr[], allowNone = false): LogicalPlan {
+  if (!aggs.length && !allowNone) throw new SluiceError('agg() needs at least one aggregate, e.g. agg(count("*"))');
   return { kind: 'aggregate', input: plan, groupBy: groupBy.map(columnNode), aggs: aggs.map((a) => a.node) };
 }
 
@@ -101,8 +103,7 @@ export function union(plans: LogicalPlan[], all: boolean): LogicalPlan {
 }
 
 export function repartition(plan: LogicalPlan, n: number, cols: ColumnLike[]): LogicalPlan {
-  if (!Number.isInteger(n) || n < 1) throw new SluiceError(`repartition needs a positive number of partitions, got ${n}`);
-  return { kind: 'repartition', input: plan, numPartitions: n, keys: cols.map(columnNode) };
+  return { kind: 'repartition', input: plan, numPartitions: checkPartitionCount(n, 'repartition', 'n'), keys: cols.map(columnNode) };
 }
 
 /**

@@ -53,7 +53,7 @@ export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
       return filterOp(executeFrame(op.input, p, t), ctx.compilePredicate(op.predicate, op.input.schema));
     case 'project': {
       const fns = op.exprs.map((e) => ctx.compile(e, op.input.schema));
-      return mapBatches(executeFrame(op.input, p, t), (b) => makeBatch(op.schema, fns.map((f) => f(b))));
+      return mapBatches(executeFrame(op.input, p, t), (b) => makeBatch(op.schema, fns.map((f) => f(b)), b.numRows));
     }
     case 'hashAggregate': {
       // A final aggregate straight over a shuffle knows how many state rows it will merge.
@@ -113,7 +113,7 @@ function* mapBatches(input: BatchStream, f: (b: ColumnBatch) => ColumnBatch): Ge
 
 /** Union inputs keep their columns; the output schema's names (the first input's) apply. */
 function* renamed(input: BatchStream, schema: ColumnBatch['schema']): Generator<ColumnBatch> {
-  for (const b of input) yield makeBatch(schema, b.columns as ColumnBatch['columns'] & unknown[]);
+  for (const b of input) yield makeBatch(schema, b.columns, b.numRows);
 }
 
 function* recordsToBatches(input: Iterable<unknown[]>, schema: ColumnBatch['schema']): Generator<ColumnBatch> {

@@ -10,20 +10,22 @@ import { dictHandle, dictSize, stringVector, Utf8Dict, type DictHandle } from '.
 /**
  * A batch of `columns` under `schema`. Checks that there is one column per field,
  * that each column has its field's type (use nullVector for an all-null column
- * of a typed field) and that all columns are equally long. `numRows` is needed only for a batch
- * without columns (e.g. `count(*)` over a projection of nothing).
+ * of a typed field) and that all columns have `numRows` rows. A batch without
+ * columns (`count(*)` over a projection of nothing) has rows all the same, so it
+ * must be given `numRows`: operators pass their input's count on.
  */
 export function makeBatch(schema: Schema, columns: readonly ColumnVector[], numRows?: number): ColumnBatch {
   const fields = schema.fields;
   if (columns.length !== fields.length) {
     throw new SluiceError(`batch has ${columns.length} column(s) but its schema has ${fields.length} field(s): ${fields.map((f) => f.name).join(', ')}`);
   }
-  const n = columns.length > 0 ? columns[0]!.length : (numRows ?? 0);
-  if (numRows !== undefined && numRows !== n) throw new SluiceError(`batch declares ${numRows} rows but column '${fields[0]!.name}' has ${n}`);
+  if (numRows === undefined && columns.length === 0) throw new SluiceError('internal: a batch without columns needs its row count');
+  const n = numRows ?? columns[0]!.length;
+  if (!(Number.isInteger(n) && n >= 0)) throw new SluiceError(`batch row count must be a non-negative integer, got ${n}`);
   for (let c = 0; c < columns.length; c++) {
     const v = columns[c]!;
     const f = fields[c]!;
-    if (v.length !== n) throw new SluiceError(`column '${f.name}' has ${v.length} rows but column '${fields[0]!.name}' has ${n}`);
+    if (v.length !== n) throw new SluiceError(`column '${f.name}' has ${v.length} rows but ${numRows === undefined ? `column '${fields[0]!.name}'` : 'the batch'} has ${n}`);
     if (!sameType(v.type, f.type)) {
       throw new SluiceError(`column '${f.name}' holds ${typeName(v.type)} values but its field is ${typeName(f.type)}`);
     }

@@ -37,7 +37,8 @@ function prune(plan: LogicalPlan, need: Needed): LogicalPlan {
     case 'scan': {
       const scope = planScope(plan);
       const names = scope.filter((_, i) => need.has(i)).map((f) => f.name);
-      const kept = names.length > 0 ? names : [scope[0]!.name];
+      // A scan keeps one column even when none is read (count(*)); a scan of no columns stays as it is.
+      const kept = names.length > 0 || scope.length === 0 ? names : [scope[0]!.name];
       return kept.length === scope.length ? plan : { ...plan, projection: kept };
     }
     case 'project': {

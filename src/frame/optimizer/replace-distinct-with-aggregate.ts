@@ -7,7 +7,9 @@
  * Why it is correct: the distinct rows of a relation are exactly its groups
  * over all columns (NULLs group together, as DISTINCT treats them as equal),
  * and the output columns keep their names and order. The hash aggregate then
- * gets partial aggregation before the shuffle for free.
+ * gets partial aggregation before the shuffle for free. A DISTINCT of no
+ * columns stays (one row if there are any, none otherwise): grouping by
+ * nothing would make a global aggregate, which has a row even for no input.
  */
 import { mapPlanUp } from '../logical/plan-walk.js';
 import { columnAt, isAddressable, planScope } from '../logical/scope.js';
@@ -20,7 +22,8 @@ export const replaceDistinctWithAggregate: OptimizerRule = {
       if (p.kind !== 'distinct') return p;
       const scope = planScope(p.input);
       // Columns that cannot be named apart (same name, no qualifier) cannot be grouped by name.
-      if (scope.some((_, i) => !isAddressable(scope, i))) return p;
+      // Without columns the aggregate would have no keys: one row even from no rows.
+      if (scope.length === 0 || scope.some((_, i) => !isAddressable(scope, i))) return p;
       return { kind: 'aggregate', input: p.input, groupBy: scope.map((_, i) => columnAt(scope, i)), aggs: [] };
     }),
 };

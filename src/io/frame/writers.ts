@@ -25,6 +25,19 @@ export interface FrameWriteOptions {
   rowGroupSize?: number;
 }
 
+/**
+ * Checks, before a write runs, that the files can hold the rows: CSV and Parquet files without
+ * columns cannot (a CSV reader skips blank lines; a Parquet row group counts the rows of its
+ * columns), so writing no columns to them, or only partitionBy columns, is an error (as in
+ * Spark) rather than output that reads back empty. JSON lines (`{}`) and Arrow keep the rows.
+ */
+export function checkWritable(format: FileFormat, schema: Schema, partitionBy: readonly string[] = []): void {
+  if (format !== 'csv' && format !== 'parquet') return;
+  if (schema.fields.some((f) => !partitionBy.includes(f.name))) return;
+  const what = schema.fields.length === 0 ? 'a DataFrame without columns' : `only the partitionBy columns (${partitionBy.join(', ')})`;
+  throw new SluiceError(`cannot write ${what} to ${format === 'csv' ? 'CSV' : 'Parquet'}: its files would not keep the rows; select at least one column to write, or write JSON lines or Arrow`);
+}
+
 /** The file extension of each output format. */
 export const FRAME_EXTENSIONS: Record<FileFormat, string> = { csv: '.csv', jsonLines: '.jsonl', parquet: '.parquet', arrow: '.arrow' };
 

@@ -68,6 +68,11 @@ test('count(*) keeps one column; the root keeps its columns; union inputs stay a
   assert.deepEqual(outputSchema(u).fields.map((f) => f.name), ['x']);
 });
 
+test('a scan of no columns (createDataFrame of empty records) stays as it is under count(*)', () => {
+  const none = scan('e', [], 3);
+  assert.equal(printPlan(pruned(aggregate(none, [], [agg('count_star')]))), 'Aggregate: groupBy=[], aggr=[count(*)]\n  Scan: e rows=3');
+});
+
 test('DISTINCT needs every input column', () => {
   const plan = pruned(project({ kind: 'distinct', input: project(a, col('k'), col('x')) }, col('k')));
   assert.equal(

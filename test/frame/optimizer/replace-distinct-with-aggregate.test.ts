@@ -5,7 +5,7 @@ import { printPlan } from '../../../src/frame/logical/print.js';
 import { outputSchema } from '../../../src/frame/logical/schema.js';
 import { replaceDistinctWithAggregate } from '../../../src/frame/optimizer/replace-distinct-with-aggregate.js';
 import { defaultOptimizerConfig } from '../../../src/frame/optimizer/rule.js';
-import { col, eq, join, scan, text } from './plans.js';
+import { col, eq, join, project, scan, text } from './plans.js';
 
 test('DISTINCT becomes an aggregate grouping by every column, same output columns', () => {
   const j = join(scan('a', ['k:int32', 'x:string']), scan('b', ['k:int32']), 'inner', eq(col('k', 'a'), col('k', 'b')));
@@ -20,4 +20,9 @@ test('DISTINCT becomes an aggregate grouping by every column, same output column
           Scan: b rows=100`),
   );
   assert.deepEqual(outputSchema(out), outputSchema(plan));
+});
+
+test('DISTINCT of no columns stays: an aggregate grouping by nothing would give a row for no input', () => {
+  const plan = analyze({ kind: 'distinct', input: project(scan('a', ['k:int32'])) });
+  assert.equal(printPlan(replaceDistinctWithAggregate.apply(plan, defaultOptimizerConfig)), printPlan(plan));
 });
