@@ -2,7 +2,7 @@ import type { DataType } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
 import { typeName } from '../types.js';
 import { bindCast } from './cast.js';
-import { dayOfDays, dayOfWeekOfDays, daysOfMs, hourOfMs, minuteOfMs, monthOfDays, MS_PER_DAY, secondOfMs, yearOfDays } from './datetime.js';
+import { dayOfDays, dayOfWeekOfDays, daysOfMs, hourOfMs, minuteOfMs, monthOfDays, MS_PER_DAY, secondOfMs, yearOfDays } from '../dates/calendar.js';
 import { expectArg, type ScalarFunction } from './function-def.js';
 
 /**
