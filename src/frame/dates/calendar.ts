@@ -29,8 +29,35 @@ export function civil(days: number): Int32Array {
 export const yearOfDays = (days: number): number => civil(days)[0]!;
 export const monthOfDays = (days: number): number => civil(days)[1]!;
 export const dayOfDays = (days: number): number => civil(days)[2]!;
-/** Day of week as DuckDB numbers it: 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday). */
-export const dayOfWeekOfDays = (days: number): number => (((days + 4) % 7) + 7) % 7;
+/** Day of week as Spark numbers it: 1 = Sunday ... 7 = Saturday (1970-01-01 was a Thursday). */
+export const dayOfWeekOfDays = (days: number): number => ((((days + 4) % 7) + 7) % 7) + 1;
+/** Spark's weekday: 0 = Monday ... 6 = Sunday. */
+export const weekdayOfDays = (days: number): number => (((days + 3) % 7) + 7) % 7;
+export const quarterOfDays = (days: number): number => Math.floor((civil(days)[1]! + 2) / 3);
+/** Day of the year, 1-366. */
+export function dayOfYearOfDays(days: number): number {
+  const y = civil(days)[0]!;
+  return days - civilDays(y, 1, 1)! + 1;
+}
+/** ISO 8601 week number (weeks start on Monday; week 1 holds the year's first Thursday), as Spark's weekofyear. */
+export function isoWeekOfDays(days: number): number {
+  const thursday = days - weekdayOfDays(days) + 3; // the Thursday of this ISO week decides its year
+  const y = civil(thursday)[0]!;
+  return Math.floor((thursday - civilDays(y, 1, 1)!) / 7) + 1;
+}
+/** The date `n` months later, its day clamped to the month's length (Spark's add_months: 2016-01-31 + 1 = 2016-02-29). */
+export function addMonths(days: number, n: number): number {
+  const p = civil(days);
+  const total = p[0]! * 12 + (p[1]! - 1) + n;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12 + 1;
+  return civilDays(y, m, Math.min(p[2]!, daysInMonth(y, m)))!;
+}
+/** The last day of the date's month. */
+export function lastDayOfDays(days: number): number {
+  const p = civil(days);
+  return civilDays(p[0]!, p[1]!, daysInMonth(p[0]!, p[1]!))!;
+}
 
 export const daysOfMs = (ms: number): number => Math.floor(ms / MS_PER_DAY);
 const msOfDay = (ms: number): number => ms - Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;

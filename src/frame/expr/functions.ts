@@ -78,20 +78,41 @@ export const ln = (x: NumberArg): Expr => call('ln', c(x));
 export const log10 = (x: NumberArg): Expr => call('log10', c(x));
 export const pow = (x: NumberArg, y: NumberArg): Expr => call('pow', c(x), c(y));
 
+/**
+ * Date and time functions take dates, timestamps or strings; a string is cast as Spark casts it
+ * (to a date, or to a timestamp for hour/minute/second) and text that is no date gives null.
+ * @example year(lit('2015-04-08')) // 2015
+ */
 export const year = (d: ColumnArg): Expr => call('year', c(d));
 export const month = (d: ColumnArg): Expr => call('month', c(d));
 export const day = (d: ColumnArg): Expr => call('day', c(d));
-/** 0 = Sunday ... 6 = Saturday (DuckDB's numbering). */
+/** Same as day: the day of the month. */
+export const dayOfMonth = (d: ColumnArg): Expr => call('day', c(d));
+/** 1 = Sunday ... 7 = Saturday (Spark's numbering). @example dayOfWeek(lit('2015-04-08')) // 4 (a Wednesday) */
 export const dayOfWeek = (d: ColumnArg): Expr => call('dayofweek', c(d));
+/** 0 = Monday ... 6 = Sunday (Spark's weekday). */
+export const weekday = (d: ColumnArg): Expr => call('weekday', c(d));
+/** Day of the year, 1-366. */
+export const dayOfYear = (d: ColumnArg): Expr => call('dayofyear', c(d));
+/** ISO 8601 week of the year (weeks start on Monday). */
+export const weekOfYear = (d: ColumnArg): Expr => call('weekofyear', c(d));
+export const quarter = (d: ColumnArg): Expr => call('quarter', c(d));
+/** The last day of the month of `d`. */
+export const lastDay = (d: ColumnArg): Expr => call('last_day', c(d));
 export const hour = (t: ColumnArg): Expr => call('hour', c(t));
 export const minute = (t: ColumnArg): Expr => call('minute', c(t));
 export const second = (t: ColumnArg): Expr => call('second', c(t));
+/** The date `days` later (a date, also for a timestamp or a string argument, as in Spark). */
 export const dateAdd = (d: ColumnArg, days: NumberArg): Expr => call('date_add', c(d), c(days));
+/** The date `days` earlier. */
+export const dateSub = (d: ColumnArg, days: NumberArg): Expr => call('date_sub', c(d), c(days));
+/** The date `months` later, the day clamped to the month's length (2016-01-31 + 1 month = 2016-02-29). */
+export const addMonths = (d: ColumnArg, months: NumberArg): Expr => call('add_months', c(d), c(months));
 /** Days from `start` to `end`. */
 export const dateDiff = (end: ColumnArg, start: ColumnArg): Expr => call('datediff', c(end), c(start));
-/** Parses 'YYYY-MM-DD' strings (null when invalid). */
+/** Parses strings as Spark casts them to dates ('2015', '2015-4', '2015-04-08', '2015-04-08 12:00'; null when invalid). */
 export const toDate = (s: ColumnArg): Expr => call('to_date', c(s));
-/** Parses 'YYYY-MM-DD HH:MM:SS[.fff]' strings (UTC unless they carry an offset); numbers are seconds since the epoch. */
+/** Parses strings as Spark casts them to timestamps ('2015-04-08 13:08:15.5+02:00'; UTC unless they carry a zone); numbers are seconds since the epoch. */
 export const toTimestamp = (s: ColumnArg): Expr => call('to_timestamp', c(s));
 
 /**
