@@ -62,10 +62,14 @@ export const substring = (s: ColumnArg, pos: NumberArg, len?: NumberArg): Expr =
   len === undefined ? call('substring', c(s), c(pos)) : call('substring', c(s), c(pos), c(len));
 /** Concatenation skipping nulls (use `a.concat(b)` for `||`, which is null when a side is null). */
 export const concat = (...xs: ColumnArg[]): Expr => call('concat', ...xs.map(c));
-/** Group `group` (0: the whole match) of the first match of the JS regular expression `pattern`; '' when none. */
+/** Group `group` (0: the whole match) of the first match of the Java regular expression `pattern` (as in Spark); '' when none. */
 export const regexpExtract = (s: ColumnArg, pattern: string, group = 0): Expr => call('regexp_extract', c(s), litNode(pattern), litNode(group));
-/** Splits on a literal separator into list<string>. */
-export const split = (s: ColumnArg, separator: string): Expr => call('split', c(s), litNode(separator));
+/**
+ * Splits around matches of the Java regular expression `pattern` (as Spark's split) into list<string>.
+ * `limit` > 0: at most `limit` parts, the last holding the rest; <= 0 (the default): every match, trailing empty strings kept.
+ * @example split(lit('oneAtwoBthreeC'), '[ABC]', 2) // ['one', 'twoBthreeC']
+ */
+export const split = (s: ColumnArg, pattern: string, limit = -1): Expr => call('split', c(s), litNode(pattern), litNode(limit));
 
 export const abs = (x: NumberArg): Expr => call('abs', c(x));
 export const sqrt = (x: NumberArg): Expr => call('sqrt', c(x));

@@ -1,6 +1,6 @@
 import type { DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
 import { expectArg, type ScalarFunction } from './function-def.js';
+import { javaRegex, javaSplit } from './java-regex.js';
 import type { BoundFn } from './kernel.js';
 import type { Raw } from './vector-utils.js';
 
@@ -71,24 +71,6 @@ const substring: ScalarFunction = {
   },
 };
 
-/** Compiled patterns by source text: regexp_extract usually sees one constant pattern. */
-function regexCache(): (p: string) => RegExp {
-  const cache = new Map<string, RegExp>();
-  return (p) => {
-    let re = cache.get(p);
-    if (!re) {
-      try {
-        re = new RegExp(p, 'u');
-      } catch (e) {
-        throw new SluiceError(`regexp_extract: invalid pattern /${p}/: ${(e as Error).message}`);
-      }
-      if (cache.size > 64) cache.clear();
-      cache.set(p, re);
-    }
-    return re;
-  };
-}
-
 const regexpExtract: ScalarFunction = {
   name: 'regexp_extract',
   signature: 'regexp_extract(s, pattern, group?)',
@@ -98,9 +80,8 @@ const regexpExtract: ScalarFunction = {
     expectArg(this, types, 0, 'string');
     expectArg(this, types, 1, 'string');
     expectArg(this, types, 2, 'integer');
-    const compile = regexCache();
-    // No match gives '' (not null), as in DuckDB and Spark.
-    const row = (s: string, p: string, group = 0): string => compile(p).exec(s)?.[group] ?? '';
+    // A Java pattern, as in Spark; no match gives '' (not null), as in DuckDB and Spark.
+    const row = (s: string, p: string, group = 0): string => javaRegex(p, 'regexp_extract').exec(s)?.[group] ?? '';
     return { returnType: 'string', row };
   },
 };
@@ -125,7 +106,19 @@ const concat: ScalarFunction = {
 /** The `||` operator: like concat but null when either side is null (SQL). */
 export const concatOperator: BoundFn = { returnType: 'string', argTypes: ['string', 'string'], row: (a: string, b: string) => a + b };
 
-const split: ScalarFunction = withStrings('split', 'split(s, separator)', 2, { list: 'string' }, (s, sep) => s.split(sep));
+/** Spark's split: a Java regular expression and an optional limit (see javaSplit). */
+const split: ScalarFunction = {
+  name: 'split',
+  signature: 'split(s, pattern, limit?)',
+  minArgs: 2,
+  maxArgs: 3,
+  bind(types) {
+    expectArg(this, types, 0, 'string');
+    expectArg(this, types, 1, 'string');
+    expectArg(this, types, 2, 'integer');
+    return { returnType: { list: 'string' }, row: (s: string, p: string, limit = -1) => javaSplit(s, p, limit) };
+  },
+};
 
 export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
   unary('lower', 'string', (s) => s.toLowerCase()),
@@ -139,6 +132,8 @@ export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
   regexpExtract,
   concat,
   split,
+  // DuckDB's string_split: a literal separator.
+  withStrings('string_split', 'string_split(s, separator)', 2, { list: 'string' }, (s, sep) => s.split(sep)),
   withStrings('contains', 'contains(s, part)', 2, 'bool', (s, p) => s.includes(p)),
   withStrings('starts_with', 'starts_with(s, prefix)', 2, 'bool', (s, p) => s.startsWith(p)),
   withStrings('ends_with', 'ends_with(s, suffix)', 2, 'bool', (s, p) => s.endsWith(p)),
