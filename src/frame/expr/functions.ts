@@ -80,6 +80,13 @@ export const ceil = (x: NumberArg): Expr => call('ceil', c(x));
 export const exp = (x: NumberArg): Expr => call('exp', c(x));
 export const ln = (x: NumberArg): Expr => call('ln', c(x));
 export const log10 = (x: NumberArg): Expr => call('log10', c(x));
+/**
+ * Spark's log: `log(x)` is the natural logarithm, `log(base, x)` the logarithm of x to `base`; null unless both are > 0.
+ * @example log(10, 100) // 2
+ */
+export function log(baseOrX: NumberArg, x?: NumberArg): Expr {
+  return x === undefined ? call('log', c(baseOrX)) : call('log', c(baseOrX), c(x));
+}
 export const pow = (x: NumberArg, y: NumberArg): Expr => call('pow', c(x), c(y));
 
 /**

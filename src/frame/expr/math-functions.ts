@@ -75,6 +75,20 @@ const round: ScalarFunction = {
   },
 };
 
+/** Spark's log: log(x) is the natural logarithm, log(base, x) the logarithm to `base`; null unless both are > 0. */
+const log: ScalarFunction = {
+  name: 'log',
+  signature: 'log(base?, x)',
+  minArgs: 1,
+  maxArgs: 2,
+  introducesNulls: true,
+  bind(types) {
+    types.forEach((_, i) => expectArg(this, types, i, 'numeric'));
+    if (types.length === 1) return { returnType: 'float64', row: (x: number) => (x <= 0 ? null : Math.log(x)) };
+    return { returnType: 'float64', row: (b: number, x: number) => (b <= 0 || x <= 0 ? null : Math.log(x) / Math.log(b)) };
+  },
+};
+
 export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
   abs,
   sign,
@@ -85,6 +99,7 @@ export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
   toDouble('exp', ['x'], Math.exp),
   toDouble('ln', ['x'], (x) => (x <= 0 ? null : Math.log(x)), true),
   toDouble('log10', ['x'], (x) => (x <= 0 ? null : Math.log10(x)), true),
+  log,
   toDouble('log2', ['x'], (x) => (x <= 0 ? null : Math.log2(x)), true),
   toDouble('pow', ['x', 'y'], Math.pow),
 ];

@@ -20,7 +20,6 @@ const ALIASES: Record<string, string> = {
   character_length: 'length',
   ceiling: 'ceil',
   power: 'pow',
-  log: 'log10',
   dayofmonth: 'day',
   ifnull: 'coalesce',
   str_split: 'string_split',
