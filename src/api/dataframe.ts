@@ -251,12 +251,17 @@ export class GroupedData {
     return this.agg(aggExpr('count_star', [], 'count'));
   }
 
+  /** Sums of `cols`; with no names, of every numeric column (as Spark). */
   sum(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('sum', [c], `sum(${c})`)));
+    return this.each('sum', cols);
   }
 
+  /**
+   * Averages of `cols`; with no names, of every numeric column (as Spark).
+   * @example df.groupBy('name').avg() // name, avg(age), avg(height)
+   */
   avg(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('avg', [c], `avg(${c})`)));
+    return this.each('avg', cols);
   }
 
   mean(...cols: string[]): DataFrame {
@@ -264,11 +269,16 @@ export class GroupedData {
   }
 
   min(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('min', [c], `min(${c})`)));
+    return this.each('min', cols);
   }
 
   max(...cols: string[]): DataFrame {
-    return this.agg(...cols.map((c) => aggExpr('max', [c], `max(${c})`)));
+    return this.each('max', cols);
+  }
+
+  private each(fn: 'sum' | 'avg' | 'min' | 'max', cols: string[]): DataFrame {
+    const names = cols.length > 0 ? cols : this.df.schema.fields.filter((f) => isNumeric(f.type)).map((f) => f.name);
+    return this.agg(...names.map((c) => aggExpr(fn, [c], `${fn}(${c})`)));
   }
 }
 
