@@ -50,12 +50,21 @@ function codePoints(s: string): number {
   return n;
 }
 
-/** DuckDB's substring: 1-based start, 0 and negatives count from before the start / from the end; a negative length gives ''. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Spark's substring: 1-based start counted in characters (code points); 0 is the first character
+ * like 1, a negative start counts from the end; a length <= 0 gives ''.
+ */
 export function substringOf(s: string, start: number, length?: number): string {
-  const begin = start > 0 ? start - 1 : start === 0 ? -1 : s.length + start;
-  const end = length === undefined ? s.length : begin + length;
+  const chars: string | string[] = SURROGATE.test(s) ? [...s] : s;
+  const n = chars.length;
+  const begin = start > 0 ? start - 1 : start === 0 ? 0 : n + start;
+  const end = length === undefined ? n : begin + length;
   const b = Math.max(0, begin);
-  return end <= b ? '' : s.slice(b, Math.min(end, s.length));
+  if (end <= b) return '';
+  const e = Math.min(end, n);
+  return typeof chars === 'string' ? chars.slice(b, e) : chars.slice(b, e).join('');
 }
 
 const substring: ScalarFunction = {
