@@ -73,8 +73,16 @@ export const split = (s: ColumnArg, pattern: string, limit = -1): Expr => call('
 
 export const abs = (x: NumberArg): Expr => call('abs', c(x));
 export const sqrt = (x: NumberArg): Expr => call('sqrt', c(x));
-/** Rounds half away from zero to `digits` decimals (negative digits: tens, hundreds...). */
+/**
+ * Spark's round: half up (ties away from zero) to `digits` decimals of the number as it prints (negative digits: tens, hundreds...).
+ * @example round(lit(2.5)) // 3; round(lit(1.005), 2) // 1.01
+ */
 export const round = (x: NumberArg, digits = 0): Expr => call('round', c(x), litNode(digits));
+/**
+ * Spark's bround: like round but ties go to the even neighbour (banker's rounding).
+ * @example bround(lit(2.5)) // 2; bround(lit(3.5)) // 4
+ */
+export const bround = (x: NumberArg, digits = 0): Expr => call('bround', c(x), litNode(digits));
 export const floor = (x: NumberArg): Expr => call('floor', c(x));
 export const ceil = (x: NumberArg): Expr => call('ceil', c(x));
 export const exp = (x: NumberArg): Expr => call('exp', c(x));
