@@ -52,9 +52,16 @@ export const least = (...xs: ColumnArg[]): Expr => call('least', ...xs.map(c));
 
 export const lower = (s: ColumnArg): Expr => call('lower', c(s));
 export const upper = (s: ColumnArg): Expr => call('upper', c(s));
-export const trim = (s: ColumnArg): Expr => call('trim', c(s));
-export const ltrim = (s: ColumnArg): Expr => call('ltrim', c(s));
-export const rtrim = (s: ColumnArg): Expr => call('rtrim', c(s));
+const trimCall = (fn: string, s: ColumnArg, chars?: string): Expr => (chars === undefined ? call(fn, c(s)) : call(fn, c(s), litNode(chars)));
+/**
+ * Removes spaces (U+0020 only, as Spark: not tabs or newlines), or the characters of `chars`, from both ends.
+ * @example trim(lit('  x\t ')) // 'x\t'; trim(lit('xxyx'), 'x') // 'y'
+ */
+export const trim = (s: ColumnArg, chars?: string): Expr => trimCall('trim', s, chars);
+/** trim at the start only. */
+export const ltrim = (s: ColumnArg, chars?: string): Expr => trimCall('ltrim', s, chars);
+/** trim at the end only. */
+export const rtrim = (s: ColumnArg, chars?: string): Expr => trimCall('rtrim', s, chars);
 /** Length in characters (code points). */
 export const length = (s: ColumnArg): Expr => call('length', c(s));
 /** `len` characters from 1-based `pos` (negative: from the end); the rest of the string without `len`. */

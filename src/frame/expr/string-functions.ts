@@ -26,6 +26,40 @@ function unary(name: string, returnType: DataType, f: (s: string) => Raw): Scala
   return def;
 }
 
+/** `s` without the characters of `chars` at the start and/or the end. */
+function trimChars(s: string, chars: string, start: boolean, end: boolean): string {
+  let a = 0;
+  let b = s.length;
+  if (chars === ' ') {
+    while (start && a < b && s.charCodeAt(a) === 32) a++;
+    while (end && b > a && s.charCodeAt(b - 1) === 32) b--;
+  } else {
+    const set = new Set(chars);
+    const cps = [...s];
+    let i = 0;
+    let j = cps.length;
+    while (start && i < j && set.has(cps[i]!)) i++;
+    while (end && j > i && set.has(cps[j - 1]!)) j--;
+    return cps.slice(i, j).join('');
+  }
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** Spark's trim, ltrim, rtrim: spaces (U+0020 only, not tabs or newlines), or the characters of a second argument. */
+function trimming(name: string, start: boolean, end: boolean): ScalarFunction {
+  const def: ScalarFunction = {
+    name,
+    signature: `${name}(s, chars?)`,
+    minArgs: 1,
+    maxArgs: 2,
+    bind(types) {
+      types.forEach((_, i) => expectArg(def, types, i, 'string'));
+      return { returnType: 'string', row: (s: string, chars = ' ') => trimChars(s, chars, start, end) };
+    },
+  };
+  return def;
+}
+
 /** A function of a string and further string arguments (usually constants). */
 function withStrings(name: string, signature: string, arity: number, returnType: DataType, f: (s: string, a: string, b: string) => Raw): ScalarFunction {
   const def: ScalarFunction = {
@@ -132,9 +166,9 @@ const split: ScalarFunction = {
 export const STRING_FUNCTIONS: readonly ScalarFunction[] = [
   unary('lower', 'string', (s) => s.toLowerCase()),
   unary('upper', 'string', (s) => s.toUpperCase()),
-  unary('trim', 'string', (s) => s.trim()),
-  unary('ltrim', 'string', (s) => s.trimStart()),
-  unary('rtrim', 'string', (s) => s.trimEnd()),
+  trimming('trim', true, true),
+  trimming('ltrim', true, false),
+  trimming('rtrim', false, true),
   unary('reverse', 'string', (s) => [...s].reverse().join('')),
   unary('length', 'int64', codePoints),
   substring,
