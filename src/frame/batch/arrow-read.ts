@@ -3,13 +3,13 @@ import { recentDictionary } from './recent-dicts.js';
 import { isPlainUtf8, stringVector, Utf8Dict, withValues } from './utf8-dict.js';
 import * as arrow from 'apache-arrow';
 import type { DataType } from '../types.js';
+import { MS_PER_DAY as DAY_MS } from '../dates/calendar.js';
 import { SluiceError } from '../../util/errors.js';
 import type { ColumnVector } from './vector.js';
 import { bitmapBytes, sliceBitmap, unpackBits } from './bitmap.js';
 import { bigInt64ToNumbers } from './int64.js';
 import { encodeUtf8View } from './arrow-views.js';
 
-const DAY_MS = 86400000;
 const T = arrow.Type;
 
 /**

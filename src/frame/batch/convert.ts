@@ -1,9 +1,9 @@
 import type { DataType } from '../types.js';
+import { MS_PER_DAY as DAY_MS } from '../dates/calendar.js';
 
 /** Returned by convertValue when a value does not fit the type. */
 export const INVALID: unique symbol = Symbol('invalid');
 
-const DAY_MS = 86400000;
 
 /**
  * Converts a JS value to what VectorBuilder accepts for `type` (null stays null),

@@ -1,5 +1,7 @@
 import type { DataType, Schema } from '../types.js';
 import { isNumeric } from '../types.js';
+import { daysOfMs } from '../dates/calendar.js';
+import { isoDate, isoTimestamp } from '../dates/date-text.js';
 
 /**
  * Rows as an ASCII table in the style of Spark's `show()`:
@@ -61,14 +63,12 @@ function formatFloat(x: number): string {
 
 /** A Date (UTC midnight) or a number of days since the epoch, as YYYY-MM-DD. */
 function formatDate(x: unknown): string {
-  const d = x instanceof Date ? x : new Date((x as number) * 86400000);
-  return Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString().slice(0, 10);
+  return isoDate(x instanceof Date ? daysOfMs(x.getTime()) : (x as number));
 }
 
 /** A Date or a number of ms since the epoch, as ISO 8601. */
 function formatTimestamp(x: unknown): string {
-  const d = x instanceof Date ? x : new Date(x as number);
-  return Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString();
+  return isoTimestamp(x instanceof Date ? x.getTime() : (x as number));
 }
 
 function clip(s: string, limit: number): string {

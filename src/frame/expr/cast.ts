@@ -2,7 +2,8 @@ import type { ColumnVector } from '../batch/vector.js';
 import { sameType, typeName, type DataType } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
 import { applyBound, type BoundFn } from './kernel.js';
-import { formatDate, formatTimestamp, MS_PER_DAY, parseDate, parseTimestamp } from './datetime.js';
+import { MS_PER_DAY } from '../dates/calendar.js';
+import { formatDate, formatTimestamp, parseDate, parseTimestamp } from '../dates/date-text.js';
 import { nullVector, type Raw } from './vector-utils.js';
 
 /**

@@ -9,8 +9,8 @@ export interface ScalarFunction {
   signature: string;
   minArgs: number;
   maxArgs: number;
-  /** May return null for non-null arguments (to_date of a bad string, sqrt of a negative number). */
-  introducesNulls?: boolean;
+  /** May return null for non-null arguments (to_date of a bad string, sqrt of a negative number); a function of the argument types when it depends on them. */
+  introducesNulls?: boolean | ((argTypes: DataType[]) => boolean);
   /** Checks argument types and picks the kernel. @throws SluiceError for unsupported argument types. */
   bind(argTypes: DataType[]): BoundFn;
 }

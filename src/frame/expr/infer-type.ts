@@ -182,7 +182,8 @@ export function inferNullable(e: ExprNode, schema: Schema): boolean {
     case 'call': {
       const fn = lookupFunction(e.fn);
       if (fn.name === 'coalesce') return e.args.every(nullable);
-      return fn.introducesNulls === true || e.args.some(nullable);
+      const introduces = typeof fn.introducesNulls === 'function' ? fn.introducesNulls(e.args.map((a) => inferType(a, schema))) : fn.introducesNulls === true;
+      return introduces || e.args.some(nullable);
     }
     case 'case':
       return e.otherwise === undefined || nullable(e.otherwise) || e.branches.some((b) => nullable(b.then));

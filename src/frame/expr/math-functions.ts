@@ -1,4 +1,5 @@
 import type { DataType } from '../types.js';
+import { roundDecimal } from './decimal-round.js';
 import { expectArg, type ScalarFunction } from './function-def.js';
 
 /**
@@ -49,42 +50,49 @@ const sign: ScalarFunction = {
   },
 };
 
-/** Rounds half away from zero to `digits` decimals (negative: tens, hundreds...), as DuckDB does. */
-export function roundTo(x: number, digits = 0): number {
-  if (digits >= 0) {
-    const f = 10 ** digits;
-    const r = Math.round(Math.abs(x) * f) / f;
-    return x < 0 ? -r : r;
-  }
-  const f = 10 ** -digits;
-  const r = Math.round(Math.abs(x) / f) * f;
-  return x < 0 ? -r : r;
+/** Spark's round (HALF_UP on the printed decimal) or bround (HALF_EVEN); negative digits round tens, hundreds... */
+function rounding(name: string, halfEven: boolean): ScalarFunction {
+  const def: ScalarFunction = {
+    name,
+    signature: `${name}(x, digits?)`,
+    minArgs: 1,
+    maxArgs: 2,
+    bind(types) {
+      expectArg(def, types, 0, 'numeric');
+      expectArg(def, types, 1, 'integer');
+      // Integers keep their type: round(15, -1) = 20; round(15, 1) = 15.
+      return { returnType: sameNumeric(types[0]), row: (x: number, d?: number) => roundDecimal(x, d ?? 0, halfEven) };
+    },
+  };
+  return def;
 }
 
-const round: ScalarFunction = {
-  name: 'round',
-  signature: 'round(x, digits?)',
+/** Spark's log: log(x) is the natural logarithm, log(base, x) the logarithm to `base`; null unless both are > 0. */
+const log: ScalarFunction = {
+  name: 'log',
+  signature: 'log(base?, x)',
   minArgs: 1,
   maxArgs: 2,
+  introducesNulls: true,
   bind(types) {
-    expectArg(this, types, 0, 'numeric');
-    expectArg(this, types, 1, 'integer');
-    // Integers keep their type: round(15, -1) = 20; round(15, 1) = 15.
-    const t = sameNumeric(types[0]);
-    return { returnType: t, row: (x: number, d?: number) => roundTo(x, d ?? 0) };
+    types.forEach((_, i) => expectArg(this, types, i, 'numeric'));
+    if (types.length === 1) return { returnType: 'float64', row: (x: number) => (x <= 0 ? null : Math.log(x)) };
+    return { returnType: 'float64', row: (b: number, x: number) => (b <= 0 || x <= 0 ? null : Math.log(x) / Math.log(b)) };
   },
 };
 
 export const MATH_FUNCTIONS: readonly ScalarFunction[] = [
   abs,
   sign,
-  round,
+  rounding('round', false),
+  rounding('bround', true),
   toDouble('floor', ['x'], Math.floor),
   toDouble('ceil', ['x'], Math.ceil),
   toDouble('sqrt', ['x'], (x) => (x < 0 ? null : Math.sqrt(x)), true),
   toDouble('exp', ['x'], Math.exp),
   toDouble('ln', ['x'], (x) => (x <= 0 ? null : Math.log(x)), true),
   toDouble('log10', ['x'], (x) => (x <= 0 ? null : Math.log10(x)), true),
+  log,
   toDouble('log2', ['x'], (x) => (x <= 0 ? null : Math.log2(x)), true),
   toDouble('pow', ['x', 'y'], Math.pow),
 ];

@@ -1,4 +1,5 @@
 import type { DataType } from '../../frame/types.js';
+import { isoDate, isoTimestamp, parseIsoDate, parseIsoTimestamp } from '../../frame/dates/date-text.js';
 
 /** Returned by a text parser when the text is not a value of its type. */
 export const BAD: unique symbol = Symbol('bad value');
@@ -7,12 +8,8 @@ export type Parsed = number | boolean | string | typeof BAD;
 /** Parses one non-null text field into the JS value VectorBuilder expects for the type. */
 export type TextParser = (s: string) => Parsed;
 
-const DAY_MS = 86400000;
 const INT_RE = /^[+-]?\d+$/;
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// ISO 8601 date-time; the time part is optional so that a date is also a timestamp (midnight UTC).
-const TS_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 export function parseInt32(s: string): Parsed {
   const t = s.trim();
@@ -44,32 +41,10 @@ export function parseBool(s: string): Parsed {
 }
 
 /** `YYYY-MM-DD` → days since 1970-01-01 (rejects impossible dates such as 2023-02-30). */
-export function parseDate(s: string): Parsed {
-  const m = DATE_RE.exec(s.trim());
-  if (!m) return BAD;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return BAD;
-  return ms / DAY_MS;
-}
+export const parseDate = (s: string): Parsed => parseIsoDate(s) ?? BAD;
 
 /** ISO 8601 date-time → ms since the epoch. Without a zone the time is taken as UTC (not local time). */
-export function parseTimestamp(s: string): Parsed {
-  const m = TS_RE.exec(s.trim());
-  if (!m) return BAD;
-  const [y, mo, d, h = '0', mi = '0', sec = '0', frac = ''] = m.slice(1, 8) as string[];
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number((frac + '000').slice(0, 3)));
-  if (Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return BAD;
-  const zone = m[8];
-  if (!zone || zone.toUpperCase() === 'Z') return ms;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-  return ms - sign * offsetMin * 60000;
-}
+export const parseTimestamp = (s: string): Parsed => parseIsoTimestamp(s) ?? BAD;
 
 const identity: TextParser = (s) => s;
 
@@ -96,11 +71,7 @@ export function textParser(t: DataType): TextParser | null {
 }
 
 /** Days since the epoch → `YYYY-MM-DD`. */
-export function formatDate(days: number): string {
-  return new Date(days * DAY_MS).toISOString().slice(0, 10);
-}
+export const formatDate = isoDate;
 
 /** Ms since the epoch → ISO 8601 in UTC (`2024-01-02T03:04:05.000Z`). */
-export function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString();
-}
+export const formatTimestamp = isoTimestamp;

@@ -16,8 +16,8 @@ test('date parts of dates (UTC, int64)', () => {
   assert.deepEqual(evalExpr(year('d'), b), [2024, 1969, null, 2024]);
   assert.deepEqual(evalExpr(month('d'), b), [2, 12, null, 1]);
   assert.deepEqual(evalExpr(day('d'), b), [29, 31, null, 7]);
-  // DuckDB numbering: Sunday = 0; 2024-01-07 was a Sunday, 2024-02-29 a Thursday.
-  assert.deepEqual(evalExpr(dayOfWeek('d'), b), [4, 3, null, 0]);
+  // Spark numbering: Sunday = 1; 2024-01-07 was a Sunday, 2024-02-29 a Thursday.
+  assert.deepEqual(evalExpr(dayOfWeek('d'), b), [5, 4, null, 1]);
   assert.deepEqual(evalExpr(hour('d'), b), [0, 0, null, 0]);
 });
 
@@ -46,6 +46,8 @@ test('toDate and toTimestamp parse strings; invalid ones are null', () => {
   assert.deepEqual(evalExpr(toTimestamp('n'), secs), [new Date(1500)]);
 });
 
-test('date functions reject strings with a clear message', () => {
-  assert.throws(() => evalExpr(year('s'), b), /year\(date or timestamp\): argument 1 must be temporal, got string/);
+test('date functions cast strings as Spark does (bad text is null) and reject numbers with a clear message', () => {
+  assert.deepEqual(evalExpr(year('s'), b), [2024, null, null, null]);
+  const n = batchOf({ n: ['int32', [1]] });
+  assert.throws(() => evalExpr(year('n'), n), /year\(date\): argument 1 must be temporal, got int32/);
 });

@@ -58,7 +58,8 @@ const cases: [string, Expr][] = [
   ['year(d)', F.year('d')],
   ['month(d)', F.month('d')],
   ['day(d)', F.day('d')],
-  ['dayofweek(d)', F.dayOfWeek('d')],
+  // DuckDB numbers Sunday 0, Spark (and sluice) 1.
+  ['dayofweek(d) + 1', F.dayOfWeek('d')],
   ['d + 1', col('d').plus(1)],
   ["d > '2000-01-01'", col('d').gt('2000-01-01')],
   ["CASE WHEN i > 0 THEN 'pos' WHEN i < 0 THEN 'neg' END", F.when(col('i').gt(0), 'pos').when(col('i').lt(0), 'neg')],
