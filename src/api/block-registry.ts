@@ -1,5 +1,6 @@
-import { freeBlock, type BlockRef } from '../exec/block-store.js';
+import { freeBlock, partPosition, regionAt, type BlockRef } from '../exec/block-store.js';
 import type { MemoryBudget } from '../exec/memory-budget.js';
+import type { ShuffleSlice } from '../exec/task.js';
 
 interface Stored {
   ref: BlockRef;
@@ -8,33 +9,101 @@ interface Stored {
 }
 
 /**
+ * The map outputs of one shuffle, and for each reduce partition the map outputs
+ * that hold data for it: a reduce task's slice is then found without looking at
+ * every map output (which would make a shuffle's bookkeeping P^2).
+ */
+class ShuffleOutputs {
+  readonly outputs: Array<Stored | undefined> = [];
+  /** Map outputs present. */
+  count = 0;
+  /** Map outputs present that did not count their rows. */
+  uncounted = 0;
+  /** Reduce partition → map partitions whose output has data for it (in no particular order). */
+  readonly readers = new Map<number, number[]>();
+
+  add(m: number, ref: BlockRef): void {
+    this.count++;
+    if (!ref.rows) this.uncounted++;
+    for (const p of ref.parts) {
+      const maps = this.readers.get(p);
+      if (maps) maps.push(m);
+      else this.readers.set(p, [m]);
+    }
+  }
+
+  remove(m: number, ref: BlockRef): void {
+    this.count--;
+    if (!ref.rows) this.uncounted--;
+    for (const p of ref.parts) {
+      const maps = this.readers.get(p)!;
+      maps.splice(maps.indexOf(m), 1);
+      if (maps.length === 0) this.readers.delete(p);
+    }
+  }
+}
+
+/**
  * The driver's index of stored blocks: shuffle map outputs by (shuffle, map
  * partition) and cached partitions by (node, partition). Replacing or dropping
  * an entry frees the block (memory reservation or file).
  */
 export class BlockRegistry {
-  private readonly shuffles = new Map<number, Array<Stored | undefined>>();
+  private readonly shuffles = new Map<number, ShuffleOutputs>();
   private readonly cached = new Map<number, Array<Stored | undefined>>();
 
   /** `onFree`: told of every block this registry frees (the driver reuses their memory). */
   constructor(private readonly onFree: (ref: BlockRef) => void = () => {}) {}
 
   putMapOutput(shuffleId: number, mapPartition: number, ref: BlockRef, budget?: MemoryBudget): void {
-    this.put(this.shuffles, shuffleId, mapPartition, { ref, budget });
+    let sh = this.shuffles.get(shuffleId);
+    if (!sh) this.shuffles.set(shuffleId, (sh = new ShuffleOutputs()));
+    const old = sh.outputs[mapPartition];
+    if (old?.ref === ref) return;
+    if (old) {
+      sh.remove(mapPartition, old.ref);
+      this.free(old);
+    }
+    sh.outputs[mapPartition] = { ref, budget };
+    sh.add(mapPartition, ref);
   }
 
   dropMapOutput(shuffleId: number, mapPartition: number): void {
-    this.drop(this.shuffles, shuffleId, mapPartition);
+    const sh = this.shuffles.get(shuffleId);
+    const old = sh?.outputs[mapPartition];
+    if (!sh || !old) return;
+    sh.remove(mapPartition, old.ref);
+    sh.outputs[mapPartition] = undefined;
+    this.free(old);
   }
 
   /** Frees every map output of a shuffle that will not be read again. */
   dropShuffle(shuffleId: number): void {
-    for (const s of this.shuffles.get(shuffleId) ?? []) if (s) this.free(s);
+    for (const s of this.shuffles.get(shuffleId)?.outputs ?? []) if (s) this.free(s);
     this.shuffles.delete(shuffleId);
   }
 
-  mapOutputs(shuffleId: number): BlockRef[] {
-    return (this.shuffles.get(shuffleId) ?? []).map((s) => s?.ref) as BlockRef[];
+  /**
+   * What a reduce task reads of partition `partition` of a shuffle with `numMaps`
+   * map outputs: the regions of the outputs holding data for it, in map order.
+   * Costs what the partition holds, not numMaps (except when an output is missing).
+   */
+  shuffleSlice(shuffleId: number, numMaps: number, partition: number): ShuffleSlice {
+    const sh = this.shuffles.get(shuffleId);
+    if (!sh || sh.count < numMaps) {
+      let missing = 0;
+      while (missing < numMaps - 1 && sh?.outputs[missing]) missing++;
+      return { pieces: [], missing };
+    }
+    const maps = [...(sh.readers.get(partition) ?? [])].sort((a, b) => a - b);
+    let rows = 0;
+    const pieces = maps.map((m) => {
+      const ref = sh.outputs[m]!.ref;
+      const region = regionAt(ref, partPosition(ref, partition));
+      rows += region.rows ?? 0;
+      return { ...region, map: m };
+    });
+    return sh.uncounted === 0 ? { pieces, rows } : { pieces };
   }
 
   /** Keeps the first copy of a cached partition; a later duplicate is freed. */
@@ -61,23 +130,26 @@ export class BlockRegistry {
 
   /** A worker restarted with a new budget: its stored blocks now count against that one. */
   moveBudget(from: MemoryBudget, to: MemoryBudget): void {
-    for (const table of [this.shuffles, this.cached]) {
-      for (const parts of table.values()) {
-        for (const s of parts) {
-          if (s?.budget !== from) continue;
-          if (s.ref.kind === 'memory') to.tryReserve(s.ref.bytes);
-          s.budget = to;
-        }
+    for (const parts of this.tables()) {
+      for (const s of parts) {
+        if (s?.budget !== from) continue;
+        if (s.ref.kind === 'memory') to.tryReserve(s.ref.bytes);
+        s.budget = to;
       }
     }
   }
 
   /** Frees everything (session stop). */
   clear(): void {
-    for (const table of [this.shuffles, this.cached]) {
-      for (const parts of table.values()) for (const s of parts) if (s) freeBlock(s.ref, s.budget);
-      table.clear();
-    }
+    for (const parts of this.tables()) for (const s of parts) if (s) freeBlock(s.ref, s.budget);
+    this.shuffles.clear();
+    this.cached.clear();
+  }
+
+  /** Every stored entry's list: map outputs per shuffle, cached partitions per node. */
+  private *tables(): Generator<Array<Stored | undefined>> {
+    for (const sh of this.shuffles.values()) yield sh.outputs;
+    yield* this.cached.values();
   }
 
   private free(s: Stored): void {
@@ -92,11 +164,5 @@ export class BlockRegistry {
     if (old && old.ref !== s.ref) this.free(old);
     parts[p] = s;
   }
-
-  private drop(table: Map<number, Array<Stored | undefined>>, id: number, p: number): void {
-    const parts = table.get(id);
-    const old = parts?.[p];
-    if (old) this.free(old);
-    if (parts) parts[p] = undefined;
-  }
 }
+

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Backend, BackendEvent } from '../backend/backend.js';
 import { freeBlock, reuseCap, type BlockRef } from '../exec/block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
-import type { ActionSpec, TaskPayload, TaskResult } from '../exec/task.js';
+import { sliceKey, type ActionSpec, type TaskPayload, type TaskResult } from '../exec/task.js';
+import { taskInputs } from '../exec/task-inputs.js';
 import type { PlanNode } from '../plan/node.js';
-import { cachedNodesInStage, cutStages, toWire, type Stage, type WireNode } from '../plan/stages.js';
+import { cutStages, toWire, type Stage, type WireNode } from '../plan/stages.js';
 import { EventBus } from '../scheduler/bus.js';
 import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, StageSpec, WorkerId } from '../scheduler/events.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -253,14 +254,14 @@ export class Driver {
     if (!job || !stage || !budget) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
     let node = job.wire.get(stageId);
     if (!node) job.wire.set(stageId, (node = toWire(stage.node)));
+    // Only what this task reads: its own shuffle partitions and cached partitions.
+    const inputs = taskInputs(node, partition);
     const shuffleInputs: TaskPayload['shuffleInputs'] = {};
-    for (const id of stageShuffleReads(stage.node)) shuffleInputs[id] = this.blocks.mapOutputs(id);
+    for (const s of inputs.shuffles) shuffleInputs[sliceKey(s.shuffleId, s.partition)] = this.blocks.shuffleSlice(s.shuffleId, s.numMaps, s.partition);
     const cachedBlocks: TaskPayload['cachedBlocks'] = {};
-    for (const n of cachedNodesInStage(stage.node)) {
-      for (let p = 0; p < n.numPartitions; p++) {
-        const ref = this.blocks.cachedRef(n.id, p);
-        if (ref) cachedBlocks[`${n.id}:${p}`] = ref;
-      }
+    for (const c of inputs.cached) {
+      const ref = this.blocks.cachedRef(c.nodeId, c.partition);
+      if (ref) cachedBlocks[`${c.nodeId}:${c.partition}`] = ref;
     }
     const payload: TaskPayload = {
       taskId,
@@ -307,15 +308,6 @@ export class Driver {
     if (r.mapOutput) free(r.mapOutput);
     for (const c of r.cacheBlocks) free(c.ref);
   }
-}
-
-/** Shuffles read by the pipeline of a stage (through narrow dependencies). */
-function stageShuffleReads(node: PlanNode, out: number[] = []): number[] {
-  for (const d of node.deps) {
-    if (d.type === 'shuffle') out.push(d.shuffle.shuffleId);
-    else stageShuffleReads(d.node, out);
-  }
-  return out;
 }
 
 /** A stage is named after its operators, sources first: `textFile → flatMap → map → reduceByKey`. */

@@ -4,6 +4,7 @@ import type { TaskOutcome } from '../exec/run-task.js';
 import type { TaskPayload } from '../exec/task.js';
 import type { WorkerId } from '../scheduler/events.js';
 import { engineFailure, type Backend, type BackendEvent } from './backend.js';
+import { SentPipelines } from './stage-pipelines.js';
 
 export type WorkerMessage = { type: 'ready' } | { type: 'done'; taskId: number; outcome: TaskOutcome };
 
@@ -12,6 +13,8 @@ interface Slot {
   thread: Worker;
   budget: MemoryBudget;
   running?: TaskPayload;
+  /** Stage pipelines this thread holds (a new thread holds none). */
+  pipelines: SentPipelines;
 }
 
 /**
@@ -43,7 +46,7 @@ export class ThreadsBackend implements Backend {
 
   private spawn(id: WorkerId, budget: MemoryBudget): Promise<void> {
     const thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { preload: this.opts.preload } });
-    const slot: Slot = { id, thread, budget };
+    const slot: Slot = { id, thread, budget, pipelines: new SentPipelines() };
     this.slots.set(id, slot);
     return new Promise((resolve, reject) => {
       thread.on('message', (m: WorkerMessage) => {
@@ -70,7 +73,9 @@ export class ThreadsBackend implements Backend {
     if (slot.running) throw new Error(`internal: worker ${worker} is busy`);
     slot.running = payload;
     slot.thread.ref();
-    slot.thread.postMessage({ type: 'run', payload });
+    const msg = slot.pipelines.message(payload);
+    slot.thread.postMessage(msg);
+    slot.pipelines.sent(msg);
   }
 
   kill(worker: WorkerId, taskId: number): void {

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runTask } from '../exec/run-task.js';
-import type { TaskPayload } from '../exec/task.js';
+import { ReceivedPipelines, type RunMessage } from './stage-pipelines.js';
 import type { WorkerMessage } from './threads-backend.js';
 
 const port = parentPort;
@@ -13,8 +13,10 @@ if (!port) throw new Error('worker-entry must run in a worker thread');
 const { preload } = workerData as { preload: string[] };
 for (const m of preload) await import(m);
 
-port.on('message', async (msg: { type: 'run'; payload: TaskPayload }) => {
-  const outcome = await runTask(msg.payload);
+const pipelines = new ReceivedPipelines();
+
+port.on('message', async (msg: RunMessage) => {
+  const outcome = await runTask(pipelines.payload(msg));
   const reply: WorkerMessage = { type: 'done', taskId: msg.payload.taskId, outcome };
   const rec = outcome.ok ? outcome.result.records : undefined;
   // Move collected records without copying when they own their whole buffer.

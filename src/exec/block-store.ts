@@ -4,16 +4,55 @@ import type { MemoryBudget } from './memory-budget.js';
 import { SpillWriter, frameSize, parseFrames, payloadBytes, readFrames, tempPath, writeFrameInto, type Payload } from './spill-file.js';
 
 /**
- * Where one map task's output lives. Partition `p` is the frame-encoded region
- * `[offsets[p], offsets[p+1])` (so `offsets.length === numPartitions + 1`).
- * `rows[p]`: records in partition p, when the writer counted them (frame
- * shuffles do, so reduce tasks can size their tables). Plain data: a memory
- * block's SharedArrayBuffer is shared, not copied, when the ref is posted to
- * another thread.
+ * Where one block's bytes are: a SharedArrayBuffer (shared, not copied, when
+ * posted to another thread) or a file.
  */
-export type BlockRef =
-  | { kind: 'memory'; buffer: SharedArrayBuffer; offsets: number[]; bytes: number; rows?: number[] }
-  | { kind: 'file'; path: string; offsets: number[]; bytes: number; rows?: number[] };
+export type BlockSource = { kind: 'memory'; buffer: SharedArrayBuffer } | { kind: 'file'; path: string };
+
+/**
+ * Where one map task's output lives, indexed sparsely: only partitions holding
+ * data are listed, so a map output over P reduce partitions costs what it holds,
+ * not P (P map outputs x P reducers would make every shuffle's bookkeeping P^2).
+ * Partition `parts[i]` (ascending) is the frame-encoded region
+ * `[offsets[i], offsets[i+1])`; a partition not listed is empty. `rows[i]`:
+ * records in `parts[i]`, when the writer counted them (frame shuffles do, so
+ * reduce tasks can size their tables). Plain data.
+ */
+export type BlockRef = BlockSource & {
+  bytes: number;
+  numPartitions: number;
+  parts: number[];
+  offsets: number[];
+  rows?: number[];
+};
+
+/** One non-empty partition's region of a block: what a reduce task is given to read. */
+export type BlockRegion = BlockSource & { start: number; end: number; rows?: number };
+
+/** The region of partition `p` of a block, or undefined when it is empty. */
+export function blockRegion(ref: BlockRef, p: number): BlockRegion | undefined {
+  const i = partPosition(ref, p);
+  return i < 0 ? undefined : regionAt(ref, i);
+}
+
+/** Where partition `p` is listed in a block's index (binary search), or -1 when it is empty. */
+export function partPosition(ref: BlockRef, p: number): number {
+  const { parts } = ref;
+  let lo = 0;
+  let hi = parts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (parts[mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return parts[lo] === p ? lo : -1;
+}
+
+/** The region of the i-th listed partition of a block. */
+export function regionAt(ref: BlockRef, i: number): BlockRegion {
+  const where: BlockSource = ref.kind === 'memory' ? { kind: 'memory', buffer: ref.buffer } : { kind: 'file', path: ref.path };
+  return { ...where, start: ref.offsets[i]!, end: ref.offsets[i + 1]!, rows: ref.rows?.[i] };
+}
 
 /** Options of {@link BlockWriter}. */
 export interface BlockWriterOptions {
@@ -114,11 +153,14 @@ export class BlockWriter {
   private readonly numPartitions: number;
   private readonly budget: MemoryBudget;
   private readonly spillDir: string;
-  private mem: Payload[][];
+  /**
+   * Per partition written to: its chunks in memory, its spill segments and rows.
+   * Only partitions that got a chunk have an entry, so a map task over P reduce
+   * partitions that writes to few of them does not pay for P.
+   */
+  private parts = new Map<number, PartState>();
   private reserved = 0;
   private spill: SpillWriter | null = null;
-  private readonly segments: Segment[][];
-  private readonly rows: number[];
   private counted = false;
   private done = false;
 
@@ -129,9 +171,6 @@ export class BlockWriter {
     this.numPartitions = opts.numPartitions;
     this.budget = opts.budget;
     this.spillDir = opts.spillDir;
-    this.mem = Array.from({ length: this.numPartitions }, () => []);
-    this.segments = Array.from({ length: this.numPartitions }, () => []);
-    this.rows = new Array<number>(this.numPartitions).fill(0);
   }
 
   /** Framed bytes currently buffered in memory (and reserved from the budget). */
@@ -145,8 +184,10 @@ export class BlockWriter {
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.numPartitions) {
       throw new SluiceError(`BlockWriter: partition ${partition} out of range [0, ${this.numPartitions})`);
     }
+    let part = this.parts.get(partition);
+    if (!part) this.parts.set(partition, (part = { mem: [], segments: [], rows: 0 }));
     if (rows !== undefined) {
-      this.rows[partition]! += rows;
+      part.rows += rows;
       this.counted = true;
     }
     const size = frameSize(payloadBytes(chunk));
@@ -154,11 +195,11 @@ export class BlockWriter {
       this.spillBuffered();
       // Our own spill may have made room; otherwise this chunk goes straight to disk.
       if (!this.budget.tryReserve(size)) {
-        this.appendToSpill(partition, [chunk]);
+        this.appendToSpill(part, [chunk]);
         return;
       }
     }
-    this.mem[partition]!.push(chunk);
+    part.mem.push(chunk);
     this.reserved += size;
   }
 
@@ -185,55 +226,62 @@ export class BlockWriter {
     this.cleanup();
   }
 
+  /** Partitions written to, ascending. */
+  private sortedParts(): Array<[number, PartState]> {
+    return [...this.parts].sort((x, y) => x[0] - y[0]);
+  }
+
   private finishMemory(): BlockRef {
     const buffer = blockBuffer(this.reserved);
     const bytes = new Uint8Array(buffer);
-    const offsets: number[] = [];
+    const index = new IndexBuilder();
     let at = 0;
-    for (let p = 0; p < this.numPartitions; p++) {
-      offsets.push(at);
-      for (const chunk of this.mem[p]!) at = writeFrameInto(bytes, at, chunk);
-      this.mem[p] = []; // let chunks be collected as they are copied
+    for (const [p, part] of this.sortedParts()) {
+      const start = at;
+      for (const chunk of part.mem) at = writeFrameInto(bytes, at, chunk);
+      part.mem = []; // let chunks be collected as they are copied
+      index.add(p, start, at, part.rows);
     }
-    offsets.push(at);
-    const ref: BlockRef = { kind: 'memory', buffer, offsets, bytes: this.reserved, ...this.rowCounts() };
+    const ref: BlockRef = { kind: 'memory', buffer, bytes: this.reserved, ...index.finish(this.numPartitions, at, this.counted) };
     this.reserved = 0; // now owned by the block
     return ref;
   }
 
   private finishFile(spill: SpillWriter): BlockRef {
+    const sorted = this.sortedParts();
     // Fast path: nothing left in memory and the spill file is already partition-ordered.
     if (this.reserved === 0) {
-      const offsets: number[] = [];
+      const index = new IndexBuilder();
       let expected = 0;
       let ordered = true;
-      for (let p = 0; p < this.numPartitions && ordered; p++) {
-        offsets.push(expected);
-        for (const s of this.segments[p]!) {
+      for (const [p, part] of sorted) {
+        const start = expected;
+        for (const s of part.segments) {
           if (s.offset !== expected) ordered = false;
           expected += s.length;
         }
+        if (!ordered) break;
+        index.add(p, start, expected, part.rows);
       }
       if (ordered) {
-        offsets.push(expected);
         const { path, bytes } = spill.close();
         this.spill = null;
-        return { kind: 'file', path, offsets, bytes, ...this.rowCounts() };
+        return { kind: 'file', path, bytes, ...index.finish(this.numPartitions, expected, this.counted) };
       }
     }
     const { path: spillPath } = spill.close();
     const out = new SpillWriter(tempPath(this.spillDir, 'block'));
     const fd = openSync(spillPath, 'r');
     const buf = Buffer.allocUnsafe(COPY_BUFFER);
-    const offsets: number[] = [];
+    const index = new IndexBuilder();
     try {
-      for (let p = 0; p < this.numPartitions; p++) {
-        offsets.push(out.bytes);
-        for (const s of this.segments[p]!) copyRange(fd, s, buf, out);
-        for (const chunk of this.mem[p]!) out.append(chunk);
-        this.mem[p] = [];
+      for (const [p, part] of sorted) {
+        const start = out.bytes;
+        for (const s of part.segments) copyRange(fd, s, buf, out);
+        for (const chunk of part.mem) out.append(chunk);
+        part.mem = [];
+        index.add(p, start, out.bytes, part.rows);
       }
-      offsets.push(out.bytes);
     } catch (e) {
       out.abort();
       throw e;
@@ -242,31 +290,27 @@ export class BlockWriter {
     }
     const { path, bytes } = out.close();
     this.cleanup();
-    return { kind: 'file', path, offsets, bytes, ...this.rowCounts() };
-  }
-
-  private rowCounts(): { rows?: number[] } {
-    return this.counted ? { rows: this.rows } : {};
+    return { kind: 'file', path, bytes, ...index.finish(this.numPartitions, bytes, this.counted) };
   }
 
   /** Moves every buffered chunk to the spill file, partition by partition, and releases its memory. */
   private spillBuffered(): void {
     if (this.reserved === 0) return;
-    for (let p = 0; p < this.numPartitions; p++) {
-      if (this.mem[p]!.length > 0) this.appendToSpill(p, this.mem[p]!);
-      this.mem[p] = [];
+    for (const [, part] of this.sortedParts()) {
+      if (part.mem.length > 0) this.appendToSpill(part, part.mem);
+      part.mem = [];
     }
     this.budget.release(this.reserved);
     this.reserved = 0;
   }
 
-  private appendToSpill(p: number, chunks: readonly Payload[]): void {
+  private appendToSpill(part: PartState, chunks: readonly Payload[]): void {
     this.spill ??= new SpillWriter(tempPath(this.spillDir, 'block-spill'));
     const start = this.spill.bytes;
     for (const c of chunks) this.spill.append(c);
     const length = this.spill.bytes - start;
     this.spilledBytes += length;
-    const segs = this.segments[p]!;
+    const segs = part.segments;
     const last = segs[segs.length - 1];
     // Coalesce with the previous segment of this partition when adjacent: fewer reads later.
     if (last && last.offset + last.length === start) last.length += length;
@@ -274,7 +318,7 @@ export class BlockWriter {
   }
 
   private cleanup(): void {
-    this.mem = this.mem.map(() => []);
+    for (const part of this.parts.values()) part.mem = [];
     this.budget.release(this.reserved);
     this.reserved = 0;
     this.spill?.abort();
@@ -283,6 +327,32 @@ export class BlockWriter {
 
   private checkOpen(): void {
     if (this.done) throw new SluiceError('BlockWriter: already finished');
+  }
+}
+
+interface PartState {
+  mem: Payload[];
+  segments: Segment[];
+  rows: number;
+}
+
+/** Builds a block's sparse partition index from regions given in ascending partition order. */
+class IndexBuilder {
+  private readonly parts: number[] = [];
+  private readonly offsets: number[] = [];
+  private readonly rows: number[] = [];
+
+  /** Partition `p` is `[start, end)`; empty regions are left out. */
+  add(p: number, start: number, end: number, rows: number): void {
+    if (end === start) return;
+    this.parts.push(p);
+    this.offsets.push(start);
+    this.rows.push(rows);
+  }
+
+  finish(numPartitions: number, end: number, counted: boolean): Pick<BlockRef, 'numPartitions' | 'parts' | 'offsets' | 'rows'> {
+    const offsets = [...this.offsets, end];
+    return counted ? { numPartitions, parts: this.parts, offsets, rows: this.rows } : { numPartitions, parts: this.parts, offsets };
   }
 }
 
@@ -305,19 +375,25 @@ function copyRange(fd: number, s: Segment, buf: Buffer, out: SpillWriter): void 
  * read-only. File blocks read only this partition's region, in bounded buffers.
  */
 export function* readBlockPartition(ref: BlockRef, partition: number): Generator<Uint8Array> {
-  const n = ref.offsets.length - 1;
+  const n = ref.numPartitions;
   if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
     throw new SluiceError(`readBlockPartition: partition ${partition} out of range [0, ${n})`);
   }
-  const start = ref.offsets[partition]!;
-  const length = ref.offsets[partition + 1]! - start;
+  const region = blockRegion(ref, partition);
+  if (region) yield* readBlockRegion(region);
+}
+
+/** Yields the encoded chunks of one region of a block (see readBlockPartition). */
+export function* readBlockRegion(region: BlockRegion): Generator<Uint8Array> {
+  const { start } = region;
+  const length = region.end - start;
   if (length === 0) return;
-  if (ref.kind === 'memory') {
+  if (region.kind === 'memory') {
     // Checksums guard bytes that went through disks; shared memory is not re-verified on every read
     // (scanning a cached table would checksum all of it). Frame lengths are still checked.
-    yield* parseFrames(new Uint8Array(ref.buffer, start, length), 'memory block', start, false);
+    yield* parseFrames(new Uint8Array(region.buffer, start, length), 'memory block', start, false);
   } else {
-    yield* readFrames(ref.path, start, length);
+    yield* readFrames(region.path, start, length);
   }
 }
 

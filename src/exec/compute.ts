@@ -56,7 +56,7 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
     case 'sortByKey':
       return reduceSide(node, c, ctx, (d) => {
         const dep = node.deps[d]!;
-        return dep.type === 'shuffle' ? readShuffle(dep, ctx) : compute(dep.node, p, ctx);
+        return dep.type === 'shuffle' ? readShuffle(dep, p, ctx) : compute(dep.node, p, ctx);
       });
     case 'frame':
       throw new Error(`internal: frame stage ${node.id} read as records; wrap it in frameRecords`);

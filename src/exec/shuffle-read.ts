@@ -4,39 +4,54 @@ import { compareKeys } from '../serde/keys.js';
 import { decodeBatch } from '../serde/record-codec.js';
 import { aggFns } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
-import { readBlockPartition } from './block-store.js';
+import { readBlockRegion } from './block-store.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import { ExternalSorter } from './external-sorter.js';
 import type { TaskContext } from './task-context.js';
+import { sliceKey, type ShuffleSlice } from './task.js';
 import { FetchFailedError } from './user-function-error.js';
 
 type ShuffleDep = Extract<WireDep, { type: 'shuffle' }>;
 
-/** Reads this reduce partition's chunks from every map output of one shuffle. */
-export function* readShuffle(dep: ShuffleDep, ctx: TaskContext): Generator<unknown[]> {
-  const refs = ctx.payload.shuffleInputs[dep.shuffleId];
-  if (!refs) throw new Error(`internal: no map outputs given for shuffle ${dep.shuffleId}`);
-  for (let m = 0; m < dep.numMaps; m++) {
-    const ref = refs[m];
-    if (!ref) throw new FetchFailedError(dep.shuffleId, m, new Error('map output missing'));
+/** Reads reduce partition `partition` of one shuffle: its chunks in every map output holding data for it. */
+export function* readShuffle(dep: ShuffleDep, partition: number, ctx: TaskContext): Generator<unknown[]> {
+  for (const chunk of shuffleChunks(dep, partition, ctx)) yield decodeBatch(chunk);
+}
+
+/**
+ * The encoded chunks of reduce partition `partition` of a shuffle, from the
+ * slice the driver gave this task, in map order. A map output that is missing
+ * or cannot be read is a fetch failure, so the scheduler recomputes it.
+ */
+export function* shuffleChunks(dep: ShuffleDep, partition: number, ctx: TaskContext): Generator<Uint8Array> {
+  const slice = shuffleSlice(dep, partition, ctx);
+  if (slice.missing !== undefined) throw new FetchFailedError(dep.shuffleId, slice.missing, new Error('map output missing'));
+  for (const piece of slice.pieces) {
     let chunks: Generator<Uint8Array>;
     try {
-      chunks = readBlockPartition(ref, ctx.partition);
+      chunks = readBlockRegion(piece);
     } catch (e) {
-      throw new FetchFailedError(dep.shuffleId, m, e);
+      throw new FetchFailedError(dep.shuffleId, piece.map, e);
     }
     for (;;) {
       let r: IteratorResult<Uint8Array>;
       try {
         r = chunks.next();
       } catch (e) {
-        throw new FetchFailedError(dep.shuffleId, m, e);
+        throw new FetchFailedError(dep.shuffleId, piece.map, e);
       }
       if (r.done) break;
       ctx.metrics.shuffleReadBytes += r.value.byteLength;
-      yield decodeBatch(r.value);
+      yield r.value;
     }
   }
+}
+
+/** This task's slice of a shuffle partition (the driver lists every one the task's pipeline reads). */
+export function shuffleSlice(dep: ShuffleDep, partition: number, ctx: TaskContext): ShuffleSlice {
+  const slice = ctx.payload.shuffleInputs[sliceKey(dep.shuffleId, partition)];
+  if (!slice) throw new Error(`internal: no map outputs given for partition ${partition} of shuffle ${dep.shuffleId}`);
+  return slice;
 }
 
 /**

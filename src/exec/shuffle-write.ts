@@ -27,7 +27,9 @@ export async function writeShuffle(
   const chunkRecords = Math.max(64, Math.min(4096, Math.floor(262144 / n)));
   // Unencoded records waiting per reducer are bounded in bytes too (estimated from a sample).
   const bufferLimit = Math.max(256 * 1024, Math.min(16 * 1024 * 1024, ctx.budget.limit / 8));
-  const buffers: unknown[][] = Array.from({ length: n }, () => []);
+  // Buffers only for reducers that get records: a small map output over many partitions costs what it holds.
+  const buffers: Array<unknown[] | undefined> = new Array(n);
+  const touched: number[] = [];
   let buffered = 0;
   let avgSize = 64;
   let seen = 0;
@@ -42,13 +44,17 @@ export async function writeShuffle(
   const emit = (rec: unknown): void => {
     if (keyed && !Array.isArray(rec)) throw notAPair(rec, op, ctx.partition);
     const p = keyed ? place((rec as unknown[])[0]) : place(rec);
-    const buf = buffers[p]!;
+    let buf = buffers[p];
+    if (!buf) {
+      buffers[p] = buf = [];
+      touched.push(p);
+    }
     buf.push(rec);
     buffered++;
     m.recordsWritten++;
     if ((++seen & 255) === 0) avgSize = 0.75 * avgSize + 0.25 * estimateSize(rec);
     if (buf.length >= chunkRecords) flush(p);
-    else if (buffered * avgSize > bufferLimit) for (let q = 0; q < n; q++) if (buffers[q]!.length) flush(q);
+    else if (buffered * avgSize > bufferLimit) for (const q of touched) if (buffers[q]!.length) flush(q);
   };
   let agg: ExternalAggregator<unknown, unknown, unknown> | undefined;
   try {
@@ -64,7 +70,7 @@ export async function writeShuffle(
     } else {
       await forEach(emit);
     }
-    for (let p = 0; p < n; p++) if (buffers[p]!.length) flush(p);
+    for (const p of touched) if (buffers[p]!.length) flush(p);
   } catch (e) {
     // Give back reserved memory and delete spill files of the failed attempt.
     agg?.dispose();

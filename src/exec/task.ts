@@ -1,7 +1,7 @@
 import type { FnSpec } from '../serde/function-spec.js';
 import type { WireNode } from '../plan/stages.js';
 import type { ShuffleSpec } from '../plan/node.js';
-import type { BlockRef } from './block-store.js';
+import type { BlockRef, BlockRegion } from './block-store.js';
 import type { SharedBudgetHandle } from './memory-budget.js';
 import type { Metrics } from '../util/metrics.js';
 
@@ -38,9 +38,13 @@ export interface TaskPayload {
   attempt: number;
   node: WireNode;
   output: TaskOutput;
-  /** For each shuffle read by the pipeline: the map outputs, indexed by map partition. */
-  shuffleInputs: Record<number, BlockRef[]>;
-  /** Partitions of the stage's cached nodes already in the block store, keyed `${nodeId}:${partition}`. */
+  /**
+   * For each shuffle partition this task reads, keyed by {@link sliceKey}: where
+   * its data is in the map outputs. Only this task's partitions: a payload with
+   * every map output's index would make a shuffle cost P^2 per stage.
+   */
+  shuffleInputs: Record<string, ShuffleSlice>;
+  /** Partitions of the stage's cached nodes this task may read, already in the block store, keyed `${nodeId}:${partition}`. */
   cachedBlocks: Record<string, BlockRef>;
   /** Broadcast values the functions may use, by broadcast id (encoded once). */
   broadcasts: Record<number, BlockRef>;
@@ -48,6 +52,21 @@ export interface TaskPayload {
   spillDir: string;
   /** Buffers of freed memory blocks nothing reads any more, for this worker's next blocks (see BufferRecycler). */
   reusableBuffers?: SharedArrayBuffer[];
+}
+
+/** One reduce partition of one shuffle as a task reads it. */
+export interface ShuffleSlice {
+  /** The non-empty regions of this partition in the map outputs, by ascending map partition. */
+  pieces: Array<BlockRegion & { map: number }>;
+  /** A map output the driver does not hold (lost): reading fails with a fetch failure naming it. */
+  missing?: number;
+  /** Records in the partition, when every map output counted them (frame shuffles). */
+  rows?: number;
+}
+
+/** The key of partition `partition` of shuffle `shuffleId` in {@link TaskPayload.shuffleInputs}. */
+export function sliceKey(shuffleId: number, partition: number): string {
+  return `${shuffleId}:${partition}`;
 }
 
 export interface TaskResult {

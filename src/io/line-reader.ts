@@ -79,12 +79,14 @@ export function* readLineBytes(split: TextSplit, opts: LineReaderOptions = {}): 
   try {
     const skip = split.start > 0;
     let pos = skip ? split.start - 1 : 0;
+    // A small file needs no 1 MiB buffer (one per task adds up over thousands of files).
+    const size = Math.min(chunkSize, Math.max(256, split.fileSize - pos + 1));
     const read: ByteSource = (buf, off, len) => {
       const n = fs.readSync(fd, buf, off, len, pos);
       pos += n;
       return n;
     };
-    yield* splitLines(read, skip ? split.start - 1 : 0, split.end, skip, chunkSize);
+    yield* splitLines(read, skip ? split.start - 1 : 0, split.end, skip, size);
   } finally {
     fs.closeSync(fd);
   }

@@ -106,10 +106,16 @@ function statOrUndefined(p: string): fs.Stats | undefined {
  * Splits are cut at arbitrary bytes; the line reader assigns each line to exactly one split.
  */
 export function planTextSplits(pathOrGlob: string | string[], opts: TextSplitOptions = {}): TextSplit[] {
+  return splitTextFiles(expandInputPaths(pathOrGlob).map((p) => ({ path: p, size: fs.statSync(p).size })), opts);
+}
+
+/** {@link planTextSplits} of files already listed with their sizes (no file is looked at again). */
+export function splitTextFiles(listed: ReadonlyArray<{ path: string; size: number }>, opts: TextSplitOptions = {}): TextSplit[] {
   const minPartitions = Math.max(1, Math.floor(opts.minPartitions ?? 1));
   const maxSplit = Math.max(1, Math.floor(opts.maxSplitBytes ?? 64 * MIB));
   const minSplit = Math.max(1, Math.floor(opts.minSplitBytes ?? 1));
-  const files = expandInputPaths(pathOrGlob).map((p) => ({ path: p, size: fs.statSync(p).size, gzip: isGzipPath(p) }));
+  if (listed.length === 0) throw new InputError('no input path given', '');
+  const files = listed.map((f) => ({ path: f.path, size: f.size, gzip: isGzipPath(f.path) }));
 
   const nonEmpty = files.filter((f) => f.size > 0);
   const gzipCount = nonEmpty.filter((f) => f.gzip).length;

@@ -84,17 +84,6 @@ export function toWire(node: PlanNode): WireNode {
   };
 }
 
-/** Ids of the cached nodes inside one stage's pipeline (the block store may hold their partitions). */
-export function cachedNodesInStage(node: PlanNode): PlanNode[] {
-  const out: PlanNode[] = [];
-  const visit = (n: PlanNode): void => {
-    if (n.cached) out.push(n);
-    for (const d of n.deps) if (d.type === 'narrow') visit(d.node);
-  };
-  visit(node);
-  return out;
-}
-
 /** Every node of the lineage under `root`, parents before children, each once. */
 export function lineage(root: PlanNode): PlanNode[] {
   const out: PlanNode[] = [];

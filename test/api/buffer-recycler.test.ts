@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BufferRecycler } from '../../src/api/buffer-recycler.js';
 import { reuseCap, type BlockRef } from '../../src/exec/block-store.js';
 
-const block = (bytes: number): BlockRef => ({ kind: 'memory', buffer: new SharedArrayBuffer(bytes), offsets: [0, bytes], bytes });
+const block = (bytes: number): BlockRef => ({ kind: 'memory', buffer: new SharedArrayBuffer(bytes), numPartitions: 1, parts: [0], offsets: [0, bytes], bytes });
 
 test('a buffer freed while tasks run is reused only after a moment with no task running', () => {
   const r = new BufferRecycler(1 << 20);
@@ -21,7 +21,7 @@ test('a buffer freed while tasks run is reused only after a moment with no task 
 test('the recycler keeps at most its cap, ignores file blocks, and hands out at most maxBytes (but at least one buffer)', () => {
   const r = new BufferRecycler(1000);
   for (let i = 0; i < 5; i++) r.retire(block(300), false);
-  r.retire({ kind: 'file', path: '/nowhere', offsets: [0, 10], bytes: 10 }, false);
+  r.retire({ kind: 'file', path: '/nowhere', numPartitions: 1, parts: [0], offsets: [0, 10], bytes: 10 }, false);
   assert.equal(r.bytes, 900);
   assert.equal(r.take(650).length, 2);
   assert.equal(r.take(10).length, 1);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, freeBlock, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
+import { BlockWriter, blockRegion, freeBlock, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
@@ -31,7 +31,7 @@ function write(np: number, adds: Array<[number, Payload]>, budget: MemoryBudget)
 }
 
 function readAll(ref: BlockRef): Uint8Array[][] {
-  return Array.from({ length: ref.offsets.length - 1 }, (_, p) => [...readBlockPartition(ref, p)].map((c) => new Uint8Array(c)));
+  return Array.from({ length: ref.numPartitions }, (_, p) => [...readBlockPartition(ref, p)].map((c) => new Uint8Array(c)));
 }
 
 test('memory block: round trip across partitions; reservation held until freeBlock', () => {
@@ -43,6 +43,7 @@ test('memory block: round trip across partitions; reservation held until freeBlo
   assert.ok(ref.kind === 'memory' && ref.buffer instanceof SharedArrayBuffer);
   assert.deepEqual(readAll(ref), expected);
   assert.equal(budget.used(), ref.bytes);
+  assert.deepEqual(ref.parts, [0, 1, 2, 3, 4]);
   assert.equal(ref.offsets.length, 6);
   freeBlock(ref, budget);
   assert.equal(budget.used(), 0);
@@ -205,11 +206,31 @@ test('a writer told each chunk\'s rows records them per partition in the ref', (
   w.add(2, chunk(10, 2), 7);
   w.add(0, chunk(10, 3), 1);
   const ref = w.finish();
-  assert.deepEqual(ref.rows, [6, 0, 7]);
+  assert.deepEqual(ref.parts, [0, 2]);
+  assert.deepEqual(ref.rows, [6, 7]);
+  assert.equal(blockRegion(ref, 1), undefined);
+  assert.equal(blockRegion(ref, 2)?.rows, 7);
   freeBlock(ref, budget);
   const spilled = write(2, [[1, chunk(10, 1)]], MemoryBudget.create(0)).ref;
   assert.equal(spilled.rows, undefined, 'chunks added without counts leave rows out');
   freeBlock(spilled);
+});
+
+test('a block over many partitions indexes only those written to, in memory and in files', () => {
+  for (const budget of [MemoryBudget.create(1 << 24), MemoryBudget.create(0)]) {
+    const n = 100_000;
+    const adds: Array<[number, Uint8Array]> = [[77_777, chunk(10, 1)], [5, chunk(20, 2)], [99_999, chunk(30, 3)], [5, chunk(5, 4)]];
+    const w = new BlockWriter({ numPartitions: n, budget, spillDir: dir });
+    for (const [p, c] of adds) w.add(p, c);
+    const ref = w.finish();
+    assert.equal(ref.numPartitions, n);
+    assert.deepEqual(ref.parts, [5, 77_777, 99_999]);
+    assert.equal(ref.offsets.length, 4);
+    for (const p of [0, 6, 77_776, 99_998]) assert.deepEqual([...readBlockPartition(ref, p)], []);
+    assert.deepEqual([...readBlockPartition(ref, 5)].map((c) => [...c]), [[...chunk(20, 2)], [...chunk(5, 4)]]);
+    assert.deepEqual([...readBlockPartition(ref, 99_999)].map((c) => [...c]), [[...chunk(30, 3)]]);
+    freeBlock(ref, budget);
+  }
 });
 
 test('a thread keeps offered buffers up to the cap it is given', () => {

@@ -27,24 +27,33 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   const keys = partitioning.kind === 'hash' ? partitioning.keys : [];
   let keyFns: Array<(b: ColumnBatch) => ReturnType<ReturnType<FrameOpContext['compile']>>> | undefined;
   let next = task.partition; // round-robin start differs per map task, as Spark's does
-  const groups = Array.from({ length: n }, (_, p) => new SharedDictGroup(CHUNK_ROWS, (ipc, batches) => {
-    m.shuffleWriteBytes += payloadBytes(ipc);
-    let rows = 0;
-    for (const b of batches) rows += b.numRows;
-    m.recordsWritten += rows;
-    writer.add(p, ipc, rows);
-  }, true));
+  // Groups only for reduce partitions that get rows: a small map output over many partitions costs what it holds.
+  const groups: Array<SharedDictGroup | undefined> = new Array(n);
+  const used: SharedDictGroup[] = [];
+  const group = (p: number): SharedDictGroup => {
+    let g = groups[p];
+    if (g) return g;
+    g = groups[p] = new SharedDictGroup(CHUNK_ROWS, (ipc, batches) => {
+      m.shuffleWriteBytes += payloadBytes(ipc);
+      let rows = 0;
+      for (const b of batches) rows += b.numRows;
+      m.recordsWritten += rows;
+      writer.add(p, ipc, rows);
+    }, true);
+    used.push(g);
+    return g;
+  };
   // Held pieces are reserved from the budget (their fixed-width bytes; dictionaries are the input's).
   const reservation = new GrowingReservation(task.budget);
   let held = 0;
   let bytesPerRow = 0; // of the current input batch (its pieces have its columns)
   const put = (p: number, b: ColumnBatch): void => {
-    const g = groups[p]!;
+    const g = group(p);
     held -= g.rows;
     g.add(b);
     held += g.rows;
     if (held >= HELD_ROWS || !reservation.ensure(held * bytesPerRow)) {
-      for (const x of groups) x.flush();
+      for (const x of used) x.flush();
       held = 0;
       reservation.releaseAll();
     }
@@ -68,7 +77,7 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
       }
       for (const [p, rows] of groupRows(target, n)) put(p, takeRows(b, rows));
     }
-    for (const g of groups) g.flush();
+    for (const g of used) g.flush();
   } catch (e) {
     writer.abort();
     throw e;
@@ -92,8 +101,13 @@ function rowBytes(b: ColumnBatch): number {
   return n;
 }
 
-/** Row indices per target partition (counting sort: two passes, no per-row allocation). */
+/**
+ * Row indices per target partition (counting sort: two passes, no per-row
+ * allocation). A batch with far fewer rows than partitions is sorted instead,
+ * so its cost does not grow with the number of partitions.
+ */
 function groupRows(target: Int32Array, n: number): Array<[number, Int32Array]> {
+  if (target.length * 8 < n) return groupFewRows(target);
   const counts = new Int32Array(n + 1);
   for (let i = 0; i < target.length; i++) counts[target[i]! + 1]!++;
   for (let p = 0; p < n; p++) counts[p + 1]! += counts[p]!;
@@ -102,5 +116,18 @@ function groupRows(target: Int32Array, n: number): Array<[number, Int32Array]> {
   for (let i = 0; i < target.length; i++) order[fill[target[i]!]!++] = i;
   const out: Array<[number, Int32Array]> = [];
   for (let p = 0; p < n; p++) if (counts[p + 1]! > counts[p]!) out.push([p, order.subarray(counts[p]!, counts[p + 1]!)]);
+  return out;
+}
+
+function groupFewRows(target: Int32Array): Array<[number, Int32Array]> {
+  const order = Int32Array.from(target.keys()).sort((a, b) => target[a]! - target[b]! || a - b);
+  const out: Array<[number, Int32Array]> = [];
+  for (let i = 0; i < order.length; ) {
+    const p = target[order[i]!]!;
+    let j = i + 1;
+    while (j < order.length && target[order[j]!] === p) j++;
+    out.push([p, order.subarray(i, j)]);
+    i = j;
+  }
   return out;
 }

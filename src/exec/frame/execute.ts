@@ -7,6 +7,7 @@ import type { WireDep, WireNode } from '../../plan/stages.js';
 import type { TaskContext } from '../task-context.js';
 import { dedup } from './dedup.js';
 import { readFrameShuffle, shuffleRows } from './exchange-read.js';
+import { exchangePartition, unionInput } from './frame-inputs.js';
 import { fileScanReader } from './frame-io.js';
 import { hashAggregate } from './hash-aggregate.js';
 import { hashJoin } from './hash-join.js';
@@ -24,11 +25,6 @@ export interface FrameTask {
   narrow(d: number, p: number): Iterable<unknown>;
   /** A cached frame node's partition as column batches. */
   cached(d: number, p: number): BatchStream;
-}
-
-/** The shuffle partition an exchange reads in task `p`: a broadcast has one, which every task reads. */
-function exchangePartition(op: Extract<PhysOp, { op: 'exchange' }>, p: number): number {
-  return op.broadcast ? 0 : p;
 }
 
 /**
@@ -72,12 +68,8 @@ export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
     case 'limit':
       return limitOp(op, executeFrame(op.input, p, t));
     case 'union': {
-      let rest = p;
-      for (let i = 0; i < op.inputs.length; i++) {
-        if (rest < op.partitions[i]!) return renamed(executeFrame(op.inputs[i]!, rest, t), op.schema);
-        rest -= op.partitions[i]!;
-      }
-      throw new RangeError(`partition ${p} out of range for a union of ${op.partitions.join(' + ')} partitions`);
+      const { index, rest } = unionInput(op, p);
+      return renamed(executeFrame(op.inputs[index]!, rest, t), op.schema);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { fromArrowSchema } from '../../frame/batch/arrow-types.js';
 import type { Field, Schema } from '../../frame/types.js';
 import { InputError, SluiceError } from '../../util/errors.js';
-import { planTextSplits, type TextSplit } from '../text-splits.js';
+import { splitTextFiles, type TextSplit } from '../text-splits.js';
 import { readArrowFile } from './arrow-reader.js';
 import { inferCsvFields } from './csv-schema.js';
 import { listInputFiles, type FileListing } from './file-listing.js';
@@ -87,9 +87,10 @@ function partitionFields(listing: FileListing, dataFields: readonly Field[]): Fi
 
 function textUnits(listing: FileListing, target: number): ScanUnit[] {
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
-  const nonEmpty = listing.files.filter((f) => f.size > 0).map((f) => f.path);
+  const nonEmpty = listing.files.filter((f) => f.size > 0);
   if (nonEmpty.length === 0) return [];
-  const splits: TextSplit[] = planTextSplits(nonEmpty, { maxSplitBytes: target });
+  // The listing has the sizes: no second expansion and stat of every file.
+  const splits: TextSplit[] = splitTextFiles(nonEmpty, { maxSplitBytes: target });
   return splits.map((split) => ({ kind: 'text', split, partitionValues: byPath.get(split.path)!.partitionValues }));
 }
 

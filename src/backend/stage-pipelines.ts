@@ -1,0 +1,74 @@
+import type { TaskPayload } from '../exec/task.js';
+
+type WireNode = TaskPayload['node'];
+
+/**
+ * A stage's pipeline (its WireNode) is posted to a worker thread once, not with
+ * every task: it holds per-partition plan data (file splits, parallelize
+ * slices, coalesce groups, zipWithIndex offsets), so posting it with each of a
+ * stage's P tasks would copy P^2 entries. The driver side tracks what each
+ * thread holds; the thread keeps the last few pipelines it was sent.
+ */
+
+/** Pipelines a worker thread keeps (most recently used). */
+const KEEP = 8;
+
+/** A task as posted to a worker thread: the pipeline is left out when the thread has it. */
+export interface RunMessage {
+  type: 'run';
+  payload: Omit<TaskPayload, 'node'> & { node?: WireNode };
+  /** Which pipeline the task runs. */
+  pipeline: number;
+  /** Pipelines the thread may drop now. */
+  forget: number[];
+}
+
+const pipelineIds = new WeakMap<WireNode, number>();
+let nextPipelineId = 0;
+
+function pipelineId(node: WireNode): number {
+  let id = pipelineIds.get(node);
+  if (id === undefined) pipelineIds.set(node, (id = nextPipelineId++));
+  return id;
+}
+
+/** Driver side, one per worker thread: the pipelines that thread holds, least recently used first. */
+export class SentPipelines {
+  private readonly held = new Set<number>();
+
+  /** The message running `payload` on this thread; call {@link sent} once it is posted. */
+  message(payload: TaskPayload): RunMessage {
+    const pipeline = pipelineId(payload.node);
+    const has = this.held.has(pipeline);
+    const forget: number[] = [];
+    let over = this.held.size + (has ? 0 : 1) - KEEP;
+    for (const id of this.held) {
+      if (over <= 0) break;
+      if (id === pipeline) continue;
+      forget.push(id);
+      over--;
+    }
+    return { type: 'run', payload: has ? { ...payload, node: undefined } : payload, pipeline, forget };
+  }
+
+  /** The thread received `msg` (a post that threw changes nothing). */
+  sent(msg: RunMessage): void {
+    for (const id of msg.forget) this.held.delete(id);
+    this.held.delete(msg.pipeline);
+    this.held.add(msg.pipeline);
+  }
+}
+
+/** Worker side: the pipelines this thread was sent, as the driver's SentPipelines for it tracks them. */
+export class ReceivedPipelines {
+  private readonly nodes = new Map<number, WireNode>();
+
+  /** The full payload of a run message. */
+  payload(msg: RunMessage): TaskPayload {
+    for (const id of msg.forget) this.nodes.delete(id);
+    const node = msg.payload.node ?? this.nodes.get(msg.pipeline);
+    if (!node) throw new Error(`internal: stage pipeline ${msg.pipeline} was never sent to this worker`);
+    this.nodes.set(msg.pipeline, node);
+    return { ...msg.payload, node };
+  }
+}
