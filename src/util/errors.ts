@@ -30,6 +30,12 @@ export interface TaskErrorInfo {
   stack: string;
   /** True for failures of the engine or the worker (not the user's function). */
   internal?: boolean;
+  /**
+   * True when running the task again cannot help (malformed input in failfast
+   * mode, a missing file, a task that cannot be sent to a worker): the job fails
+   * at this first failure instead of retrying it.
+   */
+  fatal?: boolean;
 }
 
 /** A job failed because a task kept failing: carries the user's stack, the operator and the partition. */
