@@ -6,7 +6,7 @@ import { freeBlock, reuseCap, type BlockRef } from '../exec/block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import type { ActionSpec, TaskPayload, TaskResult } from '../exec/task.js';
 import type { PlanNode } from '../plan/node.js';
-import { cachedNodesInStage, cutStages, toWire, type Stage, type WireNode } from '../plan/stages.js';
+import { cachedNodesInStage, cutStages, postOrder, toWire, type Stage, type WireNode } from '../plan/stages.js';
 import { EventBus } from '../scheduler/bus.js';
 import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, StageSpec, WorkerId } from '../scheduler/events.js';
 import { Scheduler } from '../scheduler/scheduler.js';
@@ -341,12 +341,9 @@ export class Driver {
 }
 
 /** Shuffles read by the pipeline of a stage (through narrow dependencies). */
-function stageShuffleReads(node: PlanNode, out: number[] = []): number[] {
-  for (const d of node.deps) {
-    if (d.type === 'shuffle') out.push(d.shuffle.shuffleId);
-    else stageShuffleReads(d.node, out);
-  }
-  return out;
+function stageShuffleReads(node: PlanNode): number[] {
+  const nodes = postOrder(node, (n) => n.deps.flatMap((d) => (d.type === 'narrow' ? [d.node] : [])));
+  return nodes.flatMap((n) => n.deps.flatMap((d) => (d.type === 'shuffle' ? [d.shuffle.shuffleId] : [])));
 }
 
 /** A stage is named after its operators, sources first: `textFile → flatMap → map → reduceByKey`. */

@@ -6,6 +6,15 @@ import type { WorkerId } from '../scheduler/events.js';
 import { describeThrown } from '../util/errors.js';
 import { engineFailure, type Backend, type BackendEvent } from './backend.js';
 import { deathError, lastWordsBuffer, readLastWords } from './last-words.js';
+import { flattenWire, type FlatWire, type WireNode } from '../plan/stages.js';
+
+/** Flattened pipelines by stage pipeline (the driver builds one per stage and reuses it for every task). */
+const flatCache = new WeakMap<WireNode, FlatWire>();
+function flatWire(node: WireNode): FlatWire {
+  let f = flatCache.get(node);
+  if (!f) flatCache.set(node, (f = flattenWire(node)));
+  return f;
+}
 
 export type WorkerMessage = { type: 'ready' } | { type: 'done'; taskId: number; outcome: TaskOutcome };
 
@@ -86,7 +95,7 @@ export class ThreadsBackend implements Backend {
     if (slot.dead) return;
     slot.thread.ref();
     try {
-      slot.thread.postMessage({ type: 'run', payload });
+      slot.thread.postMessage({ type: 'run', payload: { ...payload, node: flatWire(payload.node) } });
     } catch (e) {
       // A payload that cannot be posted (too deep, not cloneable) fails for good; the thread is fine.
       slot.running = undefined;

@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runTask } from '../exec/run-task.js';
 import type { TaskPayload } from '../exec/task.js';
 import { recordLastWords } from './last-words.js';
+import { unflattenWire, type FlatWire } from '../plan/stages.js';
 import type { WorkerMessage } from './threads-backend.js';
 
 const port = parentPort;
@@ -15,8 +16,9 @@ const { preload, lastWords } = workerData as { preload: string[]; lastWords: Sha
 recordLastWords(lastWords);
 for (const m of preload) await import(m);
 
-port.on('message', async (msg: { type: 'run'; payload: TaskPayload }) => {
-  const outcome = await runTask(msg.payload);
+port.on('message', async (msg: { type: 'run'; payload: Omit<TaskPayload, 'node'> & { node: FlatWire } }) => {
+  // The pipeline arrives flat (see ThreadsBackend.launch); the task runs on the rebuilt tree.
+  const outcome = await runTask({ ...msg.payload, node: unflattenWire(msg.payload.node) });
   const reply: WorkerMessage = { type: 'done', taskId: msg.payload.taskId, outcome };
   const rec = outcome.ok ? outcome.result.records : undefined;
   // Move collected records without copying when they own their whole buffer.
