@@ -1,4 +1,4 @@
-import { freeBlock, type BlockRef } from '../exec/block-store.js';
+import { blockReadable, freeBlock, type BlockRef } from '../exec/block-store.js';
 import type { MemoryBudget } from '../exec/memory-budget.js';
 
 interface Stored {
@@ -35,6 +35,15 @@ export class BlockRegistry {
 
   mapOutputs(shuffleId: number): BlockRef[] {
     return (this.shuffles.get(shuffleId) ?? []).map((s) => s?.ref) as BlockRef[];
+  }
+
+  /** Map partitions of a shuffle whose stored output can no longer be read (file gone or corrupt). */
+  lostMapOutputs(shuffleId: number): number[] {
+    const lost: number[] = [];
+    (this.shuffles.get(shuffleId) ?? []).forEach((s, p) => {
+      if (s && !blockReadable(s.ref)) lost.push(p);
+    });
+    return lost;
   }
 
   /** Keeps the first copy of a cached partition; a later duplicate is freed. */

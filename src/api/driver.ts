@@ -178,10 +178,15 @@ export class Driver {
         if (left) this.discard(e.taskId, left);
         return this.removeTask(e.taskId);
       }
-      case 'TaskFailed':
+      case 'TaskFailed': {
         this.taskEnded(e.taskId, e.worker, false, undefined, e.error);
-        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed: e.fetchFailed });
+        // One unreadable output often means more (a cleaned-up or full disk): find them all now,
+        // so one resubmission of the map stage recomputes them all.
+        const f = e.fetchFailed;
+        const fetchFailed = f && { ...f, lost: this.blocks.lostMapOutputs(f.shuffleId) };
+        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed });
         return this.removeTask(e.taskId);
+      }
     }
   }
 
