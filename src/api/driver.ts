@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendEvent } from '../backend/backend.js';
@@ -69,8 +70,13 @@ export class Driver {
     config: Partial<SchedulerConfig>,
   ) {
     this.scheduler = new Scheduler(config);
-    this.spillDir = mkdtempSync(join(tmpdir(), 'sluice-'));
+    // Created by the first spill or file block written (SpillWriter makes its directory), so a
+    // session that never spills leaves nothing; removed at stop() or, failing that, at process exit.
+    this.spillDir = join(tmpdir(), `sluice-${process.pid}-${randomBytes(6).toString('hex')}`);
+    process.on('exit', this.removeSpillDir);
   }
+
+  private readonly removeSpillDir = (): void => rmSync(this.spillDir, { recursive: true, force: true });
 
   /**
    * Frees shuffles that no plan will read again before the garbage collector
@@ -142,7 +148,8 @@ export class Driver {
     await this.backend.stop();
     this.blocks.clear();
     this.broadcasts.clear();
-    rmSync(this.spillDir, { recursive: true, force: true });
+    this.removeSpillDir();
+    process.off('exit', this.removeSpillDir);
   }
 
   private stageName(stage: Stage): string {
