@@ -27,7 +27,7 @@ export const EXIT = { ok: 0, failed: 1, interrupted: 130, terminated: 143 } as c
  * Runs a job file and returns the process exit code. A default-export job gets a
  * session made here (progress, event log and summary attached); a plain script is
  * just imported (it makes its own Session: nothing is attached). The first Ctrl-C
- * cancels the running jobs and stops the session (130); a second one exits at once.
+ * cancels the running jobs and stops the session (130; SIGTERM likewise, 143); a second one exits at once.
  */
 export async function runJobFile(file: string, args: string[], opts: RunOptions = {}): Promise<number> {
   // Set before importing: a script's own Session.local() reads them.
