@@ -181,7 +181,7 @@ test('ThreadsBackend: a payload that cannot be posted fails its task (fatal) and
   const events: BackendEvent[] = [];
   await backend.start((e) => void events.push(e));
   try {
-    const payload = (taskId: number) => ({ taskId, stageId: 0, partition: 0, attempt: 0, node: { op: 'map' }, notCloneable: () => taskId }) as unknown as TaskPayload;
+    const payload = (taskId: number) => ({ taskId, stageId: 0, partition: 0, attempt: 0, node: { id: 0, op: 'map', numPartitions: 1, compute: { kind: 'identity' }, deps: [] }, notCloneable: () => taskId }) as unknown as TaskPayload;
     backend.launch('worker-1', payload(1));
     // Not busy: the failed post released the slot.
     backend.launch('worker-1', payload(2));
