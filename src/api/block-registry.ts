@@ -1,4 +1,4 @@
-import { freeBlock, partPosition, regionAt, type BlockRef } from '../exec/block-store.js';
+import { blockReadable, freeBlock, partPosition, regionAt, type BlockRef } from '../exec/block-store.js';
 import type { MemoryBudget } from '../exec/memory-budget.js';
 import type { ShuffleSlice } from '../exec/task.js';
 
@@ -104,6 +104,15 @@ export class BlockRegistry {
       return { ...region, map: m };
     });
     return sh.uncounted === 0 ? { pieces, rows } : { pieces };
+  }
+
+  /** Map partitions of a shuffle whose stored output can no longer be read (file gone or corrupt). */
+  lostMapOutputs(shuffleId: number): number[] {
+    const lost: number[] = [];
+    (this.shuffles.get(shuffleId)?.outputs ?? []).forEach((s, p) => {
+      if (s && !blockReadable(s.ref)) lost.push(p);
+    });
+    return lost;
   }
 
   /** Keeps the first copy of a cached partition; a later duplicate is freed. */

@@ -14,17 +14,25 @@ import { formatSite } from '../util/errors.js';
  */
 export function describePlan(root: PlanNode, isCached: (n: PlanNode) => boolean): string {
   const lines: string[] = [];
-  const visit = (n: PlanNode, indent: string): void => {
+  // An explicit stack (lineages can be thousands of operators deep): a node, or a line to print, in the order a recursive walk would.
+  const stack: Array<{ n: PlanNode; indent: string } | string> = [{ n: root, indent: '' }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') {
+      lines.push(item);
+      continue;
+    }
+    const { n, indent } = item;
     const cached = n.cached ? (isCached(n) ? ' [cached]' : ' [cache requested]') : '';
     const where = n.site ? ` at ${formatSite({ ...n.site, file: n.site.file.split('/').pop()! })}` : '';
     lines.push(`${indent}(${n.numPartitions}) ${n.op} #${n.id}${where}${cached}`);
-    for (const d of n.deps) {
+    for (let i = n.deps.length - 1; i >= 0; i--) {
+      const d = n.deps[i]!;
       if (d.type === 'shuffle') {
-        lines.push(`${indent} +-(${d.shuffle.partitioner.numPartitions}) shuffle ${d.shuffle.shuffleId} (${d.shuffle.partitioner.kind}${d.shuffle.mapSideCombine ? ', map-side combine' : ''})`);
-        visit(d.node, indent + '    ');
-      } else visit(d.node, d === n.deps[0] && n.deps.length === 1 ? indent : indent + '  ');
+        stack.push({ n: d.node, indent: indent + '    ' });
+        stack.push(`${indent} +-(${d.shuffle.partitioner.numPartitions}) shuffle ${d.shuffle.shuffleId} (${d.shuffle.partitioner.kind}${d.shuffle.mapSideCombine ? ', map-side combine' : ''})`);
+      } else stack.push({ n: d.node, indent: n.deps.length === 1 ? indent : indent + '  ' });
     }
-  };
-  visit(root, '');
+  }
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendEvent } from '../backend/backend.js';
@@ -11,7 +12,7 @@ import { cutStages, toWire, type Stage, type WireNode } from '../plan/stages.js'
 import { EventBus } from '../scheduler/bus.js';
 import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, StageSpec, WorkerId } from '../scheduler/events.js';
 import { Scheduler } from '../scheduler/scheduler.js';
-import { JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
+import { describeThrown, JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
 import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
 import { BlockRegistry } from './block-registry.js';
 import { BufferRecycler } from './buffer-recycler.js';
@@ -70,8 +71,13 @@ export class Driver {
     config: Partial<SchedulerConfig>,
   ) {
     this.scheduler = new Scheduler(config);
-    this.spillDir = mkdtempSync(join(tmpdir(), 'sluice-'));
+    // Created by the first spill or file block written (SpillWriter makes its directory), so a
+    // session that never spills leaves nothing; removed at stop() or, failing that, at process exit.
+    this.spillDir = join(tmpdir(), `sluice-${process.pid}-${randomBytes(6).toString('hex')}`);
+    process.on('exit', this.removeSpillDir);
   }
+
+  private readonly removeSpillDir = (): void => rmSync(this.spillDir, { recursive: true, force: true });
 
   /**
    * Frees shuffles that no plan will read again before the garbage collector
@@ -143,7 +149,8 @@ export class Driver {
     await this.backend.stop();
     this.blocks.clear();
     this.broadcasts.clear();
-    rmSync(this.spillDir, { recursive: true, force: true });
+    this.removeSpillDir();
+    process.off('exit', this.removeSpillDir);
   }
 
   private stageName(stage: Stage): string {
@@ -162,8 +169,14 @@ export class Driver {
         this.recycler.setCap(reuseCap(total));
         return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
       }
-      case 'WorkerLost':
-        return this.dispatch(e);
+      case 'WorkerLost': {
+        // Its tasks end here: the scheduler fails (and retries) them as part of the loss.
+        const ids = [...this.tasks].filter(([, t]) => t.worker === e.worker).map(([id]) => id);
+        for (const id of ids) this.taskEnded(id, e.worker, false, undefined, e.taskErrors?.[id] ?? lostError(this.tasks.get(id)!.payload, e.worker, e.reason));
+        this.dispatch(e);
+        for (const id of ids) this.removeTask(id);
+        return;
+      }
       case 'TaskFinished': {
         this.taskEnded(e.taskId, e.worker, true, e.result.metrics);
         this.finished.set(e.taskId, e.result);
@@ -173,10 +186,15 @@ export class Driver {
         if (left) this.discard(e.taskId, left);
         return this.removeTask(e.taskId);
       }
-      case 'TaskFailed':
+      case 'TaskFailed': {
         this.taskEnded(e.taskId, e.worker, false, undefined, e.error);
-        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed: e.fetchFailed });
+        // One unreadable output often means more (a cleaned-up or full disk): find them all now,
+        // so one resubmission of the map stage recomputes them all.
+        const f = e.fetchFailed;
+        const fetchFailed = f && { ...f, lost: this.blocks.lostMapOutputs(f.shuffleId) };
+        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed });
         return this.removeTask(e.taskId);
+      }
     }
   }
 
@@ -247,7 +265,32 @@ export class Driver {
     }
   }
 
+  /**
+   * Builds the task's payload and hands it to the backend. Whatever goes wrong
+   * here (a plan too deep or not cloneable) fails the task for good, reported
+   * once the current commands are carried out, so the session stays usable.
+   */
   private launch(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
+    try {
+      this.launchTask(taskId, jobId, stageId, partition, attempt, worker);
+    } catch (e) {
+      const t = this.tasks.get(taskId);
+      const error: TaskErrorInfo = {
+        operator: t?.payload.node.op ?? 'launch',
+        site: t?.payload.node.site,
+        stageId,
+        partition,
+        attempt,
+        ...describeThrown(e),
+        message: `could not launch the task on ${worker}: ${describeThrown(e).message}`,
+        internal: true,
+        fatal: true,
+      };
+      setImmediate(() => this.onBackend({ type: 'TaskFailed', worker, taskId, error }));
+    }
+  }
+
+  private launchTask(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
     const job = this.jobs.get(jobId);
     const stage = job?.stages.get(stageId);
     const budget = this.budgets.get(worker);
@@ -329,6 +372,12 @@ export function stageName(stage: Stage, isCached: (n: PlanNode) => boolean = () 
   }
   const name = ops.reverse().join(' → ');
   return stage.shuffle ? `${name} → (shuffle write)` : name;
+}
+
+/** A task lost with its worker when the backend said nothing more about it. */
+function lostError(p: TaskPayload, worker: WorkerId, reason: string): TaskErrorInfo {
+  const message = `Worker ${worker} was lost: ${reason}`;
+  return { operator: p.node.op, site: p.node.site, stageId: p.stageId, partition: p.partition, attempt: p.attempt, errorName: 'WorkerLost', message, stack: message, internal: true };
 }
 
 function jobError(f: JobFailure): Error {

@@ -1,4 +1,4 @@
-import type { WorkerId } from '../scheduler/events.js';
+import type { FetchFailure, WorkerId } from '../scheduler/events.js';
 import type { SharedBudgetHandle } from '../exec/memory-budget.js';
 import type { TaskPayload, TaskResult } from '../exec/task.js';
 import type { TaskErrorInfo } from '../util/errors.js';
@@ -6,9 +6,10 @@ import type { TaskErrorInfo } from '../util/errors.js';
 /** What a backend reports to the driver; the driver turns these into scheduler events. */
 export type BackendEvent =
   | { type: 'WorkerJoined'; worker: WorkerId; slots: number; budget: SharedBudgetHandle }
-  | { type: 'WorkerLost'; worker: WorkerId; reason: string; outputsLost: boolean }
+  /** A worker died (at any moment: idle, running, or being handed a task); `taskErrors`: why each task it held failed. */
+  | { type: 'WorkerLost'; worker: WorkerId; reason: string; outputsLost: boolean; taskErrors?: Record<number, TaskErrorInfo> }
   | { type: 'TaskFinished'; worker: WorkerId; taskId: number; result: TaskResult }
-  | { type: 'TaskFailed'; worker: WorkerId; taskId: number; error: TaskErrorInfo; fetchFailed?: { shuffleId: number; mapPartition: number } };
+  | { type: 'TaskFailed'; worker: WorkerId; taskId: number; error: TaskErrorInfo; fetchFailed?: FetchFailure };
 
 /**
  * Where tasks run. The scheduler is the same for every backend: a backend only

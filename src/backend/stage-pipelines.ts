@@ -1,4 +1,5 @@
 import type { TaskPayload } from '../exec/task.js';
+import { flattenWire, unflattenWire, type FlatWire } from '../plan/stages.js';
 
 type WireNode = TaskPayload['node'];
 
@@ -16,7 +17,8 @@ const KEEP = 8;
 /** A task as posted to a worker thread: the pipeline is left out when the thread has it. */
 export interface RunMessage {
   type: 'run';
-  payload: Omit<TaskPayload, 'node'> & { node?: WireNode };
+  /** The pipeline goes flat (deps by index): a nested tree thousands of levels deep overflows the serializer's stack. */
+  payload: Omit<TaskPayload, 'node'> & { node?: FlatWire };
   /** Which pipeline the task runs. */
   pipeline: number;
   /** Pipelines the thread may drop now. */
@@ -25,6 +27,14 @@ export interface RunMessage {
 
 const pipelineIds = new WeakMap<WireNode, number>();
 let nextPipelineId = 0;
+
+const flatCache = new WeakMap<WireNode, FlatWire>();
+
+function flat(node: WireNode): FlatWire {
+  let f = flatCache.get(node);
+  if (!f) flatCache.set(node, (f = flattenWire(node)));
+  return f;
+}
 
 function pipelineId(node: WireNode): number {
   let id = pipelineIds.get(node);
@@ -48,7 +58,7 @@ export class SentPipelines {
       forget.push(id);
       over--;
     }
-    return { type: 'run', payload: has ? { ...payload, node: undefined } : payload, pipeline, forget };
+    return { type: 'run', payload: { ...payload, node: has ? undefined : flat(payload.node) }, pipeline, forget };
   }
 
   /** The thread received `msg` (a post that threw changes nothing). */
@@ -66,7 +76,7 @@ export class ReceivedPipelines {
   /** The full payload of a run message. */
   payload(msg: RunMessage): TaskPayload {
     for (const id of msg.forget) this.nodes.delete(id);
-    const node = msg.payload.node ?? this.nodes.get(msg.pipeline);
+    const node = msg.payload.node ? unflattenWire(msg.payload.node) : this.nodes.get(msg.pipeline);
     if (!node) throw new Error(`internal: stage pipeline ${msg.pipeline} was never sent to this worker`);
     this.nodes.set(msg.pipeline, node);
     return { ...msg.payload, node };

@@ -3,8 +3,10 @@ import { MemoryBudget } from '../exec/memory-budget.js';
 import type { TaskOutcome } from '../exec/run-task.js';
 import type { TaskPayload } from '../exec/task.js';
 import type { WorkerId } from '../scheduler/events.js';
+import { describeThrown } from '../util/errors.js';
 import { engineFailure, type Backend, type BackendEvent } from './backend.js';
 import { SentPipelines } from './stage-pipelines.js';
+import { deathError, lastWordsBuffer, readLastWords } from './last-words.js';
 
 export type WorkerMessage = { type: 'ready' } | { type: 'done'; taskId: number; outcome: TaskOutcome };
 
@@ -12,15 +14,21 @@ interface Slot {
   id: WorkerId;
   thread: Worker;
   budget: MemoryBudget;
+  /** Where the thread writes the stack it exits on. */
+  lastWords: SharedArrayBuffer;
   running?: TaskPayload;
   /** Stage pipelines this thread holds (a new thread holds none). */
   pipelines: SentPipelines;
+  /** The thread died (or was killed); its WorkerLost is on its way. */
+  dead?: boolean;
 }
 
 /**
- * local[N]: N worker threads, one task at a time each. A killed or crashed
- * thread is replaced under the same worker id; shuffle blocks live in shared
- * memory or files, so they survive it and nothing needs recomputing.
+ * local[N]: N worker threads, one task at a time each. A thread that dies at
+ * any moment (idle, running a task, or while one is handed to it) is reported
+ * as WorkerLost, with its task's failure, and replaced under the same worker id
+ * (WorkerJoined again). Shuffle and cached blocks live in shared memory or
+ * files, so they survive it and nothing needs recomputing.
  */
 export class ThreadsBackend implements Backend {
   readonly name: string;
@@ -45,24 +53,29 @@ export class ThreadsBackend implements Backend {
   }
 
   private spawn(id: WorkerId, budget: MemoryBudget): Promise<void> {
-    const thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { preload: this.opts.preload } });
-    const slot: Slot = { id, thread, budget, pipelines: new SentPipelines() };
+    const lastWords = lastWordsBuffer();
+    const thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { preload: this.opts.preload, lastWords } });
+    const slot: Slot = { id, thread, budget, lastWords, pipelines: new SentPipelines() };
     this.slots.set(id, slot);
+    let ready = false;
     return new Promise((resolve, reject) => {
       thread.on('message', (m: WorkerMessage) => {
         if (m.type === 'ready') {
+          ready = true;
           // Not while stopping: terminate() keeps the thread ref'd until it exits, and unref'ing
           // it again would let the event loop end with stop()'s promise unsettled.
           if (!this.stopping) thread.unref();
           resolve();
         } else this.finished(slot, m.taskId, m.outcome);
       });
+      // 'error' (an uncaught exception or unhandled rejection, even between tasks) comes before 'exit'.
       thread.on('error', (err) => {
-        if (slot.running) this.crashed(slot, `worker thread crashed: ${err.stack ?? err.message}`);
+        if (ready) this.died(slot, `worker thread crashed: ${err.stack ?? err.message}`);
         else reject(err);
       });
       thread.on('exit', (code) => {
-        if (!this.stopping && this.slots.get(id) === slot && slot.running) this.crashed(slot, `worker thread exited with code ${code}`);
+        if (!ready) reject(new Error(`worker thread exited with code ${code} while starting`));
+        else this.died(slot, `worker thread exited with code ${code}`, readLastWords(slot.lastWords));
       });
     });
   }
@@ -72,21 +85,32 @@ export class ThreadsBackend implements Backend {
     if (!slot) throw new Error(`internal: unknown worker ${worker}`);
     if (slot.running) throw new Error(`internal: worker ${worker} is busy`);
     slot.running = payload;
+    // A dead thread's WorkerLost is pending: it reports this task with the others.
+    if (slot.dead) return;
     slot.thread.ref();
-    const msg = slot.pipelines.message(payload);
-    slot.thread.postMessage(msg);
-    slot.pipelines.sent(msg);
+    try {
+      const msg = slot.pipelines.message(payload);
+      slot.thread.postMessage(msg);
+      slot.pipelines.sent(msg);
+    } catch (e) {
+      // A payload that cannot be posted (too deep, not cloneable) fails for good; the thread is fine.
+      slot.running = undefined;
+      if (!this.stopping) slot.thread.unref();
+      const error = { ...engineFailure(payload, `could not send the task to ${worker}: ${describeThrown(e).message}`), fatal: true };
+      // Reported later: the driver is in the middle of carrying out the scheduler's commands.
+      setImmediate(() => this.emit({ type: 'TaskFailed', worker, taskId: payload.taskId, error }));
+    }
   }
 
   kill(worker: WorkerId, taskId: number): void {
     const slot = this.slots.get(worker);
     if (slot?.running?.taskId !== taskId) return;
     // A task is a synchronous loop: the only way to stop it is to end its thread.
-    this.crashed(slot, 'task was killed');
+    this.died(slot, 'task was killed');
   }
 
   private finished(slot: Slot, taskId: number, outcome: TaskOutcome): void {
-    if (slot.running?.taskId !== taskId) return;
+    if (slot.dead || slot.running?.taskId !== taskId) return;
     slot.running = undefined;
     if (!this.stopping) slot.thread.unref();
     if (outcome.ok) this.emit({ type: 'TaskFinished', worker: slot.id, taskId, result: outcome.result });
@@ -94,24 +118,33 @@ export class ThreadsBackend implements Backend {
   }
 
   /**
-   * Replaces the thread, then reports its task as failed (the scheduler retries
-   * it). The new thread gets a fresh budget: reservations the dead task held
-   * would otherwise be lost for good. The driver moves the stored blocks over.
+   * The thread is gone (or is being ended): report it lost with its task's
+   * failure (the scheduler retries the task elsewhere), then start a new thread
+   * under the same id with a fresh budget (reservations the dead task held
+   * would otherwise be lost for good; the driver moves the stored blocks over).
+   * Reported from a microtask: kill() is called while the driver carries out
+   * commands, and a launch onto the dying slot until then is reported with it.
    */
-  private crashed(slot: Slot, reason: string): void {
-    const payload = slot.running;
-    slot.running = undefined;
-    this.slots.delete(slot.id);
+  private died(slot: Slot, reason: string, lastWords?: string): void {
+    if (slot.dead || this.slots.get(slot.id) !== slot) return;
+    slot.dead = true;
     void slot.thread.terminate();
     if (this.stopping) return;
-    const budget = MemoryBudget.create(this.opts.memoryPerWorker);
-    this.spawn(slot.id, budget).then(
-      () => {
-        this.emit({ type: 'WorkerJoined', worker: slot.id, slots: 1, budget: budget.handle() });
-        if (payload) this.emit({ type: 'TaskFailed', worker: slot.id, taskId: payload.taskId, error: engineFailure(payload, reason) });
-      },
-      (err) => process.emitWarning(`sluice: could not restart ${slot.id}: ${String(err)}`),
-    );
+    queueMicrotask(() => {
+      if (this.stopping) return;
+      this.slots.delete(slot.id);
+      const payload = slot.running;
+      slot.running = undefined;
+      const taskErrors = payload ? { [payload.taskId]: deathError(payload, reason, lastWords) } : undefined;
+      this.emit({ type: 'WorkerLost', worker: slot.id, reason, outputsLost: false, taskErrors });
+      const budget = MemoryBudget.create(this.opts.memoryPerWorker);
+      this.spawn(slot.id, budget).then(
+        () => this.emit({ type: 'WorkerJoined', worker: slot.id, slots: 1, budget: budget.handle() }),
+        (err) => {
+          if (!this.stopping) process.emitWarning(`sluice: could not restart ${slot.id}: ${String(err)}`);
+        },
+      );
+    });
   }
 
   async stop(): Promise<void> {

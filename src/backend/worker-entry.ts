@@ -5,12 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runTask } from '../exec/run-task.js';
 import { ReceivedPipelines, type RunMessage } from './stage-pipelines.js';
+import { recordLastWords } from './last-words.js';
 import type { WorkerMessage } from './threads-backend.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry must run in a worker thread');
 
-const { preload } = workerData as { preload: string[] };
+const { preload, lastWords } = workerData as { preload: string[]; lastWords: SharedArrayBuffer };
+recordLastWords(lastWords);
 for (const m of preload) await import(m);
 
 const pipelines = new ReceivedPipelines();

@@ -30,7 +30,8 @@ Job files (.ts, .mts, .js, .mjs; TypeScript is compiled on the fly by tsx):
 
 Exit codes: 0 ok, 1 the job failed (the message, and for a failed task the
 operator, its place in your file and your stack), 130 interrupted (Ctrl-C
-cancels running jobs; a second Ctrl-C exits at once).
+cancels running jobs; a second Ctrl-C exits at once), 143 terminated (SIGTERM
+cleans up the same way).
 
 Examples:
   sluice run examples/wordcount.ts --master 'local[4]' books/*.txt

@@ -21,13 +21,13 @@ export interface RunOptions {
 }
 
 /** Exit codes of `sluice run`. */
-export const EXIT = { ok: 0, failed: 1, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, interrupted: 130, terminated: 143 } as const;
 
 /**
  * Runs a job file and returns the process exit code. A default-export job gets a
  * session made here (progress, event log and summary attached); a plain script is
  * just imported (it makes its own Session: nothing is attached). The first Ctrl-C
- * cancels the running jobs and stops the session (130); a second one exits at once.
+ * cancels the running jobs and stops the session (130; SIGTERM likewise, 143); a second one exits at once.
  */
 export async function runJobFile(file: string, args: string[], opts: RunOptions = {}): Promise<number> {
   // Set before importing: a script's own Session.local() reads them.
@@ -62,30 +62,36 @@ export async function runJobFile(file: string, args: string[], opts: RunOptions 
     return fail(e);
   }
 
+  // SIGINT (Ctrl-C) and SIGTERM (kill, a scheduler ending the job) clean up alike: cancel the jobs,
+  // stop the session (its spill files), let cancelled saves remove their temporary output.
   let interrupted = false;
   let onSigint!: () => void;
+  let onSigterm!: () => void;
   const interruption = new Promise<number>((res) => {
-    onSigint = () => {
-      if (interrupted) process.exit(EXIT.interrupted); // second Ctrl-C: do not wait for cleanup
+    const onSignal = (code: number, what: string) => () => {
+      if (interrupted) process.exit(code); // a second signal: do not wait for cleanup
       interrupted = true;
       progress?.stop();
-      process.stderr.write('\nsluice: interrupted, cancelling jobs (Ctrl-C again to exit at once)\n');
-      session.cancelAll('interrupted (Ctrl-C)');
-      res(EXIT.interrupted);
+      process.stderr.write(`\nsluice: ${what}, cancelling jobs (again to exit at once)\n`);
+      session.cancelAll(what);
+      res(code);
     };
+    onSigint = onSignal(EXIT.interrupted, 'interrupted (Ctrl-C)');
+    onSigterm = onSignal(EXIT.terminated, 'terminated (SIGTERM)');
   });
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
 
   const t0 = performance.now();
   const work = async (): Promise<number> => {
     try {
       const result = await fn(session, args);
-      if (interrupted) return EXIT.interrupted;
+      if (interrupted) return interruption;
       progress?.stop(); // clear bars before printing on stdout
       if (result !== undefined) console.log(typeof result === 'string' ? result : inspect(result, { depth: 6, colors: !!process.stdout.isTTY }));
       return EXIT.ok;
     } catch (e) {
-      if (interrupted) return EXIT.interrupted; // the JobCancelledError of our own cancel
+      if (interrupted) return interruption; // the JobCancelledError of our own cancel
       progress?.stop();
       process.stderr.write(`${formatRunError(e)}\n`);
       return EXIT.failed;
@@ -105,6 +111,7 @@ export async function runJobFile(file: string, args: string[], opts: RunOptions 
     return code || EXIT.failed;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
   return code;
 }

@@ -7,6 +7,7 @@ import { sinkWriter } from './io-registry.js';
 import type { ActionSpec, TaskResult } from './task.js';
 import type { TaskContext } from './task-context.js';
 import { guard1, guard2 } from './guard.js';
+import { sinkFailure } from './user-function-error.js';
 
 type Partial = Pick<TaskResult, 'value' | 'records'>;
 
@@ -81,7 +82,11 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
     case 'save': {
       const writer = sinkWriter(action.format);
       if (!writer) throw new Error(`internal: no writer registered for ${action.format} on this worker`);
-      return { value: writer(action, input, ctx) };
+      try {
+        return { value: writer(action, input, ctx) };
+      } catch (e) {
+        throw sinkFailure(e, op, site, action.tempDir);
+      }
     }
     case 'frameCollect':
     case 'frameWrite':

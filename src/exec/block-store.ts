@@ -398,6 +398,21 @@ export function* readBlockRegion(region: BlockRegion): Generator<Uint8Array> {
 }
 
 /**
+ * Whether every partition of a block can still be read: a file block's file is
+ * there and every frame passes its checksum (reads the whole file; for the
+ * check after a fetch failure, not the hot path). Memory blocks cannot go missing.
+ */
+export function blockReadable(ref: BlockRef): boolean {
+  if (ref.kind === 'memory') return true;
+  try {
+    for (let p = 0; p < ref.offsets.length - 1; p++) for (const _ of readBlockPartition(ref, p)) void _;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Frees a block: a memory block gives its reservation back to `budget` (pass
  * the budget it was written with); a file block's file is deleted.
  */

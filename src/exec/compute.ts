@@ -1,7 +1,7 @@
 import type { FnSpec } from '../serde/function-spec.js';
 import { encodeBatch, decodeBatch } from '../serde/record-codec.js';
 import { narrowInputs } from '../plan/node.js';
-import type { WireNode } from '../plan/stages.js';
+import { postOrder, type WireNode } from '../plan/stages.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
 import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
@@ -76,11 +76,21 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
 // Frame stages read Dataset parents through the record engine.
 setRecordCompute(compute);
 
-/** A run of record operators down to the first one that is not (or is cached) becomes one fused loop. */
+/**
+ * A run of record operators down to the first one that is not (or is cached)
+ * becomes fused loops of at most FUSE_LIMIT operators each: a record passes
+ * through one nested call per operator, so a chain of thousands must be cut
+ * (batches flow between the pieces) to fit on the stack.
+ */
 function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
   const { chain, base } = fusable(top);
-  return fusedOps(chain, compute(base, p, ctx), ctx);
+  let batches = compute(base, p, ctx);
+  for (let i = 0; i < chain.length; i += FUSE_LIMIT) batches = fusedOps(chain.slice(i, i + FUSE_LIMIT), batches, ctx);
+  return batches;
 }
+
+/** Operators fused into one loop at most (see fusedChain). */
+const FUSE_LIMIT = 256;
 
 export function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
   const chain = [top];
@@ -100,8 +110,12 @@ export function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
 export function computeInto(node: WireNode, p: number, ctx: TaskContext, sink: Sink): void {
   if (!node.cached && isFusable(node)) {
     const { chain, base } = fusable(node);
-    const first = fusedSink(chain, sink, ctx);
-    for (const b of compute(base, p, ctx)) for (let i = 0; i < b.length; i++) first(b[i]);
+    // The last FUSE_LIMIT operators push into the sink; any before them run as fused batch loops.
+    const cut = Math.max(0, chain.length - FUSE_LIMIT);
+    let batches = compute(base, p, ctx);
+    for (let i = 0; i < cut; i += FUSE_LIMIT) batches = fusedOps(chain.slice(i, Math.min(i + FUSE_LIMIT, cut)), batches, ctx);
+    const first = fusedSink(chain.slice(cut), sink, ctx);
+    for (const b of batches) for (let i = 0; i < b.length; i++) first(b[i]);
     return;
   }
   for (const b of compute(node, p, ctx)) for (let i = 0; i < b.length; i++) sink(b[i]);
@@ -165,10 +179,15 @@ export function partitionCache(
 
 /** Every user function in a stage's pipeline, to compile and resolve before the task starts. */
 export function pipelineFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
-  const c = node.compute;
-  if ('fn' in c) out.push(c.fn);
-  if (c.kind === 'combineByKey') out.push(...aggFnSpecs(c.agg));
-  if (c.kind === 'frame') frameFns(node, out);
-  for (const d of node.deps) if (d.type === 'narrow') pipelineFns(d.node, out);
+  for (const n of postOrder(node, narrowParents)) {
+    const c = n.compute;
+    if ('fn' in c) out.push(c.fn);
+    if (c.kind === 'combineByKey') out.push(...aggFnSpecs(c.agg));
+    if (c.kind === 'frame') frameFns(n, out);
+  }
   return out;
+}
+
+function narrowParents(n: WireNode): WireNode[] {
+  return n.deps.flatMap((d) => (d.type === 'narrow' ? [d.node] : []));
 }

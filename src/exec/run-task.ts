@@ -1,4 +1,4 @@
-import { describeThrown, SluiceError, type TaskErrorInfo } from '../util/errors.js';
+import { describeThrown, InputError, SluiceError, type TaskErrorInfo } from '../util/errors.js';
 import type { FnSpec } from '../serde/function-spec.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import { runAction } from './actions.js';
@@ -8,7 +8,7 @@ import { freeBlock, offerBlockBuffers, reuseCap } from './block-store.js';
 import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
-import { FetchFailedError, UserFunctionError } from './user-function-error.js';
+import { FetchFailedError, OperatorError, UserFunctionError } from './user-function-error.js';
 import type { FramePartitioning } from '../frame/physical/ops.js';
 import { computeFrameNode, frameShuffleWrite } from './frame/frame-task.js';
 import { runFrameAction } from './frame/frame-actions.js';
@@ -140,7 +140,10 @@ function failure(e: unknown, p: TaskPayload): TaskOutcome {
   if (e instanceof UserFunctionError) {
     return { ok: false, error: { ...base, operator: e.operator, site: e.site, ...describeThrown(e.cause) } };
   }
-  const error: TaskErrorInfo = { ...base, operator: p.node.op, site: p.node.site, ...describeThrown(e), internal: !(e instanceof SluiceError) };
+  const blamed = e instanceof OperatorError ? { operator: e.operator, site: e.site } : { operator: p.node.op, site: p.node.site };
+  const error: TaskErrorInfo = { ...base, ...blamed, ...describeThrown(e), internal: !(e instanceof SluiceError) };
+  // Malformed input in failfast mode, a missing file: the same attempt again meets the same input.
+  if (e instanceof InputError && !e.transient) error.fatal = true;
   if (e instanceof FetchFailedError) return { ok: false, error, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition } };
   return { ok: false, error };
 }

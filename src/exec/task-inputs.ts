@@ -20,14 +20,18 @@ export interface TaskInputs {
 export function taskInputs(node: WireNode, p: number): TaskInputs {
   const out: TaskInputs = { shuffles: [], cached: [] };
   const seen = new Set<string>();
-  const visit = (n: WireNode, q: number): void => {
+  // An explicit stack, not recursion: a pipeline may chain thousands of narrow operators.
+  const stack: Array<[WireNode, number]> = [[node, p]];
+  while (stack.length > 0) {
+    const [n, q] = stack.pop()!;
     const key = `${n.id}:${q}`;
-    if (seen.has(key)) return;
+    if (seen.has(key)) continue;
     seen.add(key);
     if (n.cached) out.cached.push({ nodeId: n.id, partition: q });
+    const next: Array<[WireNode, number]> = [];
     const read = (d: number, r: number): void => {
       const dep = n.deps[d]!;
-      if (dep.type === 'narrow') visit(dep.node, r);
+      if (dep.type === 'narrow') next.push([dep.node, r]);
       else if (!seen.has(`s${dep.shuffleId}:${r}`)) {
         seen.add(`s${dep.shuffleId}:${r}`);
         out.shuffles.push({ shuffleId: dep.shuffleId, numMaps: dep.numMaps, partition: r });
@@ -35,11 +39,12 @@ export function taskInputs(node: WireNode, p: number): TaskInputs {
     };
     if (n.compute.kind === 'frame') {
       for (const i of frameInputs(n.compute.root as PhysOp, q)) read(i.dep, i.partition);
-      return;
+    } else {
+      const counts = n.deps.map((d) => (d.type === 'narrow' ? d.node.numPartitions : d.numMaps));
+      for (const [d, r] of narrowInputs(n.compute, counts, q)) read(d, r);
     }
-    const counts = n.deps.map((d) => (d.type === 'narrow' ? d.node.numPartitions : d.numMaps));
-    for (const [d, r] of narrowInputs(n.compute, counts, q)) read(d, r);
-  };
-  visit(node, p);
+    // Reversed, so inputs are visited in the order a recursive walk would take.
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
   return out;
 }

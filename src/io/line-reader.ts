@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { Gunzip } from 'fflate';
-import { InputError } from '../util/errors.js';
+import { InputError, TRANSIENT_CODES } from '../util/errors.js';
 import type { TextSplit } from './text-splits.js';
 
 const NL = 0x0a;
@@ -128,7 +128,7 @@ function openForRead(path: string): number {
     return fs.openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot open input file ${path}${code ? ` (${code})` : ''}: ${(e as Error).message}`, path);
+    throw new InputError(`cannot open input file ${path}${code ? ` (${code})` : ''}: ${(e as Error).message}`, path, undefined, TRANSIENT_CODES.has(code ?? ''));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { PlanNode, ShuffleSpec, ComputeSpec } from './node.js';
+import type { ComputeSpec, Dep, PlanNode, ShuffleSpec } from './node.js';
 import type { CallSite } from '../util/errors.js';
 
 /**
@@ -47,53 +47,100 @@ export function cutStages(root: PlanNode, newStageId: () => number, isCached: (n
     });
     return stage;
   };
-  // Shuffle dependencies reachable from `node` through narrow dependencies only.
+  // Shuffle dependencies reachable from `node` through narrow dependencies only, depth first in
+  // dependency order (an explicit stack: lineages may be many thousands of operators deep).
   const shuffleParents = (node: PlanNode): Array<{ parent: PlanNode; spec: ShuffleSpec }> => {
     const found: Array<{ parent: PlanNode; spec: ShuffleSpec }> = [];
     const seen = new Set<number>();
-    const visit = (n: PlanNode): void => {
-      if (seen.has(n.id)) return;
-      seen.add(n.id);
-      if (isCached(n)) return;
-      for (const d of n.deps) {
-        if (d.type === 'shuffle') found.push({ parent: d.node, spec: d.shuffle });
-        else visit(d.node);
+    const stack: Dep[] = [{ type: 'narrow', node }];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      if (d.type === 'shuffle') {
+        found.push({ parent: d.node, spec: d.shuffle });
+        continue;
       }
-    };
-    visit(node);
+      const n = d.node;
+      if (seen.has(n.id)) continue;
+      seen.add(n.id);
+      if (isCached(n)) continue;
+      for (let i = n.deps.length - 1; i >= 0; i--) stack.push(n.deps[i]!);
+    }
     return found;
   };
   const final = make(root);
   return { final, all };
 }
 
-/** The pipeline a task of `stage` runs, as plain data for a worker. */
+/** The pipeline a task of `stage` runs, as plain data for a worker (a node shared by two parents stays shared). */
 export function toWire(node: PlanNode): WireNode {
-  return {
-    id: node.id,
-    op: node.op,
-    site: node.site,
-    numPartitions: node.numPartitions,
-    compute: node.compute,
-    cached: node.cached,
-    deps: node.deps.map((d): WireDep =>
-      d.type === 'narrow'
-        ? { type: 'narrow', node: toWire(d.node) }
-        : { type: 'shuffle', shuffleId: d.shuffle.shuffleId, numMaps: d.node.numPartitions },
-    ),
-  };
+  const wires = new Map<PlanNode, WireNode>();
+  for (const n of postOrder(node, (x) => x.deps.flatMap((d) => (d.type === 'narrow' ? [d.node] : [])))) {
+    wires.set(n, {
+      id: n.id,
+      op: n.op,
+      site: n.site,
+      numPartitions: n.numPartitions,
+      compute: n.compute,
+      cached: n.cached,
+      deps: n.deps.map((d): WireDep =>
+        d.type === 'narrow'
+          ? { type: 'narrow', node: wires.get(d.node)! }
+          : { type: 'shuffle', shuffleId: d.shuffle.shuffleId, numMaps: d.node.numPartitions },
+      ),
+    });
+  }
+  return wires.get(node)!;
 }
 
 /** Every node of the lineage under `root`, parents before children, each once. */
 export function lineage(root: PlanNode): PlanNode[] {
-  const out: PlanNode[] = [];
-  const seen = new Set<number>();
-  const visit = (n: PlanNode): void => {
-    if (seen.has(n.id)) return;
-    seen.add(n.id);
-    for (const d of n.deps) visit(d.node);
-    out.push(n);
-  };
-  visit(root);
+  return postOrder(root, (n) => n.deps.map((d) => d.node));
+}
+
+/**
+ * The nodes under `root` (by `children`), each once, children before parents,
+ * in the order a recursive walk would list them; iterative, so a lineage of
+ * any depth fits on the stack.
+ */
+export function postOrder<N extends object>(root: N, children: (n: N) => readonly N[]): N[] {
+  const out: N[] = [];
+  const seen = new Set<N>([root]);
+  const stack: Array<{ n: N; kids: readonly N[]; i: number }> = [{ n: root, kids: children(root), i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i < top.kids.length) {
+      const k = top.kids[top.i++]!;
+      if (!seen.has(k)) {
+        seen.add(k);
+        stack.push({ n: k, kids: children(k), i: 0 });
+      }
+    } else {
+      stack.pop();
+      out.push(top.n);
+    }
+  }
   return out;
+}
+
+/** A stage's pipeline as a flat list (deps by index): posting a nested tree thousands of levels deep overflows the serializer's stack. */
+export interface FlatWire {
+  nodes: Array<Omit<WireNode, 'deps'> & { deps: Array<{ type: 'narrow'; index: number } | Extract<WireDep, { type: 'shuffle' }>> }>;
+}
+
+/** Flattens a pipeline for posting; the root is the last node. */
+export function flattenWire(root: WireNode): FlatWire {
+  const order = postOrder(root, (n) => n.deps.flatMap((d) => (d.type === 'narrow' ? [d.node] : [])));
+  const index = new Map(order.map((n, i) => [n, i]));
+  return {
+    nodes: order.map((n) => ({ ...n, deps: n.deps.map((d) => (d.type === 'narrow' ? { type: 'narrow' as const, index: index.get(d.node)! } : d)) })),
+  };
+}
+
+/** Rebuilds what {@link flattenWire} flattened. */
+export function unflattenWire(flat: FlatWire): WireNode {
+  const built: WireNode[] = [];
+  for (const n of flat.nodes) {
+    built.push({ ...n, deps: n.deps.map((d): WireDep => (d.type === 'narrow' ? { type: 'narrow', node: built[d.index]! } : d)) });
+  }
+  return built[built.length - 1]!;
 }

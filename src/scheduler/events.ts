@@ -48,7 +48,7 @@ export type SchedulerEvent =
       taskId: number;
       error: TaskErrorInfo;
       /** Set when the task could not read a map output: that output is lost and its map task must run again. */
-      fetchFailed?: { shuffleId: number; mapPartition: number };
+      fetchFailed?: FetchFailure;
     }
   | { type: 'WorkerJoined'; worker: WorkerId; slots: number }
   | {
@@ -57,10 +57,24 @@ export type SchedulerEvent =
       reason: string;
       /** True when shuffle outputs written by this worker are gone with it. */
       outputsLost: boolean;
+      /** What the backend knows of why each of its running tasks failed (by taskId); a generic WorkerLost error otherwise. */
+      taskErrors?: Record<number, TaskErrorInfo>;
     }
   | { type: 'CancelJob'; jobId: number; reason: string }
   /** Nothing can read this shuffle any more (its datasets were garbage-collected): forget its outputs. */
   | { type: 'ShuffleRemoved'; shuffleId: number };
+
+/**
+ * A reduce task could not read `mapPartition` of `shuffleId`. `lost` lists every
+ * map output of that shuffle found unreadable when the failure was checked
+ * (`mapPartition` among them), so that one stage attempt recomputes them all,
+ * as Spark unregisters every output of a lost executor.
+ */
+export interface FetchFailure {
+  shuffleId: number;
+  mapPartition: number;
+  lost?: number[];
+}
 
 // ---- commands out ----
 

@@ -1,5 +1,6 @@
 import type { TaskErrorInfo } from '../util/errors.js';
 import type {
+  FetchFailure,
   JobFailure,
   JobSpec,
   SchedulerCommand,
@@ -77,7 +78,7 @@ export class Scheduler {
         this.onWorkerJoined(event.worker, event.slots);
         break;
       case 'WorkerLost':
-        this.onWorkerLost(event.worker, event.reason, event.outputsLost);
+        this.onWorkerLost(event.worker, event.reason, event.outputsLost, event.taskErrors);
         break;
       case 'CancelJob': {
         const job = this.jobs.get(event.jobId);
@@ -157,11 +158,7 @@ export class Scheduler {
     this.launch();
   }
 
-  private onTaskFailed(
-    taskId: number,
-    error: TaskErrorInfo,
-    fetchFailed: { shuffleId: number; mapPartition: number } | undefined,
-  ): void {
+  private onTaskFailed(taskId: number, error: TaskErrorInfo, fetchFailed: FetchFailure | undefined): void {
     const rec = this.tasks.get(taskId);
     if (!rec) return this.lateReport(taskId);
     const job = this.release(rec);
@@ -170,7 +167,7 @@ export class Scheduler {
       return this.launch();
     }
     const st = job.stages.get(rec.spec.stageId)!;
-    if (fetchFailed) this.fetchFailed(job, st, rec, error, fetchFailed.shuffleId, fetchFailed.mapPartition);
+    if (fetchFailed) this.fetchFailed(job, st, rec, error, fetchFailed);
     else this.taskFailed(job, st, rec, error);
     this.advanceAll();
     this.launch();
@@ -184,7 +181,7 @@ export class Scheduler {
     this.launch();
   }
 
-  private onWorkerLost(worker: WorkerId, reason: string, outputsLost: boolean): void {
+  private onWorkerLost(worker: WorkerId, reason: string, outputsLost: boolean, taskErrors: Record<number, TaskErrorInfo> | undefined): void {
     const w = this.workers.get(worker);
     if (!w) return;
     this.workers.delete(worker);
@@ -199,7 +196,7 @@ export class Scheduler {
       if (!job || !this.jobs.has(job.id)) continue; // killed, or its job failed earlier in this loop
       const { stageId, partition, attempt } = rec.spec;
       const message = `Worker ${worker} was lost: ${reason}`;
-      this.taskFailed(job, job.stages.get(stageId)!, rec, {
+      this.taskFailed(job, job.stages.get(stageId)!, rec, taskErrors?.[rec.spec.taskId] ?? {
         operator: 'worker',
         stageId,
         partition,
@@ -228,7 +225,7 @@ export class Scheduler {
     // A failing duplicate of a partition that is already done is harmless: no count, no retry.
     if (!this.needs(job, st, p)) return;
     const failures = st.recordFailure(p, rec.worker);
-    if (failures >= this.config.maxTaskFailures) {
+    if (failures >= this.config.maxTaskFailures || error.fatal) {
       this.endJob(job, { kind: 'task', info: error, attempts: failures });
       return;
     }
@@ -240,10 +237,11 @@ export class Scheduler {
     st: StageState,
     rec: TaskRecord,
     error: TaskErrorInfo,
-    shuffleId: number,
-    mapPartition: number,
+    { shuffleId, mapPartition, lost }: FetchFailure,
   ): void {
     this.loseMapOutput(shuffleId, mapPartition);
+    // Every other output found lost goes too, so one resubmission of the map stage recomputes them all.
+    for (const p of lost ?? []) this.loseMapOutput(shuffleId, p);
     // Only a failure of the current attempt counts; stragglers of older attempts do not.
     if (rec.stageAttempt === st.attempt && !st.fetchFailedAttempts.has(st.attempt)) {
       st.fetchFailedAttempts.add(st.attempt);

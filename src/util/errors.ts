@@ -30,6 +30,12 @@ export interface TaskErrorInfo {
   stack: string;
   /** True for failures of the engine or the worker (not the user's function). */
   internal?: boolean;
+  /**
+   * True when running the task again cannot help (malformed input in failfast
+   * mode, a missing file, a task that cannot be sent to a worker): the job fails
+   * at this first failure instead of retrying it.
+   */
+  fatal?: boolean;
 }
 
 /** A job failed because a task kept failing: carries the user's stack, the operator and the partition. */
@@ -56,17 +62,26 @@ export class FreeVariableError extends SluiceError {
   override name = 'FreeVariableError';
 }
 
-/** Malformed input: names the file and the line (or byte offset) of the bad record. */
+/**
+ * Malformed or missing input: names the file and the line (or byte offset) of
+ * the bad record. Retrying cannot help, so a task failing with one fails its
+ * job at once, unless `transient` (a file that could not be opened for lack of
+ * descriptors or memory, which may work on another attempt).
+ */
 export class InputError extends SluiceError {
   override name = 'InputError';
   constructor(
     message: string,
     readonly file: string,
     readonly line?: number,
+    readonly transient = false,
   ) {
     super(message);
   }
 }
+
+/** System error codes (errno names) that may clear up on a later attempt. */
+export const TRANSIENT_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM', 'EBUSY', 'EINTR', 'EIO']);
 
 /** Serializes any thrown value into TaskErrorInfo fields. */
 export function describeThrown(e: unknown): { errorName: string; message: string; stack: string } {

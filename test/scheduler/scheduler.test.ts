@@ -447,4 +447,27 @@ describe('Scheduler (property)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('completes every job when lost workers rejoin under their own id and fetch failures list every lost output', () => {
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const jobs = buildJobs(sc);
+        const opts = {
+          seed: sc.seed,
+          jobs,
+          workers: sc.workers.map((slots, i) => ({ id: `w${i}`, slots })),
+          maxLosses: sc.maxLosses,
+          failuresPerPartition: 1,
+          failProbability: sc.failProbability,
+          rejoinSameId: true,
+          reportAllLost: true,
+        };
+        const result = runSimulation(opts);
+        for (const j of jobs) assert.equal(result.outcomes.get(j.jobId), 'ok', `job ${j.jobId}: ${JSON.stringify(result.outcomes.get(j.jobId))}`);
+        assert.deepEqual(result.scheduler.runningTasks(), []);
+        assert.equal(result.scheduler.idleSlots(), result.liveSlots);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

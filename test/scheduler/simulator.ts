@@ -32,6 +32,10 @@ export interface SimOptions {
   lossProbability?: number;
   config?: Partial<SchedulerConfig>;
   maxSteps?: number;
+  /** A lost worker comes back under its own id (as a replaced worker thread does), and keeps its outputs. */
+  rejoinSameId?: boolean;
+  /** A fetch failure lists every missing output of the shuffle (`lost`), as the driver does after checking them. */
+  reportAllLost?: boolean;
 }
 
 export interface SimResult {
@@ -159,16 +163,11 @@ export function runSimulation(opts: SimOptions): SimResult {
     for (const pid of stages.get(t.stageId)!.parents) {
       const parent = stages.get(pid)!;
       const have = outputs.get(parent.shuffleId!);
-      for (let mp = 0; mp < parent.numPartitions; mp++) {
-        if (!have?.has(mp)) {
-          send({
-            type: 'TaskFailed',
-            taskId: t.taskId,
-            error: error(t, 'fetch failed'),
-            fetchFailed: { shuffleId: parent.shuffleId!, mapPartition: mp },
-          });
-          return;
-        }
+      const missing = [...Array(parent.numPartitions).keys()].filter((mp) => !have?.has(mp));
+      if (missing.length > 0) {
+        const fetchFailed = { shuffleId: parent.shuffleId!, mapPartition: missing[0]!, ...(opts.reportAllLost ? { lost: missing } : {}) };
+        send({ type: 'TaskFailed', taskId: t.taskId, error: error(t, 'fetch failed'), fetchFailed });
+        return;
       }
     }
     const key = `${t.stageId}:${t.partition}`;
@@ -206,9 +205,10 @@ export function runSimulation(opts: SimOptions): SimResult {
           running.delete(taskId);
           orphans.push(taskId);
         }
+        const slots = workers.get(id)!.slots;
         workers.delete(id);
-        send({ type: 'WorkerLost', worker: id, reason: 'simulated crash', outputsLost: rand() < 0.7 });
-        toJoin.push({ id: `w${nextWorker++}`, slots: 1 + Math.floor(rand() * 3) });
+        send({ type: 'WorkerLost', worker: id, reason: 'simulated crash', outputsLost: !opts.rejoinSameId && rand() < 0.7 });
+        toJoin.push(opts.rejoinSameId ? { id, slots } : { id: `w${nextWorker++}`, slots: 1 + Math.floor(rand() * 3) });
       });
     }
     if (orphans.length > 0 && rand() < 0.1) {

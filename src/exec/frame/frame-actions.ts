@@ -6,6 +6,7 @@ import type { WireNode } from '../../plan/stages.js';
 import type { ActionSpec } from '../task.js';
 import type { TaskContext } from '../task-context.js';
 import { frameWriter } from './frame-io.js';
+import { sinkFailure } from '../user-function-error.js';
 
 /** The per-partition half of an action over a frame stage; the value goes back to the driver. */
 export function runFrameAction(action: ActionSpec, node: WireNode, input: BatchStream, task: TaskContext): unknown {
@@ -32,7 +33,11 @@ export function runFrameAction(action: ActionSpec, node: WireNode, input: BatchS
     }
     case 'frameWrite': {
       const schema = (node.compute as { root: PhysOp }).root.schema;
-      return frameWriter()(action.format, input, schema, action.tempDir, task.partition, task.payload.attempt, action.options);
+      try {
+        return frameWriter()(action.format, input, schema, action.tempDir, task.partition, task.payload.attempt, action.options);
+      } catch (e) {
+        throw sinkFailure(e, `write.${action.format}`, node.site, action.tempDir);
+      }
     }
     default:
       throw new Error(`internal: action ${action.kind} is not defined for DataFrame stages`);

@@ -1,0 +1,78 @@
+/**
+ * Deep lineage: 10,000 chained narrow operators run on every backend (plan
+ * cutting, the pipeline posted to threads, operator fusion and printing all
+ * work without deep recursion), with answers checked against a plain loop, and
+ * the session runs the next job.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seededRandom } from '../../src/util/random.js';
+import type { Dataset } from '../../src/index.js';
+import { forEachBackend } from '../conformance/backends.js';
+
+const DEPTH = 10_000;
+
+type Op = { kind: 'map'; k: number } | { kind: 'filter'; m: number } | { kind: 'flatMap' };
+
+function randomOps(seed: number): Op[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: DEPTH }, (): Op => {
+    const r = rand();
+    if (r < 0.6) return { kind: 'map', k: Math.floor(rand() * 7) - 3 };
+    if (r < 0.8) return { kind: 'filter', m: 50 + Math.floor(rand() * 50) };
+    return { kind: 'flatMap' };
+  });
+}
+
+function applyOps(ds: Dataset<number>, ops: Op[]): Dataset<number> {
+  for (const op of ops) {
+    if (op.kind === 'map') ds = ds.map((x, env) => x + env.k, { k: op.k });
+    else if (op.kind === 'filter') ds = ds.filter((x, env) => x % env.m !== 1, { m: op.m });
+    else ds = ds.flatMap((x) => [x]);
+  }
+  return ds;
+}
+
+function reference(input: number[], ops: Op[]): number[] {
+  let xs = input;
+  for (const op of ops) {
+    if (op.kind === 'map') xs = xs.map((x) => x + op.k);
+    else if (op.kind === 'filter') xs = xs.filter((x) => x % op.m !== 1);
+  }
+  return xs;
+}
+
+async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang?)`)), ms);
+  });
+  try {
+    return await Promise.race([p, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+forEachBackend((name, s) => {
+  test(`${name}: ${DEPTH} chained narrow operators run, before and after a shuffle and a cache`, async () => {
+    const input = Array.from({ length: 300 }, (_, i) => i * 3);
+    const ops = randomOps(7);
+    const deep = applyOps(s().parallelize(input, 3), ops);
+    const want = reference(input, ops);
+    assert.deepEqual(await within(120_000, deep.collect(), 'a deep collect'), want);
+
+    // A shuffle at the end of the deep stage, and another deep chain after a cache.
+    const sums = await within(120_000, deep.map((x) => [((x % 5) + 5) % 5, x] as [number, number]).reduceByKey((a, b) => a + b).collect(), 'a deep shuffle');
+    const wantSums = new Map<number, number>();
+    for (const x of want) wantSums.set(((x % 5) + 5) % 5, (wantSums.get(((x % 5) + 5) % 5) ?? 0) + x);
+    assert.deepEqual(new Map(sums), wantSums);
+
+    const ops2 = randomOps(8);
+    const cached = deep.cache();
+    const deeper = applyOps(cached, ops2);
+    assert.deepEqual(await within(120_000, deeper.collect(), 'a deep chain over a cached deep chain'), reference(want, ops2));
+    assert.equal(deep.toDebugString().split('\n').length, DEPTH + 1);
+    assert.equal(await within(30_000, s().range(0, 100, 1, 4).count(), 'the next job'), 100);
+  });
+});
