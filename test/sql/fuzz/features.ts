@@ -43,12 +43,6 @@ export interface Features {
    * than JOIN), which keeps fewer rows. Off: a RIGHT or FULL join does not follow a comma.
    */
   commaBeforeOuterJoin: boolean;
-  /**
-   * A correlated EXISTS inside an IN or scalar subquery (`x IN (SELECT b.k FROM u b WHERE EXISTS
-   * (SELECT 1 FROM w c WHERE c.y = b.y))`) is left undecorrelated and fails with "cannot evaluate a
-   * inSubquery expression" unless the IN column is the correlated one (KNOWN.md).
-   */
-  nestedCorrelatedExists: boolean;
   /** Parenthesized join trees: `FROM (a CROSS JOIN b)`, `a JOIN (b JOIN c ON ..) ON ..`. */
   parenthesizedJoins: boolean;
 }
@@ -70,7 +64,6 @@ export const CI_FEATURES: Features = {
   commaAfterJoin: false,
   subquerySelectStartsWithParen: false,
   commaBeforeOuterJoin: false,
-  nestedCorrelatedExists: false,
 };
 
 /** Every construct on (for longer runs once the fixes are merged). */
