@@ -22,6 +22,16 @@ function hasOuterJoin(item: FromItem): boolean {
   return item.k === 'join' && (item.type === 'right' || item.type === 'full' || hasOuterJoin(item.l) || hasOuterJoin(item.r));
 }
 
+/** Whether an EXISTS query's WHERE compares columns of two different aliases (its own and an outer one). */
+function hasCorrelation(q: Query): boolean {
+  return selects(q).some((s) => {
+    const own = new Set(s.from.flatMap(leafAliases));
+    let found = false;
+    if (s.where) walk(s.where, false, (x) => void (found ||= x.k === 'col' && !own.has(x.ref.split('.')[0]!)));
+    return found;
+  });
+}
+
 function leafAliases(item: FromItem): string[] {
   return item.k === 'join' ? [...leafAliases(item.l), ...leafAliases(item.r)] : [item.alias];
 }
@@ -32,6 +42,8 @@ function selects(q: Query): Select[] {
 
 export function withinFeatures(q: Query, f: Features): boolean {
   let ok = true;
+  /** How many IN / EXISTS / scalar subqueries enclose the current one. */
+  let depth = 0;
   const fail = (): void => void (ok = false);
 
   const expr = (e: Expr, where: 'select' | 'where' | 'other'): void =>
@@ -39,7 +51,10 @@ export function withinFeatures(q: Query, f: Features): boolean {
       if (isSubquery(x)) {
         if (where === 'select' && !f.scalarSubqueriesInSelect) fail();
         if (where !== 'select' && nested && !f.subqueriesUnderOrNot) fail();
+        if (x.k === 'exists' && depth > 0 && !f.nestedCorrelatedExists && hasCorrelation(x.q)) fail();
+        depth++;
         query((x as Extract<Expr, { q: Query }>).q);
+        depth--;
       }
       if (x.k === 'in' && x.neg && x.list.length === 1 && !f.notInOneElement) fail();
       if (x.k === 'case' && x.operand && x.operand.k !== 'col' && !f.parenthesizedCaseOperand) fail();

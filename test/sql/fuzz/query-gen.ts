@@ -145,7 +145,7 @@ export class QueryGen {
     return {
       column: (t) => this.select({ depth: depth + 1, types: [t], allowOrder: false }),
       scalar: (t) => this.scalarQuery(depth + 1, t),
-      exists: (outer) => this.existsQuery(depth + 1, outer),
+      exists: (outer) => this.existsQuery(depth + 1, outer, depth > 0 && !this.features.nestedCorrelatedExists),
     };
   }
 
@@ -160,12 +160,12 @@ export class QueryGen {
   }
 
   /** `SELECT 1 FROM .. WHERE inner.x = outer.y AND ..` (correlated when a like-typed pair exists). */
-  private existsQuery(depth: number, outer: ScopeColumn[]): Query {
+  private existsQuery(depth: number, outer: ScopeColumn[], uncorrelated = false): Query {
     const [from, scope, simple] = this.from(depth);
     const ctx: ExprContext = { scope, constantAggregates: simple || this.features.zeroColumnBatches };
     const pairs = scope.flatMap((a) => outer.filter((b) => b.t === a.t).map((b) => [a, b] as const));
     const conds: Expr[] = [];
-    if (pairs.length && this.chance(0.8)) {
+    if (pairs.length && !uncorrelated && this.chance(0.8)) {
       const [a, b] = this.eg.pick(pairs);
       conds.push({ k: 'bin', t: 'bool', op: this.chance(0.8) ? '=' : '<', l: { k: 'col', t: a.t, ref: a.ref }, r: { k: 'col', t: b.t, ref: b.ref } });
     }
