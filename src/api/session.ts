@@ -202,6 +202,20 @@ export class Session {
     return n === undefined ? this.defaultParallelism : checkPartitionCount(n, call, option);
   }
 
+  /**
+   * Turns the DataFrame/SQL optimizer's rewrites on (the default) or off. Off, a query keeps the plan
+   * as written, with only the rewrites execution needs (subqueries into joins): slower, and meant for
+   * checking that the optimizer preserves answers.
+   *
+   * ```ts
+   * s.setOptimizerEnabled(false);
+   * const plain = await s.sql('SELECT a FROM t WHERE a > 1').collect(); // same rows as with it on
+   * ```
+   */
+  setOptimizerEnabled(on: boolean): void {
+    this.frames.optimizerEnabled = on;
+  }
+
   private get frames(): FrameContext {
     return (this.frameContext ??= new FrameContext(this.engine, this.accumulators));
   }

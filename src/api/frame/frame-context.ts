@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { LogicalPlan, SourceRef } from '../../frame/logical/plan.js';
 import { analyze } from '../../frame/logical/analyzer.js';
-import { optimize } from '../../frame/optimizer/optimizer.js';
+import { defaultRules, optimize, requiredRules } from '../../frame/optimizer/optimizer.js';
 import { planPhysical } from '../../frame/physical/planner.js';
 import type { CachedStage } from '../../frame/physical/planned.js';
 import type { Schema } from '../../frame/types.js';
@@ -32,6 +32,8 @@ export class FrameContext {
   shufflePartitions: number;
   /** Joins whose smaller side is estimated under this many bytes broadcast it. */
   broadcastThresholdBytes = 10 * 1024 * 1024;
+  /** false: queries run with only the rules execution needs (see Session.setOptimizerEnabled). */
+  optimizerEnabled = true;
   private readonly scans = new Map<number, { partitions: unknown[][]; fileSchema: Schema }>();
   private readonly cacheStages = new Map<number, CachedStage>();
   /** Shuffles planned for each cached stage, freed when it is uncached. */
@@ -94,7 +96,8 @@ export class FrameContext {
   /** Analysis, optimization and physical planning of one query. */
   compile(logical: LogicalPlan): CompiledQuery {
     const analyzed = analyze(logical);
-    const optimized = optimize(analyzed, { broadcastThresholdBytes: this.broadcastThresholdBytes });
+    const rules = this.optimizerEnabled ? defaultRules : requiredRules;
+    const optimized = optimize(analyzed, { broadcastThresholdBytes: this.broadcastThresholdBytes }, rules);
     const shuffles: number[] = [];
     const ids = this.engine.ids;
     const node = planPhysical(optimized, {

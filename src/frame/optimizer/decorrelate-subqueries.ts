@@ -61,8 +61,11 @@ function decorrelateFilter(filter: Filter, fresh: () => string, rewrite: (p: Log
   let widened = false;
   const remaining: ExprNode[] = [];
   for (const c of splitConjunction(filter.predicate)) {
-    if (c.kind === 'inSubquery' && !hasOuterRefs(c.plan)) {
-      input = inToJoin(input, c, rewrite(c.plan), fresh());
+    // Subqueries are decorrelated inside first: an EXISTS nested in an IN subquery that refers to
+    // the IN subquery's own columns is then a join there, and no longer an outer reference here.
+    const inner = c.kind === 'inSubquery' ? rewrite(c.plan) : undefined;
+    if (c.kind === 'inSubquery' && !hasOuterRefs(inner!)) {
+      input = inToJoin(input, c, inner!, fresh());
       continue;
     }
     if (c.kind === 'exists') {
@@ -72,10 +75,10 @@ function decorrelateFilter(filter: Filter, fresh: () => string, rewrite: (p: Log
         continue;
       }
     }
-    const scalar = c.kind === 'binary' ? scalarOperand(c) : undefined;
+    const scalar = c.kind === 'binary' ? scalarOperand(c, rewrite) : undefined;
     if (scalar) {
       const name = fresh();
-      input = { kind: 'join', type: 'cross', on: null, left: input, right: single(rewrite(scalar.plan), name) };
+      input = { kind: 'join', type: 'cross', on: null, left: input, right: single(scalar.plan, name) };
       remaining.push({ ...(c as Extract<ExprNode, { kind: 'binary' }>), [scalar.side]: { kind: 'column', name } });
       widened = true;
       continue;
@@ -151,13 +154,15 @@ function correlatedCondition(left: LogicalPlan, right: LogicalPlan, correlated: 
   return conjunction(out);
 }
 
-/** The uncorrelated scalar subquery that is one operand of a comparison, if any. */
-function scalarOperand(c: Extract<ExprNode, { kind: 'binary' }>): { side: 'left' | 'right'; plan: LogicalPlan } | undefined {
+/** The uncorrelated scalar subquery that is one operand of a comparison, if any, decorrelated inside. */
+function scalarOperand(c: Extract<ExprNode, { kind: 'binary' }>, rewrite: (p: LogicalPlan) => LogicalPlan): { side: 'left' | 'right'; plan: LogicalPlan } | undefined {
   if (!['=', '!=', '<', '<=', '>', '>='].includes(c.op)) return undefined;
   for (const side of ['left', 'right'] as const) {
     const operand = stripAlias(c[side]);
     const other = c[side === 'left' ? 'right' : 'left'];
-    if (operand.kind === 'scalarSubquery' && !hasSubquery(other) && !hasOuterRefs(operand.plan)) return { side, plan: operand.plan };
+    if (operand.kind !== 'scalarSubquery' || hasSubquery(other)) continue;
+    const plan = rewrite(operand.plan);
+    if (!hasOuterRefs(plan)) return { side, plan };
   }
   return undefined;
 }

@@ -30,6 +30,12 @@ export const defaultRules: readonly OptimizerRule[] = [
   joinSelection,
 ];
 
+/**
+ * The rules physical planning cannot do without (subqueries become joins). Optimizing with these
+ * alone gives the unoptimized plan that differential tests compare the optimized one with.
+ */
+export const requiredRules: readonly OptimizerRule[] = [decorrelateSubqueries];
+
 /** At most this many passes over the rules; a plan normally settles in two or three. */
 export const MAX_PASSES = 8;
 

@@ -13,7 +13,9 @@
  *   through UDFs, aggregates or subqueries, which must not be re-evaluated).
  * - Sort, repartition, distinct, subquery alias, union (each input, by position):
  *   they do not change row values, so filtering before or after is the same.
- * - Aggregate: only conjuncts over group keys (a group passes or fails as a whole).
+ * - Aggregate: only conjuncts over group keys (a group passes or fails as a whole);
+ *   none below a global aggregate (no keys), whose one row exists even for no input
+ *   rows, so a constant FALSE must stay above it.
  * - Inner/cross join: a conjunct over one side filters that side; one over both
  *   sides becomes part of the join condition. Left join: only conjuncts over the
  *   left side (the right side's rows may be NULL-extended); right join in mirror;
@@ -66,6 +68,8 @@ function pushMovable(plan: LogicalPlan, preds: ExprNode[]): LogicalPlan {
       return through(plan, preds, inputScope, (i) => (isKey(i) ? toScope(inputScope)(i) : null));
     }
     case 'aggregate': {
+      // Without group keys the aggregate makes one row even from no rows: nothing may move below it.
+      if (plan.groupBy.length === 0) return above({ ...plan, input: push(plan.input, []) }, preds);
       const keys = plan.groupBy.map(stripAlias);
       return through(plan, preds, planScope(plan), (i) => (i < keys.length && !hasUdf(keys[i]!) ? keys[i]! : null));
     }

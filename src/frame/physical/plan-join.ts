@@ -1,10 +1,9 @@
-import { SluiceError } from '../../util/errors.js';
 import type { ExprNode } from '../expr/expr-node.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { columnsIn, conjunction, splitConjunction } from '../logical/expr-utils.js';
 import { bindExpr, findField, toSchema, type QField } from './bind.js';
 import { project } from './planner.js';
-import { exchange, mergeDeps, satisfiesHash, type Planned, type PlannerContext } from './planned.js';
+import { exchange, mergeDeps, satisfiesHash, toSingle, type Planned, type PlannerContext } from './planned.js';
 
 type Join = Extract<LogicalPlan, { kind: 'join' }>;
 
@@ -16,7 +15,8 @@ type Join = Extract<LogicalPlan, { kind: 'join' }>;
  * Otherwise both sides are hash-partitioned by their keys into the same
  * number of partitions (skipped for a side already partitioned that way), so
  * matching rows meet in one task. Without equality keys: a nested-loop join
- * against the broadcast right side.
+ * against the broadcast right side (right and full joins in one task, with the
+ * left side gathered there too).
  */
 export function planJoin(p: Join, left: Planned, right: Planned, ctx: PlannerContext): Planned {
   const { leftKeys, rightKeys, residual } = p.using ? usingKeys(p.using) : splitCondition(p.on, left.fields, right.fields);
@@ -28,10 +28,11 @@ export function planJoin(p: Join, left: Planned, right: Planned, ctx: PlannerCon
   const schema = toSchema(fields);
   let joined: Planned;
   if (leftKeys.length === 0) {
-    if (p.type === 'right' || p.type === 'full') throw new SluiceError(`a ${p.type} join needs at least one equality between the two sides`);
+    // Right and full joins keep the right rows no left row matched: only a task that sees every left row knows them.
+    const l = p.type === 'right' || p.type === 'full' ? toSingle(left, ctx) : left;
     const b = exchange(right, { kind: 'single' }, ctx, true);
-    const m = mergeDeps(left, b);
-    joined = { op: { op: 'nestedLoopJoin', schema, left: left.op, right: m.right, type: p.type, filter }, fields, deps: m.deps, numPartitions: left.numPartitions, dist: left.dist };
+    const m = mergeDeps(l, b);
+    joined = { op: { op: 'nestedLoopJoin', schema, left: l.op, right: m.right, type: p.type, filter }, fields, deps: m.deps, numPartitions: l.numPartitions, dist: l.dist };
   } else {
     const lk = leftKeys.map((k) => bindExpr(k, left.fields));
     const rk = rightKeys.map((k) => bindExpr(k, right.fields));

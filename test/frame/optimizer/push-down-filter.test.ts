@@ -45,6 +45,17 @@ test('through an aggregate only conjuncts on group keys', () => {
   );
 });
 
+test('not below a global aggregate: its one row exists even when no input row passes', () => {
+  const plan = filter(aggregate(a, [], [as(agg('max', col('x')), 'm')]), eq(lit(1), lit(2)));
+  assert.equal(
+    pushed(plan),
+    text(`
+      Filter: 1 = 2
+        Aggregate: groupBy=[], aggr=[max(x) AS m]
+          Scan: a rows=100`),
+  );
+});
+
 test('inner join: each side gets its conjuncts, conjuncts over both sides join the condition', () => {
   const plan = filter(join(a, b, 'cross', null), and(and(gt(col('x'), lit(1)), eq(col('y'), lit(2))), eq(col('k', 'a'), col('k', 'b'))));
   assert.equal(

@@ -1,0 +1,63 @@
+/**
+ * The fuzzer's own parts: generation is deterministic per seed and stays within the features;
+ * the shrinker keeps what makes a query fail and drops the rest; the TLP union and the result
+ * comparison treat NULLs, floats and order as the runner expects.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../frame/oracle/random.js';
+import { compareOutcomes } from './compare-results.js';
+import { withinFeatures } from './feature-check.js';
+import { ALL_FEATURES, CI_FEATURES, parseFeatures } from './features.js';
+import { QueryGen } from './query-gen.js';
+import { shrink } from './shrink.js';
+import { Printer, type Query } from './sql-ast.js';
+import { randomTables } from './table-gen.js';
+
+const tables = randomTables(new Rng(1), 3);
+const printer = new Printer(CI_FEATURES);
+const generate = (seed: number): Query => new QueryGen(new Rng(seed), CI_FEATURES, tables).query();
+
+test('the same seed generates the same query', () => {
+  for (let seed = 0; seed < 50; seed++) assert.equal(printer.query(generate(seed)), printer.query(generate(seed)));
+});
+
+test('switched-off constructs are caught by the feature check', () => {
+  const base = 'SELECT a1.i0a AS c1 FROM t0 AS a1';
+  const notIn: Query = {
+    k: 'select', distinct: false, items: [{ e: { k: 'col', t: 'int32', ref: 'a1.i0a' }, alias: 'c1' }], from: [{ k: 'table', name: 't0', alias: 'a1' }],
+    where: { k: 'in', t: 'bool', e: { k: 'col', t: 'int32', ref: 'a1.i0a' }, list: [{ k: 'col', t: 'int32', ref: 'a1.i1a' }], neg: true },
+  };
+  assert.ok(printer.query(notIn).startsWith(base));
+  assert.equal(withinFeatures(notIn, CI_FEATURES), false);
+  assert.equal(withinFeatures(notIn, ALL_FEATURES), true);
+  assert.equal(withinFeatures(notIn, parseFeatures('notInOneElement')), true);
+  assert.throws(() => parseFeatures('noSuchFeature'), /unknown feature/);
+});
+
+test('the shrinker keeps the failing part and drops the rest', async () => {
+  let checked = 0;
+  for (let seed = 0; checked < 5 && seed < 200; seed++) {
+    const q = generate(seed);
+    const sql = printer.query(q);
+    const m = /a\d+\.i0[abc]/.exec(sql);
+    if (!m || sql.length < 200) continue;
+    checked++;
+    const fails = async (c: Query): Promise<boolean> => printer.query(c).includes(m[0]);
+    const small = await shrink(q, fails, 2000);
+    const out = printer.query(small);
+    assert.ok(out.includes(m[0]), out);
+    assert.ok(out.length < sql.length, `${out}\nis not shorter than\n${sql}`);
+  }
+  assert.equal(checked, 5);
+});
+
+test('results: NULLs equal NULLs, floats within tolerance, order only when asked, errors on one side differ', () => {
+  const a = { rows: [{ x: 1, y: null }, { x: 0.1 + 0.2, y: 'b' }] };
+  const b = { rows: [{ x: 0.3, y: 'b' }, { x: 1, y: null }] };
+  assert.equal(compareOutcomes(a, b, false), undefined);
+  assert.equal(compareOutcomes(a, b, true)?.kind, 'rows');
+  assert.equal(compareOutcomes({ error: 'boom' }, b, false)?.kind, 'error-a');
+  assert.equal(compareOutcomes({ error: 'x' }, { error: 'y' }, false), undefined);
+  assert.equal(compareOutcomes({ rows: [{ x: 1 }] }, { rows: [{ x: 1 }, { x: 1 }] }, false)?.kind, 'rows');
+});
