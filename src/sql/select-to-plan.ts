@@ -4,7 +4,8 @@ import { groupedProjection, planAggregation, type SelectItem } from './aggregate
 import { errorAt, unsupported, type ExprContext } from './expr-context.js';
 import { exprToNode } from './expr-to-node.js';
 import { hasAgg } from '../frame/logical/expr-utils.js';
-import { fromToPlan } from './from-to-plan.js';
+import { fromToPlan, type FromResult } from './from-to-plan.js';
+import { oneRow } from './one-row.js';
 import { integerConstant, limitPlan, positional, resolveOrderBy, sortPlan, type OrderKey } from './order-by.js';
 import { outputColumns } from './output-columns.js';
 import { locationOf, nodeAs, type Node, type SelectStmt } from './pg-ast.js';
@@ -21,8 +22,7 @@ export function selectToPlan(select: SelectStmt, env: QueryEnv, orderAndLimit = 
   if (distinctOn) throw unsupported(env.text, undefined, 'DISTINCT ON', /\bdistinct\s+on\b/i);
   if (select.windowClause?.length) throw unsupported(env.text, undefined, 'WINDOW clauses', /\bwindow\b/i);
   if (select.intoClause || select.lockingClause?.length) throw unsupported(env.text, undefined, 'SELECT INTO and locking clauses');
-  if (!select.fromClause?.length) throw unsupported(env.text, undefined, 'SELECT without FROM', /\bselect\b/i);
-  const from = fromToPlan(select.fromClause, env);
+  const from: FromResult = select.fromClause?.length ? fromToPlan(select.fromClause, env) : { plan: oneRow(), scope: { columns: [], qualifiers: new Set(), parent: env.outer } };
   const ctx: ExprContext = { text: env.text, scope: from.scope, subquery: (q) => env.query(q, { ...env, outer: from.scope }) };
   let plan = from.plan;
   if (select.whereClause) {
@@ -32,6 +32,7 @@ export function selectToPlan(select: SelectStmt, env: QueryEnv, orderAndLimit = 
   }
   const items = selectItems(select.targetList ?? [], ctx);
   const star = items.some((i) => i.expr.kind === 'star');
+  if (star && !select.fromClause?.length) throw errorAt(env.text, undefined, 'SELECT * needs a FROM clause', /\*/);
   const projected = items.map((i) => (i.alias === undefined ? i.expr : ({ kind: 'alias', arg: i.expr, name: i.alias } as ExprNode)));
   const outputNames = outputColumns({ kind: 'project', input: plan, exprs: projected })?.map((c) => c.name);
   const keys = orderAndLimit && select.sortClause ? resolveOrderBy(select.sortClause, items, outputNames, ctx) : [];
