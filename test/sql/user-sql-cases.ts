@@ -9,4 +9,9 @@ export const USER_SQL_CASES: SqlCase[] = [
   { name: 'SELECT without FROM', sql: "SELECT 1 + 2 AS three, 'x' || 'y' AS xy, NULL IS NULL AS n" },
   { name: 'SELECT without FROM, aggregated and filtered', sql: 'SELECT count(*) AS n, sum(5) AS s WHERE 1 = 1' },
   { name: 'SELECT ALL', sql: 'SELECT ALL col0 FROM t' },
+  { name: 'NOT IN and IN with a one-element list of a column', sql: 'SELECT pk FROM t WHERE col1 NOT IN (col0) OR col3 IN (col0)' },
+  { name: 'NOT IN with a one-element list, as a value', sql: 'SELECT pk, col3 NOT IN (col0) AS x, col3 NOT IN (NULL) AS y FROM t' },
+  { name: 'aggregates with DISTINCT and ALL', sql: 'SELECT SUM(DISTINCT col0) AS a, MAX(DISTINCT col3) AS b, AVG(DISTINCT col0) AS c, COUNT(ALL col0) AS d, MIN(DISTINCT col1) AS e, COUNT(DISTINCT col3) AS f FROM t' },
+  { name: 'grouped aggregates with DISTINCT', sql: 'SELECT s, SUM(DISTINCT col0) AS a, AVG(DISTINCT col3) AS b, COUNT(ALL col3) AS c, SUM(col0) AS d FROM t GROUP BY s' },
+  { name: 'simple CASE with a parenthesised operand', sql: "SELECT pk, CASE (col0) WHEN 3 THEN 'three' WHEN col3 THEN 'same' ELSE 'other' END AS c, CASE (col0 + 1) WHEN 4 THEN 1 END AS d FROM t" },
 ];
