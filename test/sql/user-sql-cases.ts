@@ -14,4 +14,9 @@ export const USER_SQL_CASES: SqlCase[] = [
   { name: 'aggregates with DISTINCT and ALL', sql: 'SELECT SUM(DISTINCT col0) AS a, MAX(DISTINCT col3) AS b, AVG(DISTINCT col0) AS c, COUNT(ALL col0) AS d, MIN(DISTINCT col1) AS e, COUNT(DISTINCT col3) AS f FROM t' },
   { name: 'grouped aggregates with DISTINCT', sql: 'SELECT s, SUM(DISTINCT col0) AS a, AVG(DISTINCT col3) AS b, COUNT(ALL col3) AS c, SUM(col0) AS d FROM t GROUP BY s' },
   { name: 'simple CASE with a parenthesised operand', sql: "SELECT pk, CASE (col0) WHEN 3 THEN 'three' WHEN col3 THEN 'same' ELSE 'other' END AS c, CASE (col0 + 1) WHEN 4 THEN 1 END AS d FROM t" },
+  { name: 'a parenthesised cross join', sql: 'SELECT t0.pk, t1.pk AS p1 FROM (t0 CROSS JOIN t1) WHERE t0.col0 > t1.col0' },
+  { name: 'a join whose right side is a parenthesised join', sql: 'SELECT t0.pk, t1.pk AS p1, t2.pk AS p2 FROM t0 JOIN (t1 JOIN t2 ON t1.pk = t2.col0) ON t0.pk = t1.col3' },
+  { name: 'a parenthesised outer join joined again', sql: 'SELECT x.pk, y.pk AS yp, z.s FROM (t0 x LEFT JOIN t1 y ON x.pk = y.col0) JOIN t2 z ON z.pk = x.pk' },
+  { name: 'comma joins with aliases', sql: 'SELECT t2.pk, a.pk AS ap, b.col0 FROM t2, t1 AS a, t0 AS b WHERE b.pk = a.col3 AND t2.col0 = a.col0' },
+  { name: 'NATURAL JOIN in parentheses', sql: 'SELECT * FROM (t0 NATURAL JOIN t1)' },
 ];
