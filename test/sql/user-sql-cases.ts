@@ -19,4 +19,11 @@ export const USER_SQL_CASES: SqlCase[] = [
   { name: 'a parenthesised outer join joined again', sql: 'SELECT x.pk, y.pk AS yp, z.s FROM (t0 x LEFT JOIN t1 y ON x.pk = y.col0) JOIN t2 z ON z.pk = x.pk' },
   { name: 'comma joins with aliases', sql: 'SELECT t2.pk, a.pk AS ap, b.col0 FROM t2, t1 AS a, t0 AS b WHERE b.pk = a.col3 AND t2.col0 = a.col0' },
   { name: 'NATURAL JOIN in parentheses', sql: 'SELECT * FROM (t0 NATURAL JOIN t1)' },
+  {
+    name: 'log(x) is the natural logarithm, log(base, x) divides logarithms, ln stays',
+    sql: {
+      sluice: 'SELECT pk, log(col4) AS a, log(2, col4) AS b, ln(col4) AS c, LOG(col0 + 0.5, col4 + 1) AS d FROM t WHERE col4 > 0',
+      duck: 'SELECT pk, ln(col4) AS a, log(2, col4) AS b, ln(col4) AS c, ln(col4 + 1) / ln(col0 + 0.5) AS d FROM t WHERE col4 > 0',
+    },
+  },
 ];

@@ -20,7 +20,7 @@ const ALIASES: Record<string, string> = {
   character_length: 'length',
   ceiling: 'ceil',
   power: 'pow',
-  log: 'log10',
+  log: 'ln', // Spark and PostgreSQL: log(x) is the natural logarithm (DuckDB's is base 10)
   dayofmonth: 'day',
   ifnull: 'coalesce',
   string_split: 'split',
