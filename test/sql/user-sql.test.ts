@@ -3,6 +3,7 @@
  * the previous parser), each run on sluice and on DuckDB over the same generated tables.
  */
 import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import { Session } from '../../src/index.js';
 import type { ScalarType } from '../../src/frame/types.js';
 import { DuckOracle, assertRowsEqual } from '../frame/oracle/duckdb-oracle.js';
@@ -41,6 +42,13 @@ describe('user SQL vs DuckDB', () => {
   after(async () => {
     await s?.stop();
     db?.close();
+  });
+  test('repeated output names are allowed and kept by position (SELECT 38 AS c, -col0 AS c)', async () => {
+    const df = s!.sql('SELECT 38 AS c, -col0 AS c, col1 AS c FROM t');
+    assert.deepEqual(df.columns, ['c', 'c', 'c']);
+    const table = await df.toArrow();
+    const rows = Array.from({ length: table.numRows }, (_, i) => ({ c: table.getChildAt(0)!.get(i), c1: table.getChildAt(1)!.get(i), c2: table.getChildAt(2)!.get(i) }));
+    assertRowsEqual(rows, await db!.query('SELECT 38 AS c, -col0 AS c1, col1 AS c2 FROM t'), { ordered: false });
   });
   for (const c of USER_SQL_CASES) {
     test(c.name, async () => {
