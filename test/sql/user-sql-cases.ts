@@ -19,6 +19,17 @@ export const USER_SQL_CASES: SqlCase[] = [
   { name: 'a parenthesised outer join joined again', sql: 'SELECT x.pk, y.pk AS yp, z.s FROM (t0 x LEFT JOIN t1 y ON x.pk = y.col0) JOIN t2 z ON z.pk = x.pk' },
   { name: 'comma joins with aliases', sql: 'SELECT t2.pk, a.pk AS ap, b.col0 FROM t2, t1 AS a, t0 AS b WHERE b.pk = a.col3 AND t2.col0 = a.col0' },
   { name: 'NATURAL JOIN in parentheses', sql: 'SELECT * FROM (t0 NATURAL JOIN t1)' },
+  { name: 'uncorrelated scalar subquery in the select list', sql: 'SELECT pk, (SELECT max(col0) FROM t1) AS m, (SELECT col0 FROM t1 WHERE col0 > 100) AS none FROM t' },
+  { name: 'scalar subquery inside CASE', sql: 'SELECT pk, CASE WHEN col0 > (SELECT avg(col0) FROM t1) THEN 1 ELSE 0 END AS m FROM t' },
+  { name: 'scalar subquery under OR in WHERE', sql: 'SELECT pk FROM t WHERE col0 > (SELECT avg(col0) FROM t1) OR col3 = 1' },
+  { name: 'IN (subquery) under OR', sql: 'SELECT pk FROM t WHERE col0 IN (SELECT col3 FROM t1) OR col3 = 1' },
+  { name: 'IN (subquery) under NOT and OR', sql: 'SELECT pk FROM t WHERE NOT (col0 IN (SELECT col3 FROM t1) OR col3 = 1)' },
+  { name: 'NOT IN (subquery with NULLs) under OR', sql: 'SELECT pk FROM t WHERE col0 NOT IN (SELECT col3 FROM t1) OR col3 IS NULL' },
+  { name: 'IN and NOT IN (subquery) as values, with NULLs on both sides', sql: 'SELECT pk, col0 IN (SELECT col3 FROM t1) AS x, col0 NOT IN (SELECT col3 FROM t1) AS y, col0 NOT IN (SELECT col3 FROM t1 WHERE col3 IS NOT NULL) AS z, col0 IN (SELECT col3 FROM t1 WHERE col3 > 100) AS e FROM t' },
+  { name: 'correlated EXISTS under OR', sql: 'SELECT pk FROM t WHERE EXISTS (SELECT 1 FROM t1 WHERE t1.col0 = t.col0) OR col3 = 1' },
+  { name: 'correlated EXISTS under NOT', sql: 'SELECT pk FROM t WHERE NOT (EXISTS (SELECT 1 FROM t1 WHERE t1.col0 = t.col0 AND t1.col1 > 3) AND col3 = 1)' },
+  { name: 'uncorrelated EXISTS as values', sql: 'SELECT pk, EXISTS (SELECT 1 FROM t1 WHERE col0 > 100) AS e, NOT EXISTS (SELECT 1 FROM t1) AS f FROM t' },
+  { name: 'correlated scalar subqueries in the select list, count over no rows is 0', sql: 'SELECT pk, (SELECT max(col0) FROM t1 WHERE t1.col3 = t.col3) AS m, (SELECT count(*) FROM t1 WHERE t1.col3 = t.col3) AS n, (SELECT count(*) + 1 FROM t1 WHERE t1.col3 = t.col3 AND t1.col0 > 2) AS n2 FROM t' },
   {
     name: 'log(x) is the natural logarithm, log(base, x) divides logarithms, ln stays',
     sql: {

@@ -10,6 +10,7 @@ import { pushDownProjection } from './push-down-projection.js';
 import { replaceDistinctWithAggregate } from './replace-distinct-with-aggregate.js';
 import { defaultOptimizerConfig, type OptimizerConfig, type OptimizerRule } from './rule.js';
 import { simplifyExpressions } from './simplify-expressions.js';
+import { subqueriesToMarkJoins } from './subqueries-to-mark-joins.js';
 
 export { defaultOptimizerConfig, type OptimizerConfig, type OptimizerRule } from './rule.js';
 
@@ -21,6 +22,7 @@ export { defaultOptimizerConfig, type OptimizerConfig, type OptimizerRule } from
 export const defaultRules: readonly OptimizerRule[] = [
   simplifyExpressions,
   decorrelateSubqueries,
+  subqueriesToMarkJoins,
   replaceDistinctWithAggregate,
   combineFilters,
   pushDownFilter,
