@@ -1,6 +1,6 @@
 import type { SqlCase } from '../frame/oracle/sql-cases-basic.js';
 
-/** Queries over t, t0, t1, t2 (pk, col0 int, col1 float, col3 int, col4 float, s string; nulls in all but pk). */
+/** Queries over t, t0, t1, t2 (pk, col0 int, col1 float, col3 int, col4 float, s string; nulls in all but pk), one(k) and two(k) (one and two rows). */
 export const USER_SQL_CASES: SqlCase[] = [
   { name: 'AND binds tighter than OR', sql: 'SELECT pk FROM t WHERE col1 > 4.37 OR col3 <= 4 AND col1 = 3.2' },
   { name: 'AND binds tighter than OR, in a value', sql: 'SELECT pk, col0 > 5 OR col3 < 2 AND col1 = 3.2 AS x, NOT col0 > 5 AND col3 < 2 AS y FROM t' },
@@ -30,6 +30,14 @@ export const USER_SQL_CASES: SqlCase[] = [
   { name: 'correlated EXISTS under NOT', sql: 'SELECT pk FROM t WHERE NOT (EXISTS (SELECT 1 FROM t1 WHERE t1.col0 = t.col0 AND t1.col1 > 3) AND col3 = 1)' },
   { name: 'uncorrelated EXISTS as values', sql: 'SELECT pk, EXISTS (SELECT 1 FROM t1 WHERE col0 > 100) AS e, NOT EXISTS (SELECT 1 FROM t1) AS f FROM t' },
   { name: 'correlated scalar subqueries in the select list, count over no rows is 0', sql: 'SELECT pk, (SELECT max(col0) FROM t1 WHERE t1.col3 = t.col3) AS m, (SELECT count(*) FROM t1 WHERE t1.col3 = t.col3) AS n, (SELECT count(*) + 1 FROM t1 WHERE t1.col3 = t.col3 AND t1.col0 > 2) AS n2 FROM t' },
+  {
+    name: 'a 20-table comma join with an equality chain',
+    sql: `SELECT a0.pk, a19.col0 FROM ${Array.from({ length: 20 }, (_, i) => `t${i % 3} a${i}`).join(', ')} WHERE ${Array.from({ length: 19 }, (_, i) => `a${i}.pk = a${i + 1}.pk`).join(' AND ')}`,
+  },
+  {
+    name: 'a 20-table comma join of one- and two-row tables without WHERE, aggregated',
+    sql: `SELECT count(x0.k) AS n, sum(x1.k + x19.k) AS s FROM ${Array.from({ length: 20 }, (_, i) => `${i % 2 ? 'two' : 'one'} x${i}`).join(', ')}`,
+  },
   {
     name: 'log(x) is the natural logarithm, log(base, x) divides logarithms, ln stays',
     sql: {

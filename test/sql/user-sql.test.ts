@@ -38,6 +38,10 @@ describe('user SQL vs DuckDB', () => {
       s.createDataFrame(data, { schema: SCHEMA, numPartitions: 2 }).createOrReplaceTempView(name);
       await db.load(name, data, SCHEMA);
     }
+    for (const [name, k] of [['one', [1]], ['two', [2, 3]]] as const) {
+      s.createDataFrame({ k: [...k] }, { schema: { k: 'int32' } }).createOrReplaceTempView(name);
+      await db.load(name, { k: [...k] }, { k: 'int32' });
+    }
   });
   after(async () => {
     await s?.stop();
