@@ -60,18 +60,22 @@ function rewrite(text: string): { sql: string; shifts: number[] } {
   let added = 0;
   const clauses: string[] = ['none'];
   let previous = '';
+  let previousIsName = false;
   for (const t of tokens) {
     if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') continue;
     const word = t.text.toLowerCase();
     let replacement: string | undefined;
-    if (t.text === '(') clauses.push('none');
+    const top = clauses.length - 1;
+    // Parentheses after a name hold a call's arguments (EXTRACT(y FROM d), SUBSTRING(s FROM 'x')): their FROM starts no table.
+    if (t.text === '(') clauses.push(previousIsName ? 'call' : 'none');
     else if (t.text === ')') clauses.length > 1 && clauses.pop();
-    else if (word === 'from' || word === 'join') clauses[clauses.length - 1] = 'from';
-    else if (CLAUSE_END.has(word)) clauses[clauses.length - 1] = 'none';
+    else if ((word === 'from' || word === 'join') && clauses[top] !== 'call') clauses[top] = 'from';
+    else if (CLAUSE_END.has(word)) clauses[top] = 'none';
+    previousIsName = t.tokenName === 'IDENT' || (t.keywordKind > 0 && t.keywordKind < 4);
     if (t.tokenName === 'IDENT' && PLAIN_IDENT.test(t.text) && t.text !== word) {
       replacement = `"${t.text}"`;
     } else if (t.tokenName === 'SCONST' && /^'[^'"]*'$/.test(t.text)) {
-      const startsItem = previous === 'from' || previous === 'join' || (previous === ',' && clauses[clauses.length - 1] === 'from');
+      const startsItem = clauses[clauses.length - 1] === 'from' && (previous === 'from' || previous === 'join' || previous === ',');
       if (startsItem) replacement = `"${t.text.slice(1, -1)}"`;
     }
     previous = word;

@@ -24,4 +24,6 @@ test('positions after rewritten identifiers point into the text as written', () 
 test('a string literal starting a FROM item is a file path, elsewhere it stays a string', () => {
   assert.equal(plan("SELECT 'data/a.csv' AS p FROM 'data/b.csv', people WHERE sname = 'data/c.csv'").split('\n')[0], "Projection: 'data/a.csv' AS p");
   assert.match(plan("SELECT * FROM people JOIN 'data/b.csv' f ON f.id = people.id"), /Scan: file:data\/b\.csv/);
+  assert.match(plan("SELECT * FROM people WHERE EXISTS (SELECT 1 FROM 'data/b.csv')"), /Scan: file:data\/b\.csv/);
+  assert.deepEqual(parseExpression("substring(s FROM 'a')"), { kind: 'call', fn: 'substring', args: [{ kind: 'column', name: 's' }, { kind: 'literal', value: 'a', type: 'string' }] });
 });
