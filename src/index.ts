@@ -22,6 +22,7 @@ export { parseBytes, formatBytes } from './util/bytes.js';
 export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/dataframe.js';
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';
 export { expr } from './api/frame/expr.js';
+export { sqlParserReady } from './sql/parse.js';
 export { Expr, type SortExpr } from './frame/expr/expr-builder.js';
 export * from './frame/expr/functions.js';
 export type { DataType, Field, Schema } from './frame/types.js';

@@ -1,10 +1,27 @@
 import { loadModule, parseSync, scanSync, type ScanToken } from 'libpg-query';
 import type { Node } from './pg-ast.js';
 import { sqlErrorAt } from './sql-error.js';
+import { SluiceError } from '../util/errors.js';
 
-// The parser is PostgreSQL's own, compiled to WebAssembly; it loads once, when
-// this module is first imported, so that parsing stays synchronous (expr(), sql()).
-await loadModule();
+// The parser is PostgreSQL's own, compiled to WebAssembly. It starts loading when
+// this module is imported (no top-level await: `sluice run` may load us as CommonJS);
+// Session.local awaits it, so that parsing stays synchronous (expr(), sql()).
+let loaded = false;
+const loading = loadModule().then(() => {
+  loaded = true;
+});
+loading.catch(() => undefined); // a failure is reported to whoever awaits sqlParserReady()
+
+/**
+ * Resolves once the SQL parser is loaded (about 30 ms after import). `Session.local`
+ * awaits it; code that calls `expr()` or parses SQL before creating a session awaits it itself.
+ * @example
+ * await sqlParserReady();
+ * const e = expr('a + 1');
+ */
+export function sqlParserReady(): Promise<void> {
+  return loading;
+}
 
 /**
  * Parses SQL text into PostgreSQL raw statements. Every `location` in the
@@ -16,6 +33,7 @@ await loadModule();
  * (`FROM 'logs/*.csv'`, as in DuckDB).
  */
 export function parseSql(text: string): Node[] {
+  if (!loaded) throw new SluiceError('The SQL parser is still loading: await Session.local(...) or sqlParserReady() before parsing SQL');
   const { sql, shifts } = rewrite(text);
   let stmts;
   try {

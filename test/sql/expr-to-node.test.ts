@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printExpr } from '../../src/frame/logical/print.js';
 import { parseExpression } from '../../src/sql/parse-expression.js';
+import { sqlParserReady } from '../../src/sql/parse.js';
+
+await sqlParserReady();
 
 const p = (text: string): string => printExpr(parseExpression(text));
 
