@@ -23,6 +23,7 @@ export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/datafra
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';
 export { SqlFileAccessError, type SqlFileAccess } from './api/frame/sql-file-access.js';
 export { expr } from './api/frame/expr.js';
+export { sqlParserReady } from './sql/parse.js';
 export { Expr, type SortExpr } from './frame/expr/expr-builder.js';
 export * from './frame/expr/functions.js';
 export type { DataType, Field, Schema } from './frame/types.js';

@@ -24,6 +24,7 @@ import type { DataType } from '../frame/types.js';
 import { SluiceError } from '../util/errors.js';
 import { checkPartitionCount } from '../util/partition-count.js';
 import type { Table as ArrowTable } from 'apache-arrow';
+import { sqlParserReady } from '../sql/parse.js';
 
 export interface SessionOptions {
   /** `inline` (one thread, deterministic), `local[N]` worker threads, `local[*]` or `local` (all cores). Default: `$SLUICE_MASTER` or `local[*]`. */
@@ -78,7 +79,7 @@ export class Session {
     const accumulators = new AccumulatorRegistry();
     const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
     const driver = new Driver(backend, broadcasts, accumulators, { maxTaskFailures });
-    await driver.start();
+    await Promise.all([driver.start(), sqlParserReady()]);
     return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators, sqlFiles);
   }
 

@@ -4,7 +4,7 @@ import { errorAt, unsupported } from './expr-context.js';
 import { exprToNode } from './expr-to-node.js';
 import { hasAgg } from '../frame/logical/expr-utils.js';
 import { outputColumns } from './output-columns.js';
-import { positionOf, type AstNode } from './parse.js';
+import { locationOf, nameList, nodeAs, stringOf, tagged, type JoinExpr, type Node, type RangeFunction, type RangeVar, type Alias } from './pg-ast.js';
 import type { QueryEnv } from './query-env.js';
 import type { Scope } from './scope.js';
 import { findIdentifier, findStringLiteral, sqlErrorAt } from './sql-error.js';
@@ -16,66 +16,69 @@ export interface FromResult {
   scope: Scope;
 }
 
-const JOIN_TYPES: Record<string, JoinType> = {
-  JOIN: 'inner',
-  'INNER JOIN': 'inner',
-  'LEFT JOIN': 'left',
-  'LEFT OUTER JOIN': 'left',
-  'RIGHT JOIN': 'right',
-  'RIGHT OUTER JOIN': 'right',
-  'FULL JOIN': 'full',
-  'FULL OUTER JOIN': 'full',
-  'CROSS JOIN': 'cross',
-};
+const JOIN_TYPES: Partial<Record<string, JoinType>> = { JOIN_INNER: 'inner', JOIN_LEFT: 'left', JOIN_RIGHT: 'right', JOIN_FULL: 'full' };
 
 const FILE_FUNCTIONS = new Set(['read_parquet', 'read_csv', 'read_csv_auto', 'read_json', 'read_json_auto', 'read_ndjson', 'read_arrow']);
+
+interface Item {
+  plan: LogicalPlan;
+  qualifiers: string[];
+}
 
 /**
  * Plans FROM items left to right: comma-separated items become cross joins
  * (the WHERE clause above them is pushed into the join by the optimizer).
  */
-export function fromToPlan(items: AstNode[], env: QueryEnv): FromResult {
+export function fromToPlan(items: Node[], env: QueryEnv): FromResult {
   let plan: LogicalPlan | undefined;
   const qualifiers = new Set<string>();
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    const prefix = joinPrefix(items, i);
-    const right = itemToPlan(item, env, joinPrefix(items, i + 1) !== undefined);
+  for (const node of items) {
+    const right = itemToPlan(node, env);
     for (const q of right.qualifiers) qualifiers.add(q);
-    plan = plan === undefined ? right.plan : joinPlan(plan, right.plan, item, prefix, { columns: undefined, qualifiers, parent: env.outer }, env);
+    plan = plan === undefined ? right.plan : { kind: 'join', left: plan, right: right.plan, type: 'cross', on: null };
   }
   if (!plan) throw errorAt(env.text, undefined, 'Unsupported SQL: SELECT without FROM', /\bselect\b/i);
   return { plan, scope: { columns: outputColumns(plan), qualifiers, parent: env.outer } };
 }
 
-/**
- * node-sql-parser reads `a NATURAL JOIN b` and `a CROSS JOIN b` (when `a` has
- * no alias) as table `a` aliased NATURAL / CROSS, then an INNER JOIN without
- * ON: the keyword joining item `i` to the items before it, if so.
- */
-function joinPrefix(items: AstNode[], i: number): 'NATURAL' | 'CROSS' | undefined {
-  const keyword = i > 0 && i < items.length ? String(items[i - 1].as ?? '').toUpperCase() : '';
-  const item = items[i];
-  if ((keyword !== 'NATURAL' && keyword !== 'CROSS') || !item?.join || item.on || item.using) return undefined;
-  return keyword;
+/** One FROM item: a table, CTE or file, a subquery, a table function, or a (possibly parenthesised) join tree. */
+function itemToPlan(node: Node, env: QueryEnv): Item {
+  const t = tagged(node);
+  switch (t.tag) {
+    case 'RangeVar':
+      return rangeVar(t.node, env);
+    case 'JoinExpr': {
+      const joined = joinToPlan(t.node, env);
+      return aliased(joined.plan, t.node.alias, env, joined.qualifiers);
+    }
+    case 'RangeSubselect': {
+      if (t.node.lateral) throw unsupported(env.text, undefined, 'LATERAL subqueries', /\blateral\b/i);
+      // A FROM subquery sees CTEs but not the enclosing query's columns (no LATERAL).
+      return aliased(env.query(t.node.subquery!, { ...env, outer: undefined }), t.node.alias, env);
+    }
+    case 'RangeFunction':
+      return fileFunction(t.node, env);
+    default:
+      throw unsupported(env.text, locationOf(node), `FROM items of type '${t.tag}'`);
+  }
 }
 
-function itemToPlan(item: AstNode, env: QueryEnv, aliasIsKeyword: boolean): { plan: LogicalPlan; qualifiers: string[] } {
-  const alias: string | undefined = aliasIsKeyword || item.as === null || item.as === undefined ? undefined : String(item.as);
-  if (item.prefix === 'LATERAL') throw unsupported(env.text, undefined, 'LATERAL subqueries', /\blateral\b/i);
-  if (item.expr?.ast) {
-    // A FROM subquery sees CTEs but not the enclosing query's columns (no LATERAL).
-    const plan = env.query(item.expr.ast, { ...env, outer: undefined });
-    return alias ? { plan: { kind: 'subqueryAlias', input: plan, alias }, qualifiers: [alias] } : { plan, qualifiers: [] };
-  }
-  if (item.expr?.type === 'function') return fileFunction(item.expr, alias, env);
-  if (typeof item.table !== 'string') throw unsupported(env.text, positionOf(item.expr), 'this kind of FROM item');
-  const name = item.db ? `${item.db}.${item.table}` : item.table;
+/** `plan AS alias` (no alias: the plan as it is, with the qualifiers it already had). */
+function aliased(plan: LogicalPlan, alias: Alias | undefined, env: QueryEnv, inner: string[] = []): Item {
+  if (alias?.colnames?.length) throw unsupported(env.text, undefined, `a column list for alias ${alias.aliasname ?? ''}`);
+  const name = alias?.aliasname;
+  return name === undefined ? { plan, qualifiers: inner } : { plan: { kind: 'subqueryAlias', input: plan, alias: name }, qualifiers: [name] };
+}
+
+function rangeVar(r: RangeVar, env: QueryEnv): Item {
+  const bare = r.relname ?? '';
+  const name = r.schemaname ? `${r.schemaname}.${bare}` : bare;
+  const alias = r.alias?.aliasname;
   const plan = env.ctes.get(name) ?? env.catalog.table(name);
-  if (plan) return { plan: { kind: 'subqueryAlias', input: plan, alias: alias ?? name }, qualifiers: [alias ?? name] };
+  if (plan) return aliased(plan, { ...r.alias, aliasname: alias ?? name }, env);
   const file = env.catalog.file && looksLikePath(name, env.text) ? env.catalog.file(name) : undefined;
-  if (!file) throw unknownTable(name, item.table, env);
-  return alias ? { plan: { kind: 'subqueryAlias', input: file, alias }, qualifiers: [alias] } : { plan: file, qualifiers: [] };
+  if (!file) throw unknownTable(name, bare, env);
+  return aliased(file, r.alias, env);
 }
 
 /** A name written as a single-quoted string, or with a path or glob character, is a file path. */
@@ -84,17 +87,19 @@ function looksLikePath(name: string, text: string): boolean {
 }
 
 /** `FROM read_parquet('path')` and friends resolve through the catalog's `file`. */
-function fileFunction(fn: AstNode, alias: string | undefined, env: QueryEnv): { plan: LogicalPlan; qualifiers: string[] } {
-  const parts = fn.name?.name;
-  const name = String(Array.isArray(parts) ? parts[parts.length - 1]?.value : fn.name).toLowerCase();
-  const arg = fn.args?.value?.[0];
-  if (!FILE_FUNCTIONS.has(name) || fn.args.value.length !== 1 || arg?.type !== 'single_quote_string' || !env.catalog.file) {
-    throw unsupported(env.text, positionOf(fn), `table function ${name}()`);
+function fileFunction(r: RangeFunction, env: QueryEnv): Item {
+  const first = nodeAs(r.functions?.[0], 'List')?.items?.[0];
+  const fn = nodeAs(first, 'FuncCall');
+  const at = locationOf(first);
+  const name = nameList(fn?.funcname).join('.').toLowerCase();
+  if (r.lateral) throw unsupported(env.text, at, 'LATERAL table functions', /\blateral\b/i);
+  const path = fn?.args?.length === 1 ? nodeAs(fn.args[0], 'A_Const')?.sval?.sval : undefined;
+  if (!FILE_FUNCTIONS.has(name) || r.functions?.length !== 1 || path === undefined || !env.catalog.file) {
+    throw unsupported(env.text, at, `table function ${name}()`);
   }
-  const path = String(arg.value);
   const plan = env.catalog.file(path);
-  if (!plan) throw errorAt(env.text, positionOf(fn), `No file matches '${path}'`);
-  return alias ? { plan: { kind: 'subqueryAlias', input: plan, alias }, qualifiers: [alias] } : { plan, qualifiers: [] };
+  if (!plan) throw errorAt(env.text, at, `No file matches '${path}'`);
+  return aliased(plan, r.alias, env);
 }
 
 function unknownTable(name: string, bare: string, env: QueryEnv): Error {
@@ -108,18 +113,22 @@ function unknownTable(name: string, bare: string, env: QueryEnv): Error {
   return sqlErrorAt(env.text, Math.max(0, offset), `Unknown table '${name}'.${hint} ${list}`, suggestion);
 }
 
-function joinPlan(left: LogicalPlan, right: LogicalPlan, item: AstNode, prefix: 'NATURAL' | 'CROSS' | undefined, scope: Scope, env: QueryEnv): LogicalPlan {
-  if (!item.join || prefix === 'CROSS') return { kind: 'join', left, right, type: 'cross', on: null };
-  const type = JOIN_TYPES[String(item.join).toUpperCase()];
-  if (!type) throw unsupported(env.text, undefined, String(item.join), new RegExp(`\\b${String(item.join).split(' ')[0]}\\b`, 'i'));
-  if (type === 'cross') return { kind: 'join', left, right, type, on: null };
-  if (prefix === 'NATURAL') return { kind: 'join', left, right, type, on: null, using: naturalColumns(left, right, env) };
-  if (item.using) return { kind: 'join', left, right, type, on: null, using: (item.using as AstNode[]).map((u) => String(u.value ?? u)) };
-  if (!item.on) throw errorAt(env.text, undefined, `${item.join} needs ON or USING`, new RegExp(`\\b${String(item.join).replace(/ /g, '\\s+(outer\\s+)?')}`, 'i'));
-  const joined: Scope = { ...scope, columns: outputColumns({ kind: 'join', left, right, type, on: null }) };
-  const on: ExprNode = exprToNode(item.on, { text: env.text, scope: joined, subquery: (ast) => env.query(ast, { ...env, outer: joined }) });
-  if (hasAgg(on)) throw errorAt(env.text, positionOf(item.on), 'Aggregate functions are not allowed in JOIN ... ON');
-  return { kind: 'join', left, right, type, on };
+/** A JOIN of two FROM items (either may itself be a join), with its ON, USING or NATURAL condition. */
+function joinToPlan(j: JoinExpr, env: QueryEnv): Item {
+  const l = itemToPlan(j.larg!, env);
+  const r = itemToPlan(j.rarg!, env);
+  const qualifiers = [...l.qualifiers, ...r.qualifiers];
+  const [left, right] = [l.plan, r.plan];
+  const type = JOIN_TYPES[j.jointype ?? ''];
+  if (!type) throw unsupported(env.text, undefined, `join type ${String(j.jointype)}`);
+  if (j.join_using_alias) throw unsupported(env.text, undefined, 'USING (...) AS alias');
+  if (j.isNatural) return { plan: { kind: 'join', left, right, type, on: null, using: naturalColumns(left, right, env) }, qualifiers };
+  if (j.usingClause) return { plan: { kind: 'join', left, right, type, on: null, using: j.usingClause.map((u) => stringOf(u) ?? '') }, qualifiers };
+  if (!j.quals) return { plan: { kind: 'join', left, right, type: 'cross', on: null }, qualifiers };
+  const scope: Scope = { columns: outputColumns({ kind: 'join', left, right, type, on: null }), qualifiers: new Set(qualifiers), parent: env.outer };
+  const on: ExprNode = exprToNode(j.quals, { text: env.text, scope, subquery: (q) => env.query(q, { ...env, outer: scope }) });
+  if (hasAgg(on)) throw errorAt(env.text, locationOf(j.quals), 'Aggregate functions are not allowed in JOIN ... ON');
+  return { plan: { kind: 'join', left, right, type, on }, qualifiers };
 }
 
 function naturalColumns(left: LogicalPlan, right: LogicalPlan, env: QueryEnv): string[] {

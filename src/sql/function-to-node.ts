@@ -5,29 +5,41 @@ import { aggregateNames, aggregateSpec, EXTRACT_PARTS } from './functions.js';
 import { closest } from '../frame/logical/analysis-error.js';
 import { lookupFunction, scalarFunctionNames } from '../frame/expr/scalar-functions.js';
 import { exprToNode } from './expr-to-node.js';
-import type { AstNode, AstPosition } from './parse.js';
+import { nameList, nodeAs, type FuncCall, type Node } from './pg-ast.js';
 
-/** A `function` node: a scalar call, an aggregate node-sql-parser does not know as one (median, corr...), or EXISTS. */
-export function functionToNode(node: AstNode, ctx: ExprContext, at: AstPosition | undefined): ExprNode {
-  const parts = node.name?.name;
-  const name = String(Array.isArray(parts) ? parts[parts.length - 1]?.value : node.name).toLowerCase();
-  if (node.over) throw unsupported(ctx.text, at, 'window functions (OVER)', /\bover\b/i);
-  const argNodes: AstNode[] = node.args?.value ?? [];
-  if (name === 'exists') {
-    if (!ctx.subquery || !argNodes[0]?.ast) throw unsupported(ctx.text, at, 'EXISTS in this position', /\bexists\b/i);
-    return { kind: 'exists', plan: ctx.subquery(argNodes[0].ast), negated: false };
+/** Functions PostgreSQL spells with keywords (`TRIM(x)`, `EXTRACT(y FROM d)`) under the names it gives them. */
+const SQL_SYNTAX: Record<string, string> = { btrim: 'trim', ltrim: 'ltrim', rtrim: 'rtrim', substring: 'substring' };
+
+/** A function call: a scalar function, an aggregate (with DISTINCT, FILTER or WITHIN GROUP), or EXTRACT. */
+export function functionToNode(f: FuncCall, ctx: ExprContext, at: number | undefined): ExprNode {
+  const name = nameList(f.funcname).join('.').toLowerCase();
+  if (f.over) throw unsupported(ctx.text, at, 'window functions (OVER)', /\bover\b/i);
+  if (f.func_variadic) throw unsupported(ctx.text, at, 'VARIADIC arguments');
+  if (f.funcformat === 'COERCE_SQL_SYNTAX') {
+    if (name === 'extract') return extractToNode(f, ctx, at);
+    if (!Object.hasOwn(SQL_SYNTAX, name)) throw unsupported(ctx.text, at, `the SQL form of ${name}()`);
   }
-  const args = argNodes.map((a) => exprToNode(a, ctx, at));
-  // node-sql-parser reads `NOT (x)` as a call of a function named NOT.
-  if (name === 'not' && args.length === 1) return { kind: 'unary', op: 'not', arg: args[0]! };
-  if (aggregateSpec(name)) return aggCall(name, args, node.args?.distinct === 'DISTINCT', ctx, at);
-  return scalarCall(name, args, ctx, at);
+  const spec = aggregateSpec(name);
+  if (!spec) {
+    if (f.agg_star || f.agg_distinct || f.agg_filter || f.agg_order || f.agg_within_group) throw unsupported(ctx.text, at, `${name}() is not an aggregate function`);
+    return scalarCall(SQL_SYNTAX[name] ?? name, (f.args ?? []).map((a) => exprToNode(a, ctx, at)), ctx, at);
+  }
+  let agg: ExprNode;
+  if (f.agg_within_group) agg = withinGroup(name, f, ctx, at);
+  else if (f.agg_order?.length) throw unsupported(ctx.text, at, `ORDER BY inside ${name}()`);
+  else if (f.agg_star) {
+    if (name !== 'count') throw unsupported(ctx.text, at, `${name}(*)`);
+    agg = { kind: 'agg', fn: 'count_star', args: [], distinct: false, params: [] };
+  } else agg = aggCall(name, (f.args ?? []).map((a) => exprToNode(a, ctx, at)), f.agg_distinct === true, ctx, at);
+  return f.agg_filter ? withFilter(agg, exprToNode(f.agg_filter, ctx, at)) : agg;
 }
 
 /** A scalar function call under our function library's canonical name; unknown names are a SqlError with a suggestion. */
-function scalarCall(name: string, args: ExprNode[], ctx: ExprContext, at: AstPosition | undefined): ExprNode {
+function scalarCall(name: string, args: ExprNode[], ctx: ExprContext, at: number | undefined): ExprNode {
   if ((name === 'date_diff' || name === 'datediff') && args.length === 3) return dateDiff(args, ctx, at);
   if (name === 'date_diff') return { kind: 'call', fn: 'datediff', args };
+  // Spark's log(base, x); log(x) is the natural logarithm (the `log` alias of ln).
+  if (name === 'log' && args.length === 2) return { kind: 'binary', op: '/', left: { kind: 'call', fn: 'ln', args: [args[1]!] }, right: { kind: 'call', fn: 'ln', args: [args[0]!] } };
   let fn: string;
   try {
     fn = lookupFunction(name).name;
@@ -40,7 +52,7 @@ function scalarCall(name: string, args: ExprNode[], ctx: ExprContext, at: AstPos
 }
 
 /** DuckDB's `date_diff('day', start, end)` as our `datediff(end, start)` (whole days). */
-function dateDiff(args: ExprNode[], ctx: ExprContext, at: AstPosition | undefined): ExprNode {
+function dateDiff(args: ExprNode[], ctx: ExprContext, at: number | undefined): ExprNode {
   const part = args[0]!;
   if (part.kind !== 'literal' || typeof part.value !== 'string' || !/^days?$/i.test(part.value)) {
     throw unsupported(ctx.text, at, "date_diff with a unit other than 'day'");
@@ -48,41 +60,16 @@ function dateDiff(args: ExprNode[], ctx: ExprContext, at: AstPosition | undefine
   return { kind: 'call', fn: 'datediff', args: [args[2]!, args[1]!] };
 }
 
-/** An `aggr_func` node: COUNT/SUM/AVG/MIN/MAX/ARRAY_AGG..., with DISTINCT, FILTER or WITHIN GROUP. */
-export function aggregateToNode(node: AstNode, ctx: ExprContext, at: AstPosition | undefined): ExprNode {
-  const name = String(node.name).toLowerCase();
-  if (node.over) throw unsupported(ctx.text, at, 'window functions (OVER)', /\bover\b/i);
-  if (node.args?.orderby?.length) throw unsupported(ctx.text, at, `ORDER BY inside ${name}()`);
-  if (node.args?.separator) throw unsupported(ctx.text, at, `${name}() with a separator`);
-  let argNode = node.args?.expr;
-  let distinct = node.args?.distinct === 'DISTINCT';
-  // Only COUNT takes `DISTINCT x` in node-sql-parser; `sum(DISTINCT (x))` arrives as sum(distinct(x)).
-  if (argNode?.type === 'function' && String(argNode.name?.name?.[0]?.value).toUpperCase() === 'DISTINCT' && argNode.args?.value?.length === 1) {
-    distinct = true;
-    argNode = argNode.args.value[0];
-  }
-  let agg: ExprNode;
-  if (node.within_group_orderby) {
-    agg = withinGroup(name, argNode, node.within_group_orderby, ctx, at);
-  } else if (argNode?.type === 'star') {
-    if (name !== 'count') throw unsupported(ctx.text, at, `${name}(*)`);
-    agg = { kind: 'agg', fn: 'count_star', args: [], distinct: false, params: [] };
-  } else {
-    const args = argNode === undefined || argNode === null ? [] : [exprToNode(argNode, ctx, at)];
-    agg = aggCall(name, args, distinct, ctx, at);
-  }
-  return node.filter?.where ? withFilter(agg, exprToNode(node.filter.where, ctx, at)) : agg;
-}
-
-/** `EXTRACT(part FROM x)` as the function of the same name (`year(x)`). */
-export function extractToNode(node: AstNode, ctx: ExprContext, at: AstPosition | undefined): ExprNode {
-  const part = String(node.args?.field).toLowerCase();
+/** `EXTRACT(part FROM x)` (PostgreSQL: `extract('part', x)`) as the function of the same name (`year(x)`). */
+function extractToNode(f: FuncCall, ctx: ExprContext, at: number | undefined): ExprNode {
+  const [partNode, source] = f.args ?? [];
+  const part = String(nodeAs(partNode, 'A_Const')?.sval?.sval).toLowerCase();
   if (!EXTRACT_PARTS.has(part)) throw unsupported(ctx.text, at, `EXTRACT(${part.toUpperCase()} FROM ...)`);
-  return { kind: 'call', fn: part, args: [exprToNode(node.args.source, ctx, at)] };
+  return { kind: 'call', fn: part, args: [exprToNode(source, ctx, at)] };
 }
 
 /** An aggregate call from its SQL name and translated arguments (trailing literal parameters become `params`). */
-function aggCall(name: string, args: ExprNode[], distinct: boolean, ctx: ExprContext, at: AstPosition | undefined): ExprNode {
+function aggCall(name: string, args: ExprNode[], distinct: boolean, ctx: ExprContext, at: number | undefined): ExprNode {
   const spec = aggregateSpec(name);
   if (!spec) throw unsupported(ctx.text, at, `aggregate function ${name}`);
   const expected = spec.args + spec.params;
@@ -97,16 +84,17 @@ function aggCall(name: string, args: ExprNode[], distinct: boolean, ctx: ExprCon
 }
 
 /** `percentile_cont(p) WITHIN GROUP (ORDER BY x [DESC])`. */
-function withinGroup(name: string, pNode: AstNode, orderBy: AstNode[], ctx: ExprContext, at: AstPosition | undefined): ExprNode {
+function withinGroup(name: string, f: FuncCall, ctx: ExprContext, at: number | undefined): ExprNode {
   const spec = aggregateSpec(name);
-  if (!spec || spec.params !== 1 || orderBy.length !== 1) throw unsupported(ctx.text, at, `${name}() WITHIN GROUP`, /\bwithin\s+group\b/i);
-  const p = fraction(exprToNode(pNode, ctx, at), name, ctx, at);
-  const x = exprToNode(orderBy[0].expr, ctx, at);
-  const descending = String(orderBy[0].type).toUpperCase() === 'DESC';
+  const orderBy = (f.agg_order ?? []).map((o: Node) => nodeAs(o, 'SortBy'));
+  if (!spec || spec.params !== 1 || orderBy.length !== 1 || f.args?.length !== 1) throw unsupported(ctx.text, at, `${name}() WITHIN GROUP`, /\bwithin\s+group\b/i);
+  const p = fraction(exprToNode(f.args[0], ctx, at), name, ctx, at);
+  const x = exprToNode(orderBy[0]?.node, ctx, at);
+  const descending = orderBy[0]?.sortby_dir === 'SORTBY_DESC';
   return { kind: 'agg', fn: spec.fn, args: [x], distinct: false, params: [descending ? 1 - p : p] };
 }
 
-function fraction(e: ExprNode, name: string, ctx: ExprContext, at: AstPosition | undefined): number {
+function fraction(e: ExprNode, name: string, ctx: ExprContext, at: number | undefined): number {
   if (e.kind !== 'literal' || typeof e.value !== 'number' || e.value < 0 || e.value > 1) {
     throw errorAt(ctx.text, at, `${name}() needs a fraction between 0 and 1 given as a number literal`);
   }

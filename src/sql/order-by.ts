@@ -3,7 +3,7 @@ import type { LogicalPlan, SortKey } from '../frame/logical/plan.js';
 import type { SelectItem } from './aggregate-to-plan.js';
 import { errorAt, unsupported, type ExprContext } from './expr-context.js';
 import { exprToNode } from './expr-to-node.js';
-import { positionOf, type AstNode } from './parse.js';
+import { locationOf, nodeAs, type Node, type SelectStmt } from './pg-ast.js';
 
 /**
  * An ORDER BY key: either a reference to an output column of the select list
@@ -23,18 +23,19 @@ export interface OrderKey {
  * of output columns refer to the output; anything else is an input expression.
  * `outputNames` are all output column names (with `*` expanded) when known.
  */
-export function resolveOrderBy(orderby: AstNode[], items: SelectItem[], outputNames: string[] | undefined, ctx: ExprContext): OrderKey[] {
+export function resolveOrderBy(orderby: Node[], items: SelectItem[], outputNames: string[] | undefined, ctx: ExprContext): OrderKey[] {
   return orderby.map((o): OrderKey => {
-    const ascending = String(o.type ?? 'ASC').toUpperCase() !== 'DESC';
-    const nulls = String(o.nulls ?? '').toUpperCase();
-    const nullsFirst = nulls === '' ? !ascending : nulls.endsWith('FIRST');
-    const node = o.expr;
-    if (node?.type === 'number') {
-      const name = positional(node, items, outputNames, ctx, 'ORDER BY');
+    const sort = nodeAs(o, 'SortBy');
+    if (!sort?.node || sort.sortby_dir === 'SORTBY_USING') throw unsupported(ctx.text, undefined, 'ORDER BY ... USING', /\busing\b/i);
+    const ascending = sort.sortby_dir !== 'SORTBY_DESC';
+    const nullsFirst = sort.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : sort.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : !ascending;
+    const position = integerConstant(sort.node);
+    if (position !== undefined) {
+      const name = positional(position, locationOf(sort.node), items, outputNames, ctx, 'ORDER BY');
       const item = items.find((i) => i.name === name);
       return { ascending, nullsFirst, output: name, expr: item ? item.expr : { kind: 'column', name } };
     }
-    const expr = exprToNode(node, ctx, positionOf(node));
+    const expr = exprToNode(sort.node, ctx);
     if (expr.kind === 'column' && expr.qualifier === undefined) {
       const item = items.find((i) => i.name === expr.name);
       if (item) return { ascending, nullsFirst, output: item.name, expr: item.expr };
@@ -43,18 +44,20 @@ export function resolveOrderBy(orderby: AstNode[], items: SelectItem[], outputNa
   });
 }
 
+/** The value of an integer constant node (`ORDER BY 2`, `LIMIT 5`), else undefined. */
+export function integerConstant(n: Node | undefined): number | undefined {
+  const c = nodeAs(n, 'A_Const');
+  return c?.ival ? (c.ival.ival ?? 0) : undefined;
+}
+
 /**
  * The output name at a 1-based select-list position (`GROUP BY 1`, `ORDER BY 2`).
  * Positions past a `*` need the expanded output names.
  */
-export function positional(node: AstNode, items: SelectItem[], outputNames: string[] | undefined, ctx: ExprContext, clause: string): string {
-  const n = Number(node.value);
+export function positional(n: number, pos: number | undefined, items: SelectItem[], outputNames: string[] | undefined, ctx: ExprContext, clause: string): string {
   const names = outputNames ?? (items.some((i) => i.expr.kind === 'star') ? undefined : items.map((i) => i.name));
-  const pos = positionOf(node);
-  if (!names) throw unsupported(ctx.text, pos, `${clause} position ${n} after a * whose columns are unknown before analysis`, new RegExp(`${clause}[\\s\\S]*?\\b${n}\\b`, 'i'));
-  if (!Number.isInteger(n) || n < 1 || n > names.length) {
-    throw errorAt(ctx.text, pos, `${clause} position ${n} is not in the select list (1..${names.length})`, new RegExp(`${clause.replace(' ', '\\s+')}[\\s\\S]*?\\b${n}\\b`, 'i'));
-  }
+  if (!names) throw unsupported(ctx.text, pos, `${clause} position ${n} after a * whose columns are unknown before analysis`);
+  if (n < 1 || n > names.length) throw errorAt(ctx.text, pos, `${clause} position ${n} is not in the select list (1..${names.length})`);
   return names[n - 1]!;
 }
 
@@ -64,18 +67,16 @@ export function sortPlan(input: LogicalPlan, keys: OrderKey[], keyExpr: (k: Orde
   return { kind: 'sort', input, keys: sortKeys };
 }
 
-/** LIMIT n [OFFSET m] (or OFFSET alone) above `input`. */
-export function limitPlan(input: LogicalPlan, limit: AstNode, text: string): LogicalPlan {
-  const values: AstNode[] = limit?.value ?? [];
-  if (values.length === 0) return input;
-  const nums = values.map((v) => {
-    if (v?.type !== 'number' || !Number.isInteger(Number(v.value)) || Number(v.value) < 0) {
-      throw errorAt(text, positionOf(v), 'LIMIT and OFFSET take a non-negative integer literal', /\b(limit|offset)\b/i);
-    }
-    return Number(v.value);
-  });
-  const offsetOnly = values.length === 1 && String(limit.seperator).toLowerCase() === 'offset';
-  const n = offsetOnly ? Number.MAX_SAFE_INTEGER : nums[0]!;
-  const offset = offsetOnly ? nums[0]! : (nums[1] ?? 0);
-  return { kind: 'limit', input, n, offset };
+/** LIMIT n [OFFSET m] (or OFFSET alone, or LIMIT ALL) of a statement above `input`. */
+export function limitPlan(input: LogicalPlan, stmt: SelectStmt, text: string): LogicalPlan {
+  if (stmt.limitOption === 'LIMIT_OPTION_WITH_TIES') throw unsupported(text, undefined, 'FETCH ... WITH TIES', /\bties\b/i);
+  const count = stmt.limitCount && nodeAs(stmt.limitCount, 'A_Const')?.isnull ? undefined : stmt.limitCount;
+  if (count === undefined && stmt.limitOffset === undefined) return input;
+  const value = (n: Node | undefined, fallback: number): number => {
+    if (n === undefined) return fallback;
+    const v = integerConstant(n);
+    if (v === undefined || v < 0) throw errorAt(text, locationOf(n), 'LIMIT and OFFSET take a non-negative integer literal', /\b(limit|offset)\b/i);
+    return v;
+  };
+  return { kind: 'limit', input, n: value(count, Number.MAX_SAFE_INTEGER), offset: value(stmt.limitOffset, 0) };
 }

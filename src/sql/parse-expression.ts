@@ -2,6 +2,7 @@ import type { ExprNode } from '../frame/expr/expr-node.js';
 import { errorAt } from './expr-context.js';
 import { exprToNode } from './expr-to-node.js';
 import { parseSql } from './parse.js';
+import { nodeAs } from './pg-ast.js';
 import { SqlError } from './sql-error.js';
 
 const PREFIX = 'SELECT ';
@@ -15,13 +16,13 @@ export function parseExpression(text: string): ExprNode {
   const wrapped = PREFIX + text;
   try {
     const statements = parseSql(wrapped);
-    const ast = statements[0];
-    if (statements.length !== 1 || ast?.type !== 'select' || ast.from || ast.where || ast._next || ast.columns?.length !== 1) {
+    const select = statements.length === 1 ? nodeAs(statements[0], 'SelectStmt') : undefined;
+    const only = select?.targetList?.length === 1 && !select.fromClause && !select.whereClause && select.op === 'SETOP_NONE' ? nodeAs(select.targetList[0], 'ResTarget') : undefined;
+    if (!select || !only || select.groupClause || select.sortClause || select.limitCount || select.limitOffset || select.distinctClause || select.havingClause) {
       throw errorAt(wrapped, undefined, 'Expected a single expression', /$/);
     }
-    const column = ast.columns[0];
-    const e = exprToNode(column.expr, { text: wrapped, scope: undefined, subquery: undefined });
-    return column.as === null || column.as === undefined ? e : { kind: 'alias', arg: e, name: String(column.as) };
+    const e = exprToNode(only.val, { text: wrapped, scope: undefined, subquery: undefined }, only.location);
+    return only.name === undefined ? e : { kind: 'alias', arg: e, name: only.name };
   } catch (err) {
     if (!(err instanceof SqlError)) throw err;
     const column = err.line === 1 ? Math.max(1, err.column - PREFIX.length) : err.column;

@@ -1,44 +1,136 @@
-import sqlParser from 'node-sql-parser';
-import { SqlError } from './sql-error.js';
+import { loadModule, parseSync, scanSync, type ScanToken } from 'libpg-query';
+import type { Node } from './pg-ast.js';
+import { sqlErrorAt } from './sql-error.js';
+import { SluiceError } from '../util/errors.js';
+
+// The parser is PostgreSQL's own, compiled to WebAssembly. It starts loading when
+// this module is imported (no top-level await: `sluice run` may load us as CommonJS);
+// Session.local awaits it, so that parsing stays synchronous (expr(), sql()).
+let loaded = false;
+const loading = loadModule().then(() => {
+  loaded = true;
+});
+loading.catch(() => undefined); // a failure is reported to whoever awaits sqlParserReady()
 
 /**
- * A node of node-sql-parser's AST. Its published typings cover only part of
- * the PostgreSQL dialect's shapes, so the translators read fields dynamically
- * and check `type` themselves.
+ * Resolves once the SQL parser is loaded (about 30 ms after import). `Session.local`
+ * awaits it; code that calls `expr()` or parses SQL before creating a session awaits it itself.
+ * @example
+ * await sqlParserReady();
+ * const e = expr('a + 1');
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AstNode = any;
-
-/** A 1-based position as node-sql-parser reports it (`loc.start`). */
-export interface AstPosition {
-  line: number;
-  column: number;
-  offset: number;
+export function sqlParserReady(): Promise<void> {
+  return loading;
 }
 
-let parser: InstanceType<typeof sqlParser.Parser> | undefined;
-
-/** Parses SQL text into node-sql-parser statements (PostgreSQL dialect, with locations). */
-export function parseSql(text: string): AstNode[] {
-  parser ??= new sqlParser.Parser();
+/**
+ * Parses SQL text into PostgreSQL raw statements. Every `location` in the
+ * tree is an offset into `text` (as written, before the rewrites below).
+ *
+ * Two rewrites keep the dialect users had before: unquoted identifiers keep
+ * their case (PostgreSQL folds them to lower case; our column names are
+ * case-sensitive), and a string literal in FROM names a file
+ * (`FROM 'logs/*.csv'`, as in DuckDB).
+ */
+export function parseSql(text: string): Node[] {
+  if (!loaded) throw new SluiceError('The SQL parser is still loading: await Session.local(...) or sqlParserReady() before parsing SQL');
+  const { sql, shifts } = rewrite(text);
+  let stmts;
   try {
-    const ast = parser.astify(text, { database: 'postgresql', parseOptions: { includeLocations: true } });
-    return Array.isArray(ast) ? ast : [ast];
+    stmts = parseSync(sql).stmts ?? [];
   } catch (e) {
-    throw toSyntaxError(e, text);
+    throw toSyntaxError(e, text, shifts);
   }
+  const nodes = stmts.map((s) => s.stmt).filter((s): s is Node => s !== undefined);
+  remapLocations(nodes, shifts);
+  return nodes;
 }
 
-/** Turns a parser exception into a SqlError at the parser's reported location. */
-function toSyntaxError(e: unknown, text: string): unknown {
-  const err = e as { location?: { start?: AstPosition }; found?: string | null; message?: string };
-  const start = err.location?.start;
-  if (!start) return e;
-  const what = err.found === null || err.found === undefined ? 'unexpected end of input' : `unexpected ${JSON.stringify(err.found)}`;
-  return new SqlError(`SQL syntax error: ${what}`, text, start.line, start.column);
+/** Turns a parser exception into a SqlError at its cursor position. */
+function toSyntaxError(e: unknown, text: string, shifts: number[]): unknown {
+  const details = (e as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
+  if (!details || typeof details.cursorPosition !== 'number') return e;
+  const message = String(details.message ?? (e as Error).message);
+  const near = /^syntax error at or near "(.*)"$/.exec(message);
+  const what = /^syntax error at end of input$/.test(message) ? 'unexpected end of input' : near ? `unexpected ${JSON.stringify(near[1])}` : message;
+  return sqlErrorAt(text, original(details.cursorPosition, shifts), `SQL syntax error: ${what}`);
 }
 
-/** The start position of a node that carries `loc`, else undefined. */
-export function positionOf(node: AstNode): AstPosition | undefined {
-  return node && typeof node === 'object' && node.loc ? (node.loc.start as AstPosition) : undefined;
+const PLAIN_IDENT = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*$/;
+/** Keywords after which a FROM-clause item starts (commas count only inside FROM). */
+const CLAUSE_END = new Set(['where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'window', 'select', 'fetch', 'for', 'qualify', 'returning']);
+
+/**
+ * Quotes unquoted identifiers that have upper-case letters, and turns a
+ * string literal starting a FROM item into a quoted identifier (same length).
+ * `shifts` are the offsets in the rewritten text where a character was inserted.
+ */
+function rewrite(text: string): { sql: string; shifts: number[] } {
+  let tokens: ScanToken[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return { sql: text, shifts: [] }; // the parser will report the error
+  }
+  const parts: string[] = [];
+  const shifts: number[] = [];
+  let copied = 0;
+  let added = 0;
+  const clauses: string[] = ['none'];
+  let previous = '';
+  let previousIsName = false;
+  for (const t of tokens) {
+    if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') continue;
+    const word = t.text.toLowerCase();
+    let replacement: string | undefined;
+    const top = clauses.length - 1;
+    // Parentheses after a name hold a call's arguments (EXTRACT(y FROM d), SUBSTRING(s FROM 'x')): their FROM starts no table.
+    if (t.text === '(') clauses.push(previousIsName ? 'call' : 'none');
+    else if (t.text === ')') clauses.length > 1 && clauses.pop();
+    else if ((word === 'from' || word === 'join') && clauses[top] !== 'call') clauses[top] = 'from';
+    else if (CLAUSE_END.has(word)) clauses[top] = 'none';
+    previousIsName = t.tokenName === 'IDENT' || (t.keywordKind > 0 && t.keywordKind < 4);
+    if (t.tokenName === 'IDENT' && PLAIN_IDENT.test(t.text) && t.text !== word) {
+      replacement = `"${t.text}"`;
+    } else if (t.tokenName === 'SCONST' && /^'[^'"]*'$/.test(t.text)) {
+      const startsItem = clauses[clauses.length - 1] === 'from' && (previous === 'from' || previous === 'join' || previous === ',');
+      if (startsItem) replacement = `"${t.text.slice(1, -1)}"`;
+    }
+    previous = word;
+    if (replacement === undefined) continue;
+    parts.push(text.slice(copied, t.start), replacement);
+    copied = t.end;
+    if (replacement.length !== t.end - t.start) {
+      shifts.push(t.start + added, t.end + added + 1);
+      added += 2;
+    }
+  }
+  parts.push(text.slice(copied));
+  return { sql: parts.join(''), shifts };
+}
+
+/** An offset in the rewritten text as an offset in the original. */
+function original(offset: number, shifts: number[]): number {
+  let n = 0;
+  while (n < shifts.length && shifts[n]! < offset) n++;
+  return offset - n;
+}
+
+/** Rewrites every `location` in the tree (in place) to an offset in the original text. */
+function remapLocations(root: unknown, shifts: number[]): void {
+  if (shifts.length === 0) return;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      stack.push(...v);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    for (const [k, x] of Object.entries(o)) {
+      if (k === 'location' && typeof x === 'number' && x >= 0) o[k] = original(x, shifts);
+      else if (typeof x === 'object') stack.push(x);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import type { LogicalPlan } from '../frame/logical/plan.js';
 import type { Catalog } from './catalog.js';
-import type { AstNode } from './parse.js';
+import type { Node } from './pg-ast.js';
 import type { Scope } from './scope.js';
 
 /** What translating one query (SELECT, set operation, subquery) needs. */
@@ -13,5 +13,5 @@ export interface QueryEnv {
   /** The enclosing query's names, for correlated subqueries; undefined at top level and in FROM. */
   outer: Scope | undefined;
   /** Translates a nested query (a FROM subquery, an expression subquery, a CTE body). */
-  query(ast: AstNode, env: QueryEnv): LogicalPlan;
+  query(stmt: Node, env: QueryEnv): LogicalPlan;
 }

@@ -5,43 +5,20 @@ import { unsupported } from './expr-context.js';
 import { conjunction } from '../frame/logical/expr-utils.js';
 import { limitPlan, resolveOrderBy, sortPlan } from './order-by.js';
 import { outputColumns } from './output-columns.js';
-import type { AstNode } from './parse.js';
+import type { Node, SelectStmt } from './pg-ast.js';
 import type { QueryEnv } from './query-env.js';
-import { selectToPlan } from './select-to-plan.js';
 
 /**
- * Plans a chain of SELECTs joined by UNION [ALL] / INTERSECT / EXCEPT
- * (INTERSECT binding tighter), then the ORDER BY / LIMIT of the whole chain.
+ * Plans a set operation: UNION [ALL] / INTERSECT / EXCEPT of two members
+ * (PostgreSQL's grammar already nests them with INTERSECT binding tighter),
+ * then the ORDER BY / LIMIT of the whole. `member` plans a member statement.
  */
-export function setOpsToPlan(first: AstNode, env: QueryEnv): LogicalPlan {
-  const members: AstNode[] = [];
-  const ops: string[] = [];
-  for (let s: AstNode = first; s; s = s._next) {
-    members.push(s);
-    if (s._next) ops.push(String(s.set_op).toLowerCase());
-  }
-  const last = members[members.length - 1];
-  // Unparenthesized, the last member's ORDER BY / LIMIT belong to the whole chain.
-  const lastOwnsTail = !last.parentheses_symbol;
-  const plans = members.map((m) => selectToPlan(m, env, !(m === last && lastOwnsTail)));
-
-  // INTERSECT first, then UNION / EXCEPT left to right.
-  const operands: LogicalPlan[] = [plans[0]!];
-  const rest: string[] = [];
-  ops.forEach((op, i) => {
-    if (op === 'intersect') operands.push(combine(operands.pop()!, op, plans[i + 1]!, env));
-    else {
-      rest.push(op);
-      operands.push(plans[i + 1]!);
-    }
-  });
-  let plan = operands[0]!;
-  rest.forEach((op, i) => (plan = combine(plan, op, operands[i + 1]!, env)));
-
-  const orderby = first._orderby ?? (lastOwnsTail ? last.orderby : null);
-  const limit = first._limit ?? (lastOwnsTail ? last.limit : null);
-  if (orderby?.length) plan = orderOutput(plan, orderby, env);
-  return limit ? limitPlan(plan, limit, env.text) : plan;
+export function setOpsToPlan(stmt: SelectStmt, env: QueryEnv, member: (m: SelectStmt, env: QueryEnv) => LogicalPlan): LogicalPlan {
+  if (!stmt.larg || !stmt.rarg) throw unsupported(env.text, undefined, 'a set operation without two members');
+  const op = `${stmt.op === 'SETOP_UNION' ? 'union' : stmt.op === 'SETOP_INTERSECT' ? 'intersect' : 'except'}${stmt.all ? ' all' : ''}`;
+  let plan = combine(member(stmt.larg, env), op, member(stmt.rarg, env), env);
+  if (stmt.sortClause?.length) plan = orderOutput(plan, stmt.sortClause, env);
+  return limitPlan(plan, stmt, env.text);
 }
 
 function combine(left: LogicalPlan, op: string, right: LogicalPlan, env: QueryEnv): LogicalPlan {
@@ -85,7 +62,7 @@ function semiJoinByPosition(left: LogicalPlan, right: LogicalPlan, type: 'semi' 
 }
 
 /** ORDER BY over a set operation's output: positions and names of its columns, or expressions over them. */
-function orderOutput(plan: LogicalPlan, orderby: AstNode[], env: QueryEnv): LogicalPlan {
+function orderOutput(plan: LogicalPlan, orderby: Node[], env: QueryEnv): LogicalPlan {
   const names = outputColumns(plan)?.map((c) => c.name);
   const items: SelectItem[] = (names ?? []).map((name) => ({ expr: { kind: 'column', name }, alias: undefined, name }));
   const scope = { columns: names?.map((name) => ({ name })), qualifiers: new Set<string>(), parent: undefined };

@@ -4,7 +4,8 @@ import type { LogicalPlan } from '../frame/logical/plan.js';
 import type { Catalog } from './catalog.js';
 import { errorAt, unsupported } from './expr-context.js';
 import { outputColumns } from './output-columns.js';
-import { parseSql, type AstNode } from './parse.js';
+import { parseSql } from './parse.js';
+import { nodeAs, stringOf, tagged, type Node, type SelectStmt, type WithClause } from './pg-ast.js';
 import type { QueryEnv } from './query-env.js';
 import { selectToPlan } from './select-to-plan.js';
 import { setOpsToPlan } from './set-ops.js';
@@ -21,7 +22,7 @@ export { parseExpression } from './parse-expression.js';
 export function sqlToPlan(text: string, catalog: Catalog): LogicalPlan {
   const statements = parseSql(text);
   if (statements.length !== 1) throw errorAt(text, undefined, `Expected one SQL statement, found ${statements.length}`, /;/);
-  return queryToPlan(statements[0], { text, catalog, ctes: new Map(), outer: undefined, query: queryToPlan });
+  return queryToPlan(statements[0]!, { text, catalog, ctes: new Map(), outer: undefined, query: queryToPlan });
 }
 
 /**
@@ -38,21 +39,31 @@ export function analyzeSql(text: string, catalog: Catalog): LogicalPlan {
   }
 }
 
-/** A query: WITH clause, then one SELECT or a chain of set operations. */
-function queryToPlan(ast: AstNode, env: QueryEnv): LogicalPlan {
-  if (ast?.type !== 'select') throw unsupported(env.text, undefined, `${String(ast?.type).toUpperCase()} statements (only queries are supported)`);
-  const scoped = ast.with ? { ...env, ctes: withClause(ast.with, env) } : env;
-  return ast._next ? setOpsToPlan(ast, scoped) : selectToPlan(ast, scoped);
+/** A query: WITH clause, then one SELECT or a tree of set operations. */
+function queryToPlan(stmt: Node, env: QueryEnv): LogicalPlan {
+  const t = tagged(stmt);
+  if (t.tag !== 'SelectStmt') throw unsupported(env.text, undefined, `${t.tag.replace(/Stmt$/, '').toUpperCase()} statements (only queries are supported)`);
+  return selectStmtToPlan(t.node, env);
+}
+
+/** A SELECT statement (or a member of a set operation, which PostgreSQL nests unwrapped). */
+function selectStmtToPlan(select: SelectStmt, env: QueryEnv, orderAndLimit = true): LogicalPlan {
+  const scoped = select.withClause ? { ...env, ctes: withClause(select.withClause, env) } : env;
+  if (select.valuesLists) throw unsupported(env.text, undefined, 'VALUES lists', /\bvalues\b/i);
+  if (select.op !== undefined && select.op !== 'SETOP_NONE') return setOpsToPlan(select, scoped, (m, e) => selectStmtToPlan(m, e));
+  return selectToPlan(select, scoped, orderAndLimit);
 }
 
 /** CTEs in order, each seeing the ones before it; a CTE is planned once and may be referenced many times. */
-function withClause(ctes: AstNode[], env: QueryEnv): Map<string, LogicalPlan> {
+function withClause(w: WithClause, env: QueryEnv): Map<string, LogicalPlan> {
+  if (w.recursive) throw unsupported(env.text, undefined, 'WITH RECURSIVE', /\brecursive\b/i);
   const visible = new Map(env.ctes);
-  for (const cte of ctes) {
-    const name = String(cte.name?.value ?? cte.name);
-    if (cte.recursive) throw unsupported(env.text, undefined, 'WITH RECURSIVE', /\brecursive\b/i);
-    let plan = queryToPlan(cte.stmt?.ast ?? cte.stmt, { ...env, ctes: visible, outer: undefined });
-    if (cte.columns?.length) plan = renameColumns(plan, (cte.columns as AstNode[]).map((c) => String(c.column?.expr?.value ?? c.value ?? c)), name, env);
+  for (const node of w.ctes ?? []) {
+    const cte = nodeAs(node, 'CommonTableExpr');
+    if (!cte?.ctequery) continue;
+    const name = cte.ctename ?? '';
+    let plan = queryToPlan(cte.ctequery, { ...env, ctes: visible, outer: undefined });
+    if (cte.aliascolnames?.length) plan = renameColumns(plan, cte.aliascolnames.map((c) => stringOf(c) ?? ''), name, env);
     visible.set(name, plan);
   }
   return visible;

@@ -3,6 +3,9 @@ import { printPlan } from '../../src/frame/logical/print.js';
 import type { DataType } from '../../src/frame/types.js';
 import { catalogOf } from '../../src/sql/catalog.js';
 import { sqlToPlan } from '../../src/sql/sql-to-plan.js';
+import { sqlParserReady } from '../../src/sql/parse.js';
+
+await sqlParserReady();
 
 /** An empty in-memory table with the given columns (names starting with `s` are strings, `d` dates, others int64). */
 export function table(name: string, columns: string[]): LogicalPlan {

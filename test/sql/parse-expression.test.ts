@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { printExpr } from '../../src/frame/logical/print.js';
 import { parseExpression } from '../../src/sql/parse-expression.js';
 import { SqlError } from '../../src/sql/sql-error.js';
+import { sqlParserReady } from '../../src/sql/parse.js';
+
+await sqlParserReady();
 
 test("expr() conditions and selectExpr() items with aliases and stars", () => {
   assert.equal(printExpr(parseExpression("age > 25 AND city = 'x'")), "age > 25 AND city = 'x'");

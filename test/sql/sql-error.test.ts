@@ -45,7 +45,8 @@ test('analyzeSql turns an unknown column into a SqlError at its first whole-word
 
 test('unsupported syntax names the construct', () => {
   assert.match(sqlError(() => sqlToPlan('SELECT sum(age) OVER () FROM people', catalog)).message, /^Unsupported SQL: window functions \(OVER\)/);
-  assert.match(sqlError(() => sqlToPlan('SELECT 1', catalog)).message, /^Unsupported SQL: SELECT without FROM/);
+  assert.match(sqlError(() => sqlToPlan('VALUES (1)', catalog)).message, /^Unsupported SQL: VALUES lists/);
+  assert.match(sqlError(() => sqlToPlan('SELECT *', catalog)).message, /^SELECT \* needs a FROM clause/);
   assert.match(sqlError(() => sqlToPlan("INSERT INTO people VALUES (1, 2, 'a', 'b')", catalog)).message, /^Unsupported SQL: INSERT statements/);
   const recursive = sqlError(() => sqlToPlan('WITH RECURSIVE r AS (SELECT id FROM people) SELECT * FROM r', catalog));
   assert.deepEqual([recursive.line, recursive.column], [1, 6]);

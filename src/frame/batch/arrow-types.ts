@@ -30,8 +30,22 @@ export function toArrowType(t: DataType, topLevel = true): arrow.DataType {
 
 /** The Arrow schema of a sluice schema (a new dictionary id per string field). */
 export function toArrowSchema(schema: Schema): arrow.Schema {
-  return new arrow.Schema(schema.fields.map((f) => new arrow.Field(f.name, toArrowType(f.type), f.nullable)));
+  const seen = new Set<string>();
+  return new arrow.Schema(
+    schema.fields.map((f, i) => {
+      if (!seen.has(f.name)) {
+        seen.add(f.name);
+        return new arrow.Field(f.name, toArrowType(f.type), f.nullable);
+      }
+      // Arrow's record batches merge fields by name, so a repeated name (SQL allows
+      // `SELECT 1 AS c, 2 AS c`) travels under a unique one, the real one in metadata.
+      return new arrow.Field(`${f.name}#${i}`, toArrowType(f.type), f.nullable, new Map([[REPEATED_NAME, f.name]]));
+    }),
+  );
 }
+
+/** Field metadata holding the name of a column whose name repeats an earlier column's. */
+const REPEATED_NAME = 'sluice.repeated-name';
 
 /**
  * The sluice type that holds an Arrow type: small ints → int32; Int64, Uint32,
@@ -78,5 +92,5 @@ export function fromArrowType(t: arrow.DataType, column: string): DataType {
 
 /** The sluice schema of an Arrow schema. */
 export function fromArrowSchema(schema: arrow.Schema): Schema {
-  return { fields: schema.fields.map((f) => ({ name: f.name, type: fromArrowType(f.type, f.name), nullable: f.nullable })) };
+  return { fields: schema.fields.map((f) => ({ name: f.metadata.get(REPEATED_NAME) ?? f.name, type: fromArrowType(f.type, f.name), nullable: f.nullable })) };
 }

@@ -59,6 +59,8 @@ export function exprField(e: ExprNode, schema: Schema, scope: ScopeField[]): Fie
  */
 export function bindForInference(e: ExprNode, scope: ScopeField[]): ExprNode {
   return mapExpr(e, (x) => {
+    // A scalar subquery stands in as a NULL of its column's type.
+    if (x.kind === 'scalarSubquery') return { kind: 'literal', value: null, type: outputSchema(x.plan).fields[0]!.type };
     if (x.kind !== 'column' || x.index !== undefined) return x;
     const i = resolveIndex(scope, x);
     return i < 0 ? x : { ...x, index: i };

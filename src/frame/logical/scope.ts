@@ -62,10 +62,15 @@ export interface JoinColumnSource {
 
 /** The origin of every output column of `join` (semi/anti joins output only the left side). */
 export function joinColumnSources(join: Extract<LogicalPlan, { kind: 'join' }>): JoinColumnSource[] {
-  const left = planScope(join.left);
+  return columnSources(join, planScope(join.left), () => planScope(join.right));
+}
+
+// The sides' scopes are computed once per join and passed down: computing them
+// again here made planScope of a left-deep chain of n joins cost 2^n.
+function columnSources(join: Extract<LogicalPlan, { kind: 'join' }>, left: ScopeField[], right: () => ScopeField[]): JoinColumnSource[] {
   const out: JoinColumnSource[] = left.map((f, index) => ({ side: 'left', index, using: join.using?.includes(f.name) ?? false }));
   if (join.type === 'semi' || join.type === 'anti') return out;
-  planScope(join.right).forEach((f, index) => {
+  right().forEach((f, index) => {
     if (!join.using?.includes(f.name)) out.push({ side: 'right', index, using: false });
   });
   return out;
@@ -73,12 +78,13 @@ export function joinColumnSources(join: Extract<LogicalPlan, { kind: 'join' }>):
 
 function joinScope(join: Extract<LogicalPlan, { kind: 'join' }>): ScopeField[] {
   const left = planScope(join.left);
-  const right = planScope(join.right);
-  return joinColumnSources(join).map((s) => {
-    if (s.side === 'right') return right[s.index]!;
+  let rightScope: ScopeField[] | undefined;
+  const right = (): ScopeField[] => (rightScope ??= planScope(join.right));
+  return columnSources(join, left, right).map((s) => {
+    if (s.side === 'right') return right()[s.index]!;
     const f = left[s.index]!;
     if (!s.using) return f;
-    const r = right.find((x) => x.name === f.name);
+    const r = right().find((x) => x.name === f.name);
     return { name: f.name, qualifiers: [...f.qualifiers, ...(r?.qualifiers ?? [])] };
   });
 }

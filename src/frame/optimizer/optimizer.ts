@@ -10,6 +10,7 @@ import { pushDownProjection } from './push-down-projection.js';
 import { replaceDistinctWithAggregate } from './replace-distinct-with-aggregate.js';
 import { defaultOptimizerConfig, type OptimizerConfig, type OptimizerRule } from './rule.js';
 import { simplifyExpressions } from './simplify-expressions.js';
+import { subqueriesToMarkJoins } from './subqueries-to-mark-joins.js';
 
 export { defaultOptimizerConfig, type OptimizerConfig, type OptimizerRule } from './rule.js';
 
@@ -21,6 +22,7 @@ export { defaultOptimizerConfig, type OptimizerConfig, type OptimizerRule } from
 export const defaultRules: readonly OptimizerRule[] = [
   simplifyExpressions,
   decorrelateSubqueries,
+  subqueriesToMarkJoins,
   replaceDistinctWithAggregate,
   combineFilters,
   pushDownFilter,
@@ -34,7 +36,7 @@ export const defaultRules: readonly OptimizerRule[] = [
  * The rules physical planning cannot do without (subqueries become joins). Optimizing with these
  * alone gives the unoptimized plan that differential tests compare the optimized one with.
  */
-export const requiredRules: readonly OptimizerRule[] = [decorrelateSubqueries];
+export const requiredRules: readonly OptimizerRule[] = [decorrelateSubqueries, subqueriesToMarkJoins];
 
 /** At most this many passes over the rules; a plan normally settles in two or three. */
 export const MAX_PASSES = 8;

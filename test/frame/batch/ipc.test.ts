@@ -10,6 +10,7 @@ import { batchFromRecords, batchToRecords } from '../../../src/frame/batch/recor
 import { concatBatches, nullVector, sliceBatch } from '../../../src/frame/batch/batch.js';
 import type { Schema } from '../../../src/frame/types.js';
 import { SluiceError } from '../../../src/util/errors.js';
+import { getValue } from '../../../src/frame/batch/values.js';
 
 const schema: Schema = {
   fields: [
@@ -114,4 +115,12 @@ test('property: random records survive records → IPC → records', () => {
     }),
     { numRuns: 60 },
   );
+});
+
+test('columns with a repeated name round-trip by position (SQL SELECT 1 AS c, 2 AS c)', () => {
+  const schema = { fields: [{ name: 'c', type: 'int32' as const, nullable: true }, { name: 'c', type: 'string' as const, nullable: true }, { name: 'c', type: 'float64' as const, nullable: true }] };
+  const columns = [vectorFromValues('int32', [1, null]), vectorFromValues('string', ['x', 'y']), vectorFromValues('float64', [0.5, 2])];
+  const [back] = decodeIpc(encodeIpc({ schema, columns, numRows: 2 }));
+  assert.deepEqual(back!.schema.fields.map((f) => [f.name, f.type]), [['c', 'int32'], ['c', 'string'], ['c', 'float64']]);
+  assert.deepEqual(back!.columns.map((v) => [getValue(v, 0), getValue(v, 1)]), [[1, null], ['x', 'y'], [0.5, 2]]);
 });
