@@ -38,8 +38,6 @@ export function functionToNode(f: FuncCall, ctx: ExprContext, at: number | undef
 function scalarCall(name: string, args: ExprNode[], ctx: ExprContext, at: number | undefined): ExprNode {
   if ((name === 'date_diff' || name === 'datediff') && args.length === 3) return dateDiff(args, ctx, at);
   if (name === 'date_diff') return { kind: 'call', fn: 'datediff', args };
-  // Spark's log(base, x); log(x) is the natural logarithm (the `log` alias of ln).
-  if (name === 'log' && args.length === 2) return { kind: 'binary', op: '/', left: { kind: 'call', fn: 'ln', args: [args[1]!] }, right: { kind: 'call', fn: 'ln', args: [args[0]!] } };
   let fn: string;
   try {
     fn = lookupFunction(name).name;

@@ -62,13 +62,20 @@ const jobs: Record<string, (s: Session, how: keyof typeof damage) => { run: () =
   },
   DataFrame: (s, how) => {
     const rows = Array.from({ length: N }, (_, i) => ({ k: i % 400, v: i, pad: `record-${i}-${'z'.repeat(40)}` }));
-    // Repartitioned, so every row goes through the shuffle files.
-    const df = s.createDataFrame(rows, { numPartitions: MAPS }).repartition(3, col('k'));
+    // Repartitioned, so every row goes through the shuffle files; into one reduce task, so no other
+    // reader can see the files half damaged (and report only some of them lost).
+    const df = s.createDataFrame(rows, { numPartitions: MAPS }).repartition(1, col('k'));
     const query = (env: { how: string; dir: string; marker: string; fs: typeof import('node:fs') }) =>
       df.toDataset().map((r, env) => {
         if (env.how !== 'none' && !env.fs.existsSync(env.marker)) {
-          env.fs.writeFileSync(env.marker, '1');
-          for (const name of env.fs.readdirSync(env.dir)) {
+          // Two reduce tasks may get here at once: only the one that creates the marker does the damage.
+          let won = true;
+          try {
+            env.fs.writeFileSync(env.marker, '1', { flag: 'wx' });
+          } catch {
+            won = false;
+          }
+          if (won) for (const name of env.fs.readdirSync(env.dir)) {
             const f = `${env.dir}/${name}`;
             if (env.how === 'deleted') env.fs.rmSync(f);
             else {
