@@ -14,7 +14,7 @@ import { runFuzz, type Mismatch } from './runner.js';
 const SEED = 20_261_202;
 const QUERIES = 3000;
 /** Mismatches of this run recorded in KNOWN.md and not yet fixed (round:index); remove each once fixed. */
-const KNOWN_FAILURES = new Set(['0:50', '15:91', '18:66']);
+const KNOWN_FAILURES = new Set<string>([]);
 
 function describe(m: Mismatch): string {
   return [
