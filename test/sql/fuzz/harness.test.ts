@@ -23,15 +23,17 @@ test('the same seed generates the same query', () => {
 });
 
 test('switched-off constructs are caught by the feature check', () => {
-  const base = 'SELECT a1.i0a AS c1 FROM t0 AS a1';
-  const notIn: Query = {
-    k: 'select', distinct: false, items: [{ e: { k: 'col', t: 'int32', ref: 'a1.i0a' }, alias: 'c1' }], from: [{ k: 'table', name: 't0', alias: 'a1' }],
-    where: { k: 'in', t: 'bool', e: { k: 'col', t: 'int32', ref: 'a1.i0a' }, list: [{ k: 'col', t: 'int32', ref: 'a1.i1a' }], neg: true },
+  const base = 'SELECT a1.i0a AS c1, a1.i1a AS c1 FROM t0 AS a1';
+  // Two output columns of one name: off in CI (KNOWN.md), on in `all`.
+  const repeated: Query = {
+    k: 'select', distinct: false,
+    items: [{ e: { k: 'col', t: 'int32', ref: 'a1.i0a' }, alias: 'c1' }, { e: { k: 'col', t: 'int32', ref: 'a1.i1a' }, alias: 'c1' }],
+    from: [{ k: 'table', name: 't0', alias: 'a1' }],
   };
-  assert.ok(printer.query(notIn).startsWith(base));
-  assert.equal(withinFeatures(notIn, CI_FEATURES), false);
-  assert.equal(withinFeatures(notIn, ALL_FEATURES), true);
-  assert.equal(withinFeatures(notIn, parseFeatures('notInOneElement')), true);
+  assert.ok(printer.query(repeated).startsWith(base), printer.query(repeated));
+  assert.equal(withinFeatures(repeated, CI_FEATURES), false);
+  assert.equal(withinFeatures(repeated, ALL_FEATURES), true);
+  assert.equal(withinFeatures(repeated, parseFeatures('duplicateOutputNames')), true);
   assert.throws(() => parseFeatures('noSuchFeature'), /unknown feature/);
 });
 
