@@ -13,6 +13,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FreeVariableError, importModule, JobCancelledError, Session, TaskFailedError, type SluiceEvent } from '../../src/index.js';
 import { BACKENDS, forEachBackend } from '../conformance/backends.js';
+import { within } from './within.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const THIS_NAME = basename(THIS_FILE).replace(/\.js$/, ''); // failures.test
@@ -23,19 +24,6 @@ const freshMarker = (name: string): string => join(tmp, `marker-${name.replace(/
 
 const NUMS = Array.from({ length: 40 }, (_, i) => i);
 const workerFs = () => importModule('node:fs') as unknown as typeof import('node:fs');
-
-/** Rejects if `p` does not settle within `ms` (a hang guard, not a timing assertion). */
-async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang?)`)), ms);
-  });
-  try {
-    return await Promise.race([p, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Records events of a session while `body` runs. */
 async function recording<T>(s: Session, body: () => Promise<T>): Promise<{ result?: T; error?: unknown; events: SluiceEvent[] }> {

@@ -10,18 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { col, importModule, Session, type SluiceEvent } from '../../src/index.js';
 import { BACKENDS } from '../conformance/backends.js';
-
-async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang?)`)), ms);
-  });
-  try {
-    return await Promise.race([p, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from './within.js';
 
 const spillDirOf = (s: Session): string => (s as unknown as { engine: { driver: { spillDir: string } } }).engine.driver.spillDir;
 const blockFiles = (dir: string): string[] => readdirSync(dir).map((f) => join(dir, f)).filter((f) => statSync(f).isFile() && statSync(f).size > 0);

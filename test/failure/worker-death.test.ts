@@ -15,6 +15,7 @@ import { importModule, Session, TaskFailedError, type SluiceEvent } from '../../
 import type { BackendEvent } from '../../src/backend/backend.js';
 import { ThreadsBackend } from '../../src/backend/threads-backend.js';
 import type { TaskPayload } from '../../src/exec/task.js';
+import { within } from './within.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'sluice-death-'));
@@ -22,18 +23,6 @@ let n = 0;
 const marker = (): string => join(tmp, `marker-${n++}`);
 const NUMS = Array.from({ length: 40 }, (_, i) => i);
 const fs = () => importModule('node:fs') as unknown as typeof import('node:fs');
-
-async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang?)`)), ms);
-  });
-  try {
-    return await Promise.race([p, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Waits until `file` exists (written by a worker just before it dies), then a little for the death to land. */
 async function waitFor(file: string): Promise<void> {
