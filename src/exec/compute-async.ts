@@ -1,7 +1,7 @@
 import { narrowInputs } from '../plan/node.js';
-import type { WireNode } from '../plan/stages.js';
+import { postOrder, type WireNode } from '../plan/stages.js';
 import { SluiceError } from '../util/errors.js';
-import { compute, fusable, partitionCache } from './compute.js';
+import { compute, fusable, narrowParents, partitionCache } from './compute.js';
 import { fusedOpsAsync } from './operators/fused-async.js';
 import { mapPartitionsAsync } from './operators/narrow.js';
 import { sampleOp, zipWithIndexOp } from './operators/sample.js';
@@ -30,16 +30,17 @@ const AWAITING = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValue
 
 function asyncTest(ctx: TaskContext): (n: WireNode) => boolean {
   const memo = new Map<WireNode, boolean>();
-  const test = (n: WireNode): boolean => {
-    let v = memo.get(n);
-    if (v === undefined) {
-      const c = n.compute;
-      v = (AWAITING.has(c.kind) && 'fn' in c && ctx.isAsync(c.fn)) || n.deps.some((d) => d.type === 'narrow' && test(d.node));
-      memo.set(n, v);
+  // Iterative (children first), not recursive: a stage may chain thousands of narrow operators.
+  const unknownParents = (n: WireNode): WireNode[] => narrowParents(n).filter((k) => !memo.has(k));
+  return (root) => {
+    if (!memo.has(root)) {
+      for (const n of postOrder(root, unknownParents)) {
+        const c = n.compute;
+        memo.set(n, (AWAITING.has(c.kind) && 'fn' in c && ctx.isAsync(c.fn)) || narrowParents(n).some((k) => memo.get(k)));
+      }
     }
-    return v;
+    return memo.get(root)!;
   };
-  return test;
 }
 
 async function* fromSync(batches: Iterable<unknown[]>): AsyncGenerator<unknown[]> {

@@ -188,6 +188,7 @@ export function pipelineFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
   return out;
 }
 
-function narrowParents(n: WireNode): WireNode[] {
+/** A node's parents in its own stage (through narrow dependencies). */
+export function narrowParents(n: WireNode): WireNode[] {
   return n.deps.flatMap((d) => (d.type === 'narrow' ? [d.node] : []));
 }

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { seededRandom } from '../../src/util/random.js';
 import type { Dataset } from '../../src/index.js';
 import { forEachBackend } from '../conformance/backends.js';
+import { within } from './within.js';
 
 const DEPTH = 10_000;
 
@@ -42,18 +43,6 @@ function reference(input: number[], ops: Op[]): number[] {
   return xs;
 }
 
-async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (hang?)`)), ms);
-  });
-  try {
-    return await Promise.race([p, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 forEachBackend((name, s) => {
   test(`${name}: ${DEPTH} chained narrow operators run, before and after a shuffle and a cache`, async () => {
     const input = Array.from({ length: 300 }, (_, i) => i * 3);
@@ -74,5 +63,12 @@ forEachBackend((name, s) => {
     assert.deepEqual(await within(120_000, deeper.collect(), 'a deep chain over a cached deep chain'), reference(want, ops2));
     assert.equal(deep.toDebugString().split('\n').length, DEPTH + 1);
     assert.equal(await within(30_000, s().range(0, 100, 1, 4).count(), 'the next job'), 100);
+  });
+
+  test(`${name}: ${DEPTH} chained narrow operators over an async map run on the async path`, async () => {
+    const input = Array.from({ length: 300 }, (_, i) => i * 3);
+    const ops = randomOps(9);
+    const deep = applyOps(s().parallelize(input, 3).map(async (x) => x), ops);
+    assert.deepEqual(await within(120_000, deep.collect(), 'a deep collect over an async map'), reference(input, ops));
   });
 });
