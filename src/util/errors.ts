@@ -3,6 +3,24 @@ export class SluiceError extends Error {
   override name = 'SluiceError';
 }
 
+/**
+ * An engine error that every attempt of the task meets again: a type or plan
+ * error found when a task compiles its expressions, an expression the
+ * optimizer should have rewritten (a subquery) reaching the evaluator, an int32
+ * overflow. A task failing with one fails its job at once (Spark retries every
+ * task failure; only failures that can never succeed skip that). Errors thrown
+ * by user functions are not classified: they keep Spark's retries, since a
+ * user function may depend on time, files or the network.
+ * It keeps the name SluiceError: the kind of error, not its retry policy, is
+ * what the user reads.
+ */
+export class DeterministicError extends SluiceError {}
+
+/** Whether running the task again meets `e` again: a DeterministicError, or input that is malformed or missing (not transient). */
+export function isDeterministic(e: unknown): boolean {
+  return e instanceof DeterministicError || (e instanceof InputError && !e.transient);
+}
+
 /** Where a user function was defined: captured when the transformation is built. */
 export interface CallSite {
   file: string;
@@ -32,8 +50,9 @@ export interface TaskErrorInfo {
   internal?: boolean;
   /**
    * True when running the task again cannot help (malformed input in failfast
-   * mode, a missing file, a task that cannot be sent to a worker): the job fails
-   * at this first failure instead of retrying it.
+   * mode, a missing file, a task that cannot be sent to a worker, a
+   * {@link DeterministicError}): the job fails at this first failure instead of
+   * retrying it.
    */
   fatal?: boolean;
 }

@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { typeName } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { commonTypeOf } from './coercion.js';
 import { computed, constant, foldIfConstant, withCast, type Compiled } from './compiled.js';
 import { chooseRows, validAt } from './vector-utils.js';
@@ -15,9 +15,9 @@ export function compileCase(branches: readonly { when: Compiled; then: Compiled 
   const results = branches.map((b) => b.then.type);
   if (otherwise) results.push(otherwise.type);
   const type = commonTypeOf(results);
-  if (type === null) throw new SluiceError(`CASE branches have no common type: ${results.map(typeName).join(', ')}`);
+  if (type === null) throw new DeterministicError(`CASE branches have no common type: ${results.map(typeName).join(', ')}`);
   for (const b of branches) {
-    if (b.when.type !== 'bool' && b.when.type !== 'null') throw new SluiceError(`CASE WHEN condition must be boolean, got ${typeName(b.when.type)}`);
+    if (b.when.type !== 'bool' && b.when.type !== 'null') throw new DeterministicError(`CASE WHEN condition must be boolean, got ${typeName(b.when.type)}`);
   }
   const whens = branches.map((b) => b.when);
   const values = branches.map((b) => withCast(b.then, type));

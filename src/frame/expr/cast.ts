@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { sameType, typeName, type DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { applyBound, type BoundFn } from './kernel.js';
 import { MS_PER_DAY } from '../dates/calendar.js';
 import { formatDate, formatTimestamp, parseDate, parseTimestamp } from '../dates/date-text.js';
@@ -126,7 +126,7 @@ export function bindCast(from: DataType, to: DataType): BoundFn {
   if (sameType(from, to)) return { returnType: to, vector: (args) => args[0]! };
   if (from === 'null') return { returnType: to, vector: (_args, n) => nullVector(to, n) };
   const row = castKernel(from, to);
-  if (!row) throw new SluiceError(`cannot cast ${typeName(from)} to ${typeName(to)}`);
+  if (!row) throw new DeterministicError(`cannot cast ${typeName(from)} to ${typeName(to)}`);
   return { returnType: to, row };
 }
 
@@ -139,6 +139,6 @@ export function castVector(v: ColumnVector, to: DataType): ColumnVector {
 export function castRaw(value: Raw, from: DataType, to: DataType): Raw {
   if (value === null || sameType(from, to)) return value;
   const row = castKernel(from, to);
-  if (!row) throw new SluiceError(`cannot cast ${typeName(from)} to ${typeName(to)}`);
+  if (!row) throw new DeterministicError(`cannot cast ${typeName(from)} to ${typeName(to)}`);
   return row(value);
 }

@@ -1,7 +1,7 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { isNumeric } from '../types.js';
 import type { BinaryOp } from './expr-node.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { computed, constant, foldIfConstant, withCast, type Compiled } from './compiled.js';
 import { comparisonType } from './infer-type.js';
 import { andValidity, makeVector, type Raw } from './vector-utils.js';
@@ -77,7 +77,7 @@ export function compareWithConstant(op: CmpOp, l: ColumnVector, value: Raw): Col
 
 /** Compiles a comparison, converting both sides to their common type. @throws SluiceError when they cannot be compared. */
 export function compileComparison(op: BinaryOp, left: Compiled, right: Compiled): Compiled {
-  if (!(op in FLIPPED)) throw new SluiceError(`not a comparison operator: ${op}`);
+  if (!(op in FLIPPED)) throw new DeterministicError(`not a comparison operator: ${op}`);
   const cmp = op as CmpOp;
   const t = comparisonType(left.type, right.type);
   if (left.type === 'null' || right.type === 'null') return constant('bool', null);

@@ -1,7 +1,7 @@
 import type { ColumnBatch, ColumnVector } from '../batch/vector.js';
 import { fieldIndex, sameType, typeName, type DataType, type Schema } from '../types.js';
 import type { FnSpec } from '../../serde/function-spec.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { compileArithmetic, compileNegate } from './arithmetic.js';
 import { compileCase } from './case-when.js';
 import { bindCast } from './cast.js';
@@ -39,7 +39,7 @@ export function compileExpr(e: ExprNode, schema: Schema, opts: CompileOptions = 
  */
 export function compilePredicate(e: ExprNode, schema: Schema, opts: CompileOptions = {}): (batch: ColumnBatch) => Int32Array | null {
   const c = compileNode(e, schema, opts.udf);
-  if (c.type !== 'bool' && c.type !== 'null') throw new SluiceError(`a filter condition must be boolean, got ${typeName(c.type)}: ${defaultName(e)}`);
+  if (c.type !== 'bool' && c.type !== 'null') throw new DeterministicError(`a filter condition must be boolean, got ${typeName(c.type)}: ${defaultName(e)}`);
   return (batch) => selection(c.eval(batch));
 }
 
@@ -101,9 +101,9 @@ export function compileNode(e: ExprNode, schema: Schema, udf?: UdfCompiler): Com
     case 'udf':
       return compileUdf(e.name, e.fn, e.returnType, e.args.map(sub), udf);
     case 'agg':
-      throw new SluiceError(`aggregate ${defaultName(e)} cannot be evaluated row by row: use it in groupBy().agg() or select() of an aggregate`);
+      throw new DeterministicError(`aggregate ${defaultName(e)} cannot be evaluated row by row: use it in groupBy().agg() or select() of an aggregate`);
     default:
-      throw new SluiceError(`cannot evaluate a ${e.kind} expression (${defaultName(e)}): the analyzer and optimizer must rewrite it first`);
+      throw new DeterministicError(`cannot evaluate a ${e.kind} expression (${defaultName(e)}): the analyzer and optimizer must rewrite it first`);
   }
 }
 

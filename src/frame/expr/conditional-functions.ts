@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { typeName, type DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { commonTypeOf } from './coercion.js';
 import type { ScalarFunction } from './function-def.js';
 import { chooseRows, validAt, type Raw } from './vector-utils.js';
@@ -9,7 +9,7 @@ import { chooseRows, validAt, type Raw } from './vector-utils.js';
 
 function common(name: string, types: DataType[]): DataType {
   const t = commonTypeOf(types);
-  if (t === null) throw new SluiceError(`${name}: arguments have no common type: ${types.map(typeName).join(', ')}`);
+  if (t === null) throw new DeterministicError(`${name}: arguments have no common type: ${types.map(typeName).join(', ')}`);
   return t;
 }
 

@@ -1,5 +1,5 @@
 import type { DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { typeName } from '../types.js';
 import { bindCast } from './cast.js';
 import { addMonths, dayOfDays, dayOfWeekOfDays, dayOfYearOfDays, daysOfMs, hourOfMs, isoWeekOfDays, lastDayOfDays, minuteOfMs, monthOfDays, MS_PER_DAY, quarterOfDays, secondOfMs, weekdayOfDays, yearOfDays } from '../dates/calendar.js';
@@ -142,7 +142,7 @@ function convert(name: string, to: 'date' | 'timestamp'): ScalarFunction {
       try {
         return bindCast(from, to);
       } catch {
-        throw new SluiceError(`${name}: cannot convert ${typeName(from)} to ${to}`);
+        throw new DeterministicError(`${name}: cannot convert ${typeName(from)} to ${to}`);
       }
     },
   };

@@ -1,5 +1,5 @@
 import { isNumeric, typeName, type DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import type { BoundFn } from './kernel.js';
 
 /** A scalar function of the registry (see scalar-functions.ts), before its argument types are known. */
@@ -36,6 +36,6 @@ export function expectArg(fn: ScalarFunction | string, argTypes: DataType[], i: 
   const t = argTypes[i];
   if (t !== undefined && !matches(t, kind)) {
     const sig = typeof fn === 'string' ? fn : fn.signature;
-    throw new SluiceError(`${sig}: argument ${i + 1} must be ${kind === 'integer' ? 'an integer' : kind}, got ${typeName(t)}`);
+    throw new DeterministicError(`${sig}: argument ${i + 1} must be ${kind === 'integer' ? 'an integer' : kind}, got ${typeName(t)}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { isNumeric, typeName } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { castRaw } from './cast.js';
 import { commonTypeOf } from './coercion.js';
 import { applyCompiled, type Compiled } from './compiled.js';
@@ -20,7 +20,7 @@ import { allocValues, andValidity, clearValid, isNumberStored, makeVector, valid
 export function compileIn(arg: Compiled, list: readonly Compiled[], negated: boolean): Compiled {
   for (const x of list) comparisonType(arg.type, x.type);
   const common = commonTypeOf([arg.type, ...list.map((x) => x.type)]);
-  if (common === null) throw new SluiceError(`IN list values do not match ${typeName(arg.type)}`);
+  if (common === null) throw new DeterministicError(`IN list values do not match ${typeName(arg.type)}`);
   if (!list.every((x) => x.isConst)) {
     const anyEqual = list.map((x) => compileComparison('=', arg, x)).reduce((a, b) => compileAndOr(false, a, b));
     return negated ? compileNot(anyEqual) : anyEqual;

@@ -1,6 +1,6 @@
 import type { AggFn, BinaryOp, ExprNode } from './expr-node.js';
 import { fieldIndex, isNumeric, typeName, type DataType, type Field, type Schema } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { canCast } from './cast.js';
 import { commonType, commonTypeOf } from './coercion.js';
 import { bindFunction, lookupFunction } from './scalar-functions.js';
@@ -30,18 +30,18 @@ export function arithmeticType(op: BinaryOp, l: DataType, r: DataType): DataType
   if (l === 'date' && int(r) && (op === '+' || op === '-')) return 'date';
   if (int(l) && r === 'date' && op === '+') return 'date';
   if (l === 'date' && r === 'date' && op === '-') return 'int64';
-  throw new SluiceError(`cannot apply ${op} to ${typeName(l)} and ${typeName(r)}`);
+  throw new DeterministicError(`cannot apply ${op} to ${typeName(l)} and ${typeName(r)}`);
 }
 
 /** The type both sides of a comparison are converted to. @throws SluiceError when they cannot be compared. */
 export function comparisonType(l: DataType, r: DataType): DataType {
   const t = commonType(l, r);
-  if (t === null || typeof t === 'object') throw new SluiceError(`cannot compare ${typeName(l)} with ${typeName(r)}`);
+  if (t === null || typeof t === 'object') throw new DeterministicError(`cannot compare ${typeName(l)} with ${typeName(r)}`);
   return t;
 }
 
 function expectBool(t: DataType, what: string): void {
-  if (t !== 'bool' && t !== 'null') throw new SluiceError(`${what} must be boolean, got ${typeName(t)}`);
+  if (t !== 'bool' && t !== 'null') throw new DeterministicError(`${what} must be boolean, got ${typeName(t)}`);
 }
 
 /** The field a (bound or unbound) column reference reads. @throws SluiceError naming the available columns. */
@@ -50,7 +50,7 @@ export function resolveField(e: { name: string; index?: number }, schema: Schema
   const f = schema.fields[i];
   if (!f) {
     const names = schema.fields.map((x) => x.name).join(', ');
-    throw new SluiceError(`column "${e.name}" not found among: ${names || '(no columns)'}`);
+    throw new DeterministicError(`column "${e.name}" not found among: ${names || '(no columns)'}`);
   }
   return f;
 }
@@ -58,7 +58,7 @@ export function resolveField(e: { name: string; index?: number }, schema: Schema
 /** The result type of an aggregate over an argument of `argType`. @throws SluiceError for unsupported argument types. */
 export function resultTypeOfAgg(fn: AggFn, argType: DataType): DataType {
   const numericArg = (): void => {
-    if (!isNumeric(argType) && argType !== 'null') throw new SluiceError(`${fn}() needs a numeric argument, got ${typeName(argType)}`);
+    if (!isNumeric(argType) && argType !== 'null') throw new DeterministicError(`${fn}() needs a numeric argument, got ${typeName(argType)}`);
   };
   switch (fn) {
     case 'count':
@@ -123,7 +123,7 @@ export function inferType(e: ExprNode, schema: Schema): DataType {
       const t = type(e.arg);
       if (e.op === 'not') expectBool(t, 'argument of NOT');
       if (e.op !== 'neg') return 'bool';
-      if (!isNumeric(t) && t !== 'null') throw new SluiceError(`cannot negate ${typeName(t)}`);
+      if (!isNumeric(t) && t !== 'null') throw new DeterministicError(`cannot negate ${typeName(t)}`);
       return t;
     }
     case 'call':
@@ -133,12 +133,12 @@ export function inferType(e: ExprNode, schema: Schema): DataType {
       const results = e.branches.map((b) => type(b.then));
       if (e.otherwise) results.push(type(e.otherwise));
       const t = commonTypeOf(results);
-      if (t === null) throw new SluiceError(`CASE branches have no common type: ${results.map(typeName).join(', ')}`);
+      if (t === null) throw new DeterministicError(`CASE branches have no common type: ${results.map(typeName).join(', ')}`);
       return t;
     }
     case 'cast': {
       const from = type(e.arg);
-      if (!canCast(from, e.to)) throw new SluiceError(`cannot cast ${typeName(from)} to ${typeName(e.to)}`);
+      if (!canCast(from, e.to)) throw new DeterministicError(`cannot cast ${typeName(from)} to ${typeName(e.to)}`);
       return e.to;
     }
     case 'in': {
@@ -148,7 +148,7 @@ export function inferType(e: ExprNode, schema: Schema): DataType {
     }
     case 'like': {
       const t = type(e.arg);
-      if (t !== 'string' && t !== 'null') throw new SluiceError(`LIKE needs a string, got ${typeName(t)}`);
+      if (t !== 'string' && t !== 'null') throw new DeterministicError(`LIKE needs a string, got ${typeName(t)}`);
       return 'bool';
     }
     case 'agg':
@@ -159,7 +159,7 @@ export function inferType(e: ExprNode, schema: Schema): DataType {
     case 'exists':
       return 'bool';
     default:
-      throw new SluiceError(`cannot infer the type of a ${e.kind} expression: it must be resolved by the analyzer first`);
+      throw new DeterministicError(`cannot infer the type of a ${e.kind} expression: it must be resolved by the analyzer first`);
   }
 }
 

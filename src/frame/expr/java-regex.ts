@@ -1,4 +1,4 @@
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 
 /**
  * Java regular expressions (what Spark's split, regexp_extract and rlike take)
@@ -36,7 +36,7 @@ export function javaRegex(pattern: string, fn: string, flags = ''): RegExp {
     try {
       re = new RegExp(source, `u${inline}${flags}`);
     } catch (e) {
-      throw new SluiceError(`${fn}: invalid pattern ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+      throw new DeterministicError(`${fn}: invalid pattern ${JSON.stringify(pattern)}: ${(e as Error).message}`);
     }
     if (cache.size > 256) cache.clear();
     cache.set(key, re);
@@ -49,7 +49,7 @@ const literal = (c: string, inClass: boolean): string => (SYNTAX.has(c) || (inCl
 
 function translate(pattern: string, fn: string): { source: string; flags: string } {
   const fail = (what: string): never => {
-    throw new SluiceError(`${fn}: the regular expression ${JSON.stringify(pattern)} uses ${what}, which sluice does not support`);
+    throw new DeterministicError(`${fn}: the regular expression ${JSON.stringify(pattern)} uses ${what}, which sluice does not support`);
   };
   let i = 0;
   let flags = '';

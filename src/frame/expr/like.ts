@@ -1,5 +1,5 @@
 import { typeName } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { applyCompiled, constant, type Compiled } from './compiled.js';
 
 /**
@@ -18,7 +18,7 @@ export function likeToRegExp(pattern: string, caseInsensitive = false, escape?: 
     const ch = chars[i]!;
     if (escape !== undefined && ch === escape) {
       const next = chars[++i];
-      if (next === undefined) throw new SluiceError(`LIKE pattern '${pattern}' ends with the escape character`);
+      if (next === undefined) throw new DeterministicError(`LIKE pattern '${pattern}' ends with the escape character`);
       src += SPECIAL.test(next) ? `\\${next}` : next;
     } else if (ch === '%') src += '.*';
     else if (ch === '_') src += '.';
@@ -30,7 +30,7 @@ export function likeToRegExp(pattern: string, caseInsensitive = false, escape?: 
 /** Compiles `arg [NOT] [I]LIKE pattern`. @throws SluiceError when arg is not a string. */
 export function compileLike(arg: Compiled, pattern: string, negated: boolean, caseInsensitive: boolean): Compiled {
   if (arg.type === 'null') return constant('bool', null);
-  if (arg.type !== 'string') throw new SluiceError(`LIKE needs a string, got ${typeName(arg.type)}`);
+  if (arg.type !== 'string') throw new DeterministicError(`LIKE needs a string, got ${typeName(arg.type)}`);
   const re = likeToRegExp(pattern, caseInsensitive);
   const row = negated ? (s: string) => !re.test(s) : (s: string) => re.test(s);
   return applyCompiled({ returnType: 'bool', row }, [arg]);

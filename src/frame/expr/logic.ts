@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { typeName } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { computed, foldIfConstant, type Compiled } from './compiled.js';
 import { allocValues, clearValid, makeVector, validAt } from './vector-utils.js';
 
@@ -12,7 +12,7 @@ import { allocValues, clearValid, makeVector, validAt } from './vector-utils.js'
 /** A bool view of a vector: its values (0/1) and validity; an all-null vector for type 'null'. */
 function bools(v: ColumnVector): { values: Uint8Array; validity: Uint8Array | null } {
   if (v.type === 'null') return { values: new Uint8Array(v.length), validity: v.validity ?? new Uint8Array((v.length + 7) >> 3) };
-  if (v.type !== 'bool') throw new SluiceError(`expected a boolean, got ${typeName(v.type)}`);
+  if (v.type !== 'bool') throw new DeterministicError(`expected a boolean, got ${typeName(v.type)}`);
   return { values: v.values as Uint8Array, validity: v.validity };
 }
 

@@ -1,5 +1,5 @@
 import type { DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional-functions.js';
 import { DATE_FUNCTIONS } from './date-functions.js';
 import type { ScalarFunction } from './function-def.js';
@@ -41,7 +41,7 @@ export function scalarFunctionNames(): string[] {
 export function lookupFunction(name: string): ScalarFunction {
   const key = name.toLowerCase();
   const f = REGISTRY.get(ALIASES[key] ?? key);
-  if (!f) throw new SluiceError(`unknown function ${name}(); known functions: ${scalarFunctionNames().join(', ')}`);
+  if (!f) throw new DeterministicError(`unknown function ${name}(); known functions: ${scalarFunctionNames().join(', ')}`);
   return f;
 }
 
@@ -53,7 +53,7 @@ export function bindFunction(name: string, argTypes: DataType[]): BoundFn {
   const f = lookupFunction(name);
   if (argTypes.length < f.minArgs || argTypes.length > f.maxArgs) {
     const expected = f.minArgs === f.maxArgs ? `${f.minArgs}` : f.maxArgs === Infinity ? `at least ${f.minArgs}` : `${f.minArgs} to ${f.maxArgs}`;
-    throw new SluiceError(`${f.signature} takes ${expected} argument(s), got ${argTypes.length}`);
+    throw new DeterministicError(`${f.signature} takes ${expected} argument(s), got ${argTypes.length}`);
   }
   return f.bind(argTypes);
 }

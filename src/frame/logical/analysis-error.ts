@@ -1,10 +1,10 @@
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import type { ColumnRef, ScopeField } from './scope.js';
 
 export type AnalysisErrorKind = 'column' | 'table' | 'type' | 'aggregate' | 'ambiguous';
 
 /** A plan that cannot be resolved: unknown or ambiguous names, type mismatches, misplaced aggregates. */
-export class AnalysisError extends SluiceError {
+export class AnalysisError extends DeterministicError {
   override name = 'AnalysisError';
   readonly kind: AnalysisErrorKind;
   /** The column, table or expression at fault. */

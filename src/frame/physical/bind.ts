@@ -1,4 +1,4 @@
-import { SluiceError } from '../../util/errors.js';
+import { DeterministicError } from '../../util/errors.js';
 import type { ExprNode } from '../expr/expr-node.js';
 import { mapExprDown } from '../logical/expr-utils.js';
 import type { Field, Schema } from '../types.js';
@@ -31,7 +31,7 @@ export function bindExpr(e: ExprNode, fields: QField[]): ExprNode {
     if (x.index !== undefined) return x; // bound already (planner-made references)
     let i = findField(fields, x.name, x.qualifier);
     if (i < 0 && x.qualifier !== undefined) i = findField(fields, x.name);
-    if (i < 0) throw new SluiceError(`internal: column ${x.qualifier ? x.qualifier + '.' : ''}${x.name} is not among [${fields.map((f) => (f.qualifier ? f.qualifier + '.' : '') + f.name).join(', ')}]`);
+    if (i < 0) throw new DeterministicError(`internal: column ${x.qualifier ? x.qualifier + '.' : ''}${x.name} is not among [${fields.map((f) => (f.qualifier ? f.qualifier + '.' : '') + f.name).join(', ')}]`);
     return { ...x, index: i };
   });
 }
