@@ -8,7 +8,7 @@ import { freeBlock, offerBlockBuffers, reuseCap } from './block-store.js';
 import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
-import { FetchFailedError, OperatorError, UserFunctionError } from './user-function-error.js';
+import { FetchFailedError, OperatorError, spillFailure, UserFunctionError } from './user-function-error.js';
 import type { FramePartitioning } from '../frame/physical/ops.js';
 import { computeFrameNode, frameShuffleWrite } from './frame/frame-task.js';
 import { runFrameAction } from './frame/frame-actions.js';
@@ -135,7 +135,9 @@ async function* countAsync(input: AsyncIterable<unknown[]>, ctx: TaskContext): A
   }
 }
 
-function failure(e: unknown, p: TaskPayload): TaskOutcome {
+function failure(thrown: unknown, p: TaskPayload): TaskOutcome {
+  // A spill no operator claimed (a frame operator's, a cache write's) is blamed on the stage.
+  const e = spillFailure(thrown, p.node.op, p.node.site);
   const base = { stageId: p.stageId, partition: p.partition, attempt: p.attempt };
   if (e instanceof UserFunctionError) {
     return { ok: false, error: { ...base, operator: e.operator, site: e.site, ...describeThrown(e.cause) } };

@@ -9,7 +9,7 @@ import { ExternalAggregator } from './external-aggregator.js';
 import { ExternalSorter } from './external-sorter.js';
 import type { TaskContext } from './task-context.js';
 import { sliceKey, type ShuffleSlice } from './task.js';
-import { FetchFailedError } from './user-function-error.js';
+import { FetchFailedError, spillFailure } from './user-function-error.js';
 
 type ShuffleDep = Extract<WireDep, { type: 'shuffle' }>;
 
@@ -61,6 +61,14 @@ export function shuffleSlice(dep: ShuffleDep, partition: number, ctx: TaskContex
  * partitioned the same way).
  */
 export function* reduceSide(node: WireNode, spec: ComputeSpec, ctx: TaskContext, input: (d: number) => Batches): Generator<unknown[]> {
+  try {
+    return yield* reduceInto(node, spec, ctx, input);
+  } catch (e) {
+    throw spillFailure(e, node.op, node.site);
+  }
+}
+
+function* reduceInto(node: WireNode, spec: ComputeSpec, ctx: TaskContext, input: (d: number) => Batches): Generator<unknown[]> {
   const opts = { budget: ctx.budget, spillDir: ctx.spillDir, metrics: ctx.metrics };
   switch (spec.kind) {
     case 'shuffleRead':

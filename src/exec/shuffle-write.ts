@@ -7,6 +7,7 @@ import { aggFns } from './aggregator-fns.js';
 import { BlockWriter, type BlockRef } from './block-store.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import type { TaskContext } from './task-context.js';
+import { spillFailure } from './user-function-error.js';
 
 /**
  * The map side of a shuffle: place each record in its reduce partition, combining
@@ -75,7 +76,7 @@ export async function writeShuffle(
     // Give back reserved memory and delete spill files of the failed attempt.
     agg?.dispose();
     writer.abort();
-    throw e;
+    throw spillFailure(e, op, site);
   }
   const ref = writer.finish();
   m.spilledBytes += writer.spilledBytes;

@@ -22,6 +22,41 @@ export class CorruptBlockError extends SluiceError {
   }
 }
 
+/**
+ * A spill file could not be created or written (a full disk, a quota, no
+ * permission): names the directory. The operator that was spilling is named
+ * by whoever catches it first and knows it (see spillFailure).
+ */
+export class SpillError extends SluiceError {
+  override name = 'SpillError';
+  constructor(
+    readonly dir: string,
+    readonly code: string,
+    override readonly cause: unknown,
+  ) {
+    const what = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : (cause as Error).message;
+    super(`could not spill to ${dir}: ${what} (${code})`);
+  }
+}
+
+/**
+ * Test hook, per thread: when `code` is set, creating or writing a spill file
+ * fails with that system error (a full disk without filling one).
+ */
+export const spillFaults: { code?: string } = {};
+
+/** A system error from a spill file's directory becomes a SpillError; anything else passes through. */
+function spillIo<T>(path: string, io: () => T): T {
+  try {
+    if (spillFaults.code) throw Object.assign(new Error(`${spillFaults.code}: injected fault, write '${path}'`), { code: spillFaults.code });
+    return io();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code;
+    if (e instanceof SluiceError || typeof code !== 'string') throw e;
+    throw new SpillError(dirname(path), code, e);
+  }
+}
+
 /** A frame's payload: one array, or pieces written one after another (e.g. encodeIpcPieces). */
 export type Payload = Uint8Array | readonly Uint8Array[];
 
@@ -78,8 +113,10 @@ export class SpillWriter {
   private written = 0;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'w');
+    this.fd = spillIo(path, () => {
+      mkdirSync(dirname(path), { recursive: true });
+      return openSync(path, 'w');
+    });
   }
 
   /** Bytes in the file once flushed, i.e. the offset the next frame will start at. */
@@ -105,7 +142,7 @@ export class SpillWriter {
     this.checkOpen();
     if (bytes.byteLength > WRITE_BUFFER / 2) {
       this.flush();
-      writeAll(this.fd, bytes);
+      this.write(bytes);
       this.written += bytes.byteLength;
       return;
     }
@@ -138,9 +175,13 @@ export class SpillWriter {
 
   private flush(): void {
     if (this.fill === 0) return;
-    writeAll(this.fd, this.buf.subarray(0, this.fill));
+    this.write(this.buf.subarray(0, this.fill));
     this.written += this.fill;
     this.fill = 0;
+  }
+
+  private write(bytes: Uint8Array): void {
+    spillIo(this.path, () => writeAll(this.fd, bytes));
   }
 
   private checkOpen(): void {

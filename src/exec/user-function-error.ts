@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { SluiceError, describeThrown, type CallSite } from '../util/errors.js';
+import { SpillError } from './spill-file.js';
 
 /** An exception thrown by a user function, tagged with the operator that called it. */
 export class UserFunctionError extends SluiceError {
@@ -63,4 +64,9 @@ export function sinkFailure(e: unknown, op: string, site: CallSite | undefined, 
   const dir = dirname(tempDir);
   const what = code === 'ENOSPC' ? 'no space left on device' : code === 'EDQUOT' ? 'disk quota exceeded' : describeThrown(e).message;
   return new OperatorError(`${op} could not write its output in ${dir}: ${what} (${code})`, op, site, e);
+}
+
+/** A spill that failed (a full disk) blamed on the operator that was spilling, naming the directory; other errors pass through. */
+export function spillFailure(e: unknown, op: string, site: CallSite | undefined): unknown {
+  return e instanceof SpillError ? new OperatorError(`${op} ${e.message}`, op, site, e) : e;
 }

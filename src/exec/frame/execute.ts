@@ -5,6 +5,7 @@ import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { WireDep, WireNode } from '../../plan/stages.js';
 import type { TaskContext } from '../task-context.js';
+import { spillFailure } from '../user-function-error.js';
 import { dedup } from './dedup.js';
 import { readFrameShuffle, shuffleRows } from './exchange-read.js';
 import { exchangePartition, unionInput } from './frame-inputs.js';
@@ -55,22 +56,31 @@ export function executeFrame(op: PhysOp, p: number, t: FrameTask): BatchStream {
       // A final aggregate straight over a shuffle knows how many state rows it will merge.
       const input = op.input;
       const rows = op.mode === 'final' && input.op === 'exchange' ? shuffleRows(shuffleDep(t.node, input.dep), exchangePartition(input, p), t.task) : undefined;
-      return hashAggregate(op, executeFrame(input, p, t), ctx, rows);
+      return spilling('hashAggregate', hashAggregate(op, executeFrame(input, p, t), ctx, rows), t);
     }
     case 'dedup':
-      return dedup(op, executeFrame(op.input, p, t), ctx);
+      return spilling('dedup', dedup(op, executeFrame(op.input, p, t), ctx), t);
     case 'hashJoin':
-      return hashJoin(op, () => executeFrame(op.left, p, t), () => executeFrame(op.right, p, t), ctx);
+      return spilling('hashJoin', hashJoin(op, () => executeFrame(op.left, p, t), () => executeFrame(op.right, p, t), ctx), t);
     case 'nestedLoopJoin':
       return nestedLoopJoin(op, () => executeFrame(op.left, p, t), () => executeFrame(op.right, p, t), ctx);
     case 'sort':
-      return sortOp(op, executeFrame(op.input, p, t), ctx);
+      return spilling('sort', sortOp(op, executeFrame(op.input, p, t), ctx), t);
     case 'limit':
       return limitOp(op, executeFrame(op.input, p, t));
     case 'union': {
       const { index, rest } = unionInput(op, p);
       return renamed(executeFrame(op.inputs[index]!, rest, t), op.schema);
     }
+  }
+}
+
+/** An operator's batches; a spill of its that fails (a full disk) is blamed on it by name. */
+function* spilling(name: string, batches: BatchStream, t: FrameTask): Generator<ColumnBatch> {
+  try {
+    return yield* batches;
+  } catch (e) {
+    throw spillFailure(e, name, t.node.site);
   }
 }
 

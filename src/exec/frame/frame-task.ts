@@ -10,7 +10,7 @@ import type { FnSpec } from '../../serde/function-spec.js';
 import type { WireNode } from '../../plan/stages.js';
 import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../block-store.js';
 import type { TaskContext } from '../task-context.js';
-import { attribute } from '../user-function-error.js';
+import { attribute, spillFailure } from '../user-function-error.js';
 import { AsyncResultSeen, isThenable } from '../async-calls.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
@@ -105,7 +105,11 @@ const GROUP_ROWS = 1 << 22;
 /** A frame stage's map side: its batches written to the shuffle. */
 export function frameShuffleWrite(node: WireNode, partitioning: FramePartitioning, task: TaskContext): BlockRef {
   const op = frameOpContext(task);
-  return writeFrameShuffle(computeFrameNode(node, task.partition, task, op), partitioning, task, op);
+  try {
+    return writeFrameShuffle(computeFrameNode(node, task.partition, task, op), partitioning, task, op);
+  } catch (e) {
+    throw spillFailure(e, 'exchange', node.site);
+  }
 }
 
 /** Records of a frame node, for Dataset consumers (DataFrame.toDataset). */
