@@ -63,6 +63,8 @@ export class Driver {
   private nextJobId = 0;
   private nextStageId = 0;
   private stopped = false;
+  /** Why no job can run any more (every worker is gone for good), once that happened. */
+  private backendFailure: string | undefined;
 
   constructor(
     readonly backend: Backend,
@@ -102,6 +104,7 @@ export class Driver {
   /** Runs `action` over the given partitions of `root` (all by default); results come back in partition order. */
   runJob(root: PlanNode, action: ActionSpec, description: string, partitions?: number[]): Promise<TaskResult[]> {
     if (this.stopped) return Promise.reject(new SluiceError('this session is stopped'));
+    if (this.backendFailure) return Promise.reject(new SluiceError(this.backendFailure));
     const jobId = this.nextJobId++;
     const { final, all } = cutStages(root, () => this.nextStageId++, (n) => !!n.cached && this.blocks.isFullyCached(n.id, n.numPartitions));
     const parts = partitions ?? [...Array(root.numPartitions).keys()];
@@ -159,6 +162,10 @@ export class Driver {
 
   private onBackend(e: BackendEvent): void {
     switch (e.type) {
+      case 'BackendFailed':
+        this.backendFailure = e.reason;
+        for (const jobId of [...this.jobs.keys()]) this.dispatch({ type: 'AbortJob', jobId, message: e.reason });
+        return;
       case 'WorkerJoined': {
         const budget = MemoryBudget.fromShared(e.budget);
         const old = this.budgets.get(e.worker);

@@ -9,7 +9,9 @@ export type BackendEvent =
   /** A worker died (at any moment: idle, running, or being handed a task); `taskErrors`: why each task it held failed. */
   | { type: 'WorkerLost'; worker: WorkerId; reason: string; outputsLost: boolean; taskErrors?: Record<number, TaskErrorInfo> }
   | { type: 'TaskFinished'; worker: WorkerId; taskId: number; result: TaskResult }
-  | { type: 'TaskFailed'; worker: WorkerId; taskId: number; error: TaskErrorInfo; fetchFailed?: FetchFailure };
+  | { type: 'TaskFailed'; worker: WorkerId; taskId: number; error: TaskErrorInfo; fetchFailed?: FetchFailure }
+  /** No worker is left and none can be started again: every job, running or to come, fails with `reason`. */
+  | { type: 'BackendFailed'; reason: string };
 
 /**
  * Where tasks run. The scheduler is the same for every backend: a backend only

@@ -8,6 +8,12 @@ import { engineFailure, type Backend, type BackendEvent } from './backend.js';
 import { SentPipelines } from './stage-pipelines.js';
 import { deathError, lastWordsBuffer, readLastWords } from './last-words.js';
 
+/** Pauses before trying again to start a thread that failed to start; after the last, the worker is given up. */
+const RESTART_DELAYS_MS = [100, 400, 1600];
+
+/** Test hook (main thread): the next `failStarts` thread starts fail, as when threads cannot be created. */
+export const threadFaults = { failStarts: 0 };
+
 export type WorkerMessage = { type: 'ready' } | { type: 'done'; taskId: number; outcome: TaskOutcome };
 
 interface Slot {
@@ -34,6 +40,9 @@ export class ThreadsBackend implements Backend {
   readonly name: string;
   private emit: (e: BackendEvent) => void = () => {};
   private readonly slots = new Map<WorkerId, Slot>();
+  /** Workers whose new thread is starting (or waiting to be tried again). */
+  private readonly restarting = new Set<WorkerId>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
 
   constructor(private readonly opts: { workers: number; memoryPerWorker: number; preload: string[] }) {
@@ -54,7 +63,16 @@ export class ThreadsBackend implements Backend {
 
   private spawn(id: WorkerId, budget: MemoryBudget): Promise<void> {
     const lastWords = lastWordsBuffer();
-    const thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { preload: this.opts.preload, lastWords } });
+    let thread: Worker;
+    try {
+      if (threadFaults.failStarts > 0) {
+        threadFaults.failStarts--;
+        throw new Error('injected fault: the worker thread could not start');
+      }
+      thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { preload: this.opts.preload, lastWords } });
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const slot: Slot = { id, thread, budget, lastWords, pipelines: new SentPipelines() };
     this.slots.set(id, slot);
     let ready = false;
@@ -137,18 +155,52 @@ export class ThreadsBackend implements Backend {
       slot.running = undefined;
       const taskErrors = payload ? { [payload.taskId]: deathError(payload, reason, lastWords) } : undefined;
       this.emit({ type: 'WorkerLost', worker: slot.id, reason, outputsLost: false, taskErrors });
-      const budget = MemoryBudget.create(this.opts.memoryPerWorker);
-      this.spawn(slot.id, budget).then(
-        () => this.emit({ type: 'WorkerJoined', worker: slot.id, slots: 1, budget: budget.handle() }),
-        (err) => {
-          if (!this.stopping) process.emitWarning(`sluice: could not restart ${slot.id}: ${String(err)}`);
-        },
-      );
+      this.restart(slot.id, 0, reason);
     });
+  }
+
+  /**
+   * Starts a new thread under `id`, with a fresh budget. A thread that cannot
+   * start (out of memory or descriptors, a preload that fails) is tried again
+   * after a growing pause; after the last attempt the worker is gone for good,
+   * and once no worker is left or coming back the backend reports
+   * BackendFailed, so jobs fail instead of waiting for a slot forever.
+   */
+  private restart(id: WorkerId, attempt: number, why: string): void {
+    if (this.stopping) return;
+    this.restarting.add(id);
+    const budget = MemoryBudget.create(this.opts.memoryPerWorker);
+    this.spawn(id, budget).then(
+      () => {
+        this.restarting.delete(id);
+        if (!this.stopping) this.emit({ type: 'WorkerJoined', worker: id, slots: 1, budget: budget.handle() });
+      },
+      (err) => {
+        void this.slots.get(id)?.thread.terminate();
+        this.slots.delete(id);
+        if (this.stopping) return;
+        const delay = RESTART_DELAYS_MS[attempt];
+        if (delay !== undefined) {
+          // Ref'd: a job waiting for this worker must keep the process alive.
+          const timer = setTimeout(() => {
+            this.retryTimers.delete(timer);
+            this.restart(id, attempt + 1, why);
+          }, delay);
+          this.retryTimers.add(timer);
+          return;
+        }
+        this.restarting.delete(id);
+        const reason = `${id} died (${why}) and could not be restarted after ${attempt + 1} attempt(s): ${describeThrown(err).message}`;
+        process.emitWarning(`sluice: ${reason}`);
+        if (this.slots.size === 0 && this.restarting.size === 0) this.emit({ type: 'BackendFailed', reason: `no worker thread is left: ${reason}` });
+      },
+    );
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
     await Promise.all(
       [...this.slots.values()].map((s) => {
         s.thread.ref();

@@ -61,6 +61,8 @@ export type SchedulerEvent =
       taskErrors?: Record<number, TaskErrorInfo>;
     }
   | { type: 'CancelJob'; jobId: number; reason: string }
+  /** The job cannot run (no worker is left): it fails with `message`. */
+  | { type: 'AbortJob'; jobId: number; message: string }
   /** Nothing can read this shuffle any more (its datasets were garbage-collected): forget its outputs. */
   | { type: 'ShuffleRemoved'; shuffleId: number };
 

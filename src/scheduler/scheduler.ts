@@ -85,6 +85,11 @@ export class Scheduler {
         if (job) this.endJob(job, { kind: 'cancelled', reason: event.reason });
         break;
       }
+      case 'AbortJob': {
+        const job = this.jobs.get(event.jobId);
+        if (job) this.endJob(job, { kind: 'internal', message: event.message });
+        break;
+      }
       case 'ShuffleRemoved':
         this.onShuffleRemoved(event.shuffleId);
         break;

@@ -33,6 +33,28 @@ function finishAll(s: Scheduler): SchedulerCommand[] {
 }
 
 describe('Scheduler: dying workers', () => {
+  it('a job aborted when no worker is left fails at once, with its queued tasks dropped and running ones killed', () => {
+    const s = withWorkers({ a: 1 });
+    s.handle({ type: 'JobSubmitted', job: job(1, [finalStage(1, 3)]) });
+    const [running] = s.runningTasks();
+    // The last worker is lost: its task goes back to the queue, with nothing to run it.
+    const lost = s.handle({ type: 'WorkerLost', worker: 'a', reason: 'gone', outputsLost: false });
+    assert.deepEqual(launches(lost), []);
+    assert.equal(s.idleSlots(), 0);
+    const out = s.handle({ type: 'AbortJob', jobId: 1, message: 'no worker thread is left' });
+    assert.deepEqual(out, [{ type: 'JobFailed', jobId: 1, error: { kind: 'internal', message: 'no worker thread is left' } }]);
+    // A late report of the lost task is discarded; the aborted job is no longer there to abort.
+    assert.deepEqual(s.handle({ type: 'TaskFinished', taskId: running!.taskId }).map((c) => c.type), ['DiscardTask']);
+    assert.deepEqual(s.handle({ type: 'AbortJob', jobId: 1, message: 'again' }), []);
+  });
+
+  it('aborting a job kills its running tasks', () => {
+    const s = withWorkers({ a: 2 });
+    s.handle({ type: 'JobSubmitted', job: job(1, [finalStage(1, 2)]) });
+    const out = s.handle({ type: 'AbortJob', jobId: 1, message: 'stop' });
+    assert.deepEqual(out.map((c) => c.type), ['KillTask', 'KillTask', 'JobFailed']);
+  });
+
   it('a worker lost while idle and replaced under its own id runs the next job', () => {
     const s = withWorkers({ a: 1, b: 1 });
     s.handle({ type: 'JobSubmitted', job: job(1, [finalStage(1, 2)]) });
