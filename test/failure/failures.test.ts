@@ -382,15 +382,18 @@ describe('no threads left behind', () => {
   });
 
   test('a process that cancelled a busy job exits by itself after stop()', async () => {
-    // Several rounds, each stopping while replacement threads may still be starting
-    // (stop() must keep the process alive until every thread has exited).
+    // Cancelling kills the busy threads and starts replacements; stop() then comes while they are
+    // starting (stop() must end them and keep the process alive until every thread has exited).
+    // Thread starts are what this costs (about 0.3 s of CPU each, module loading): on a machine
+    // loaded 10x over its cores that is seconds each, so the rounds are few and only the last
+    // waits for the replacements (to show the session still runs jobs after a cancel).
     const r = await child(`
-      for (let round = 0; round < 8; round++) {
+      for (let round = 0; round < 4; round++) {
         const s = await Session.local({ master: 'local[2]' });
         const job = s.range(0, 2, 1, 2).map((x) => { const end = Date.now() + 600000; while (Date.now() < end) {} return x; }).count();
-        setTimeout(() => s.cancelAll(), 50 + round * 25);
+        setTimeout(() => s.cancelAll(), 50 + round * 50);
         try { await job; console.log('unexpected success'); } catch (e) { console.log(e instanceof JobCancelledError ? 'cancelled' : 'wrong error ' + e); }
-        console.log('count', await s.range(0, 8, 1, 4).count());
+        if (round === 3) console.log('count', await s.range(0, 8, 1, 4).count());
         await s.stop();
         console.log('stopped', round);
       }
@@ -398,9 +401,9 @@ describe('no threads left behind', () => {
     `);
     assert.equal(r.timedOut, false, `the child hung: ${r.stdout} ${r.stderr}`);
     assert.equal(r.code, 0, `exit code ${r.code} (13: stop() left its promise unsettled): ${r.stdout} ${r.stderr}`);
-    assert.equal(r.stdout.match(/^cancelled$/gm)?.length, 8, r.stdout);
-    assert.equal(r.stdout.match(/^count 8$/gm)?.length, 8, r.stdout);
-    assert.match(r.stdout, /stopped 7/);
+    assert.equal(r.stdout.match(/^cancelled$/gm)?.length, 4, r.stdout);
+    assert.match(r.stdout, /^count 8$/m);
+    assert.match(r.stdout, /stopped 3/);
     assert.match(r.stdout, /left \[\]/);
   });
 
