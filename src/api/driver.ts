@@ -249,6 +249,9 @@ export class Driver {
       case 'StageCompleted': {
         const job = this.jobs.get(c.jobId);
         const stage = job?.stages.get(c.stageId);
+        // Workers drop the stage's pipeline (a resubmission sends it again).
+        const node = job?.wire.get(c.stageId);
+        if (node) this.backend.releaseStages([node]);
         if (job && stage) this.bus.emit({ type: 'stageCompleted', time: Date.now(), jobId: c.jobId, stageId: c.stageId, name: job.names.get(c.stageId)!, metrics: job.stageMetrics.get(c.stageId) ?? zeroMetrics() });
         return;
       }
@@ -256,6 +259,7 @@ export class Driver {
         const job = this.jobs.get(c.jobId);
         if (!job) return;
         this.jobs.delete(c.jobId);
+        this.backend.releaseStages([...job.wire.values()]);
         this.bus.emit({ type: 'jobEnd', time: Date.now(), jobId: c.jobId, ok: true });
         job.resolve(job.partitions.map((p) => job.results.get(p)!));
         return;
@@ -264,6 +268,7 @@ export class Driver {
         const job = this.jobs.get(c.jobId);
         if (!job) return;
         this.jobs.delete(c.jobId);
+        this.backend.releaseStages([...job.wire.values()]);
         const err = jobError(c.error);
         this.bus.emit({ type: 'jobEnd', time: Date.now(), jobId: c.jobId, ok: false, error: err.message });
         job.reject(err);

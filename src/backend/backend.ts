@@ -2,6 +2,7 @@ import type { FetchFailure, WorkerId } from '../scheduler/events.js';
 import type { SharedBudgetHandle } from '../exec/memory-budget.js';
 import type { TaskPayload, TaskResult } from '../exec/task.js';
 import type { TaskErrorInfo } from '../util/errors.js';
+import type { WireNode } from '../plan/stages.js';
 
 /** What a backend reports to the driver; the driver turns these into scheduler events. */
 export type BackendEvent =
@@ -24,6 +25,8 @@ export interface Backend {
   launch(worker: WorkerId, payload: TaskPayload): void;
   /** Stops a running task; the backend still reports TaskFailed (or TaskFinished if it won the race). */
   kill(worker: WorkerId, taskId: number): void;
+  /** These stages are done: workers drop what they keep of their pipelines (and the data those hold). */
+  releaseStages(nodes: readonly WireNode[]): void;
   /** Stops every worker; no thread or process is left behind. */
   stop(): Promise<void>;
 }

@@ -47,6 +47,10 @@ export class InlineBackend implements Backend {
     this.killed.add(taskId);
   }
 
+  releaseStages(): void {
+    // Tasks get their pipeline with the payload; nothing is kept between tasks.
+  }
+
   async stop(): Promise<void> {
     await this.queue;
   }

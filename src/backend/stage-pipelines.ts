@@ -11,7 +11,7 @@ type WireNode = TaskPayload['node'];
  * thread holds; the thread keeps the last few pipelines it was sent.
  */
 
-/** Pipelines a worker thread keeps (most recently used). */
+/** Pipelines a worker thread keeps (most recently used) while their jobs run; a finished stage's are dropped at once. */
 const KEEP = 8;
 
 /** A task as posted to a worker thread: the pipeline is left out when the thread has it. */
@@ -23,6 +23,12 @@ export interface RunMessage {
   pipeline: number;
   /** Pipelines the thread may drop now. */
   forget: number[];
+}
+
+/** Pipelines a thread may drop now: their stages are done. They may hold a job's parallelize or createDataFrame data in shared memory. */
+export interface ForgetMessage {
+  type: 'forget';
+  pipelines: number[];
 }
 
 const pipelineIds = new WeakMap<WireNode, number>();
@@ -61,6 +67,12 @@ export class SentPipelines {
     return { type: 'run', payload: { ...payload, node: has ? undefined : flat(payload.node) }, pipeline, forget };
   }
 
+  /** Stops tracking `node`'s pipeline: returns its id when this thread holds it (tell the thread to drop it). */
+  release(node: WireNode): number | undefined {
+    const id = pipelineIds.get(node);
+    return id !== undefined && this.held.delete(id) ? id : undefined;
+  }
+
   /** The thread received `msg` (a post that threw changes nothing). */
   sent(msg: RunMessage): void {
     for (const id of msg.forget) this.held.delete(id);
@@ -79,6 +91,15 @@ export class ReceivedPipelines {
     const node = msg.payload.node ? unflattenWire(msg.payload.node) : this.nodes.get(msg.pipeline);
     if (!node) throw new Error(`internal: stage pipeline ${msg.pipeline} was never sent to this worker`);
     this.nodes.set(msg.pipeline, node);
+    pipelinesHeldHere = this.nodes.size;
     return { ...msg.payload, node };
   }
+
+  forget(msg: ForgetMessage): void {
+    for (const id of msg.pipelines) this.nodes.delete(id);
+    pipelinesHeldHere = this.nodes.size;
+  }
 }
+
+/** Pipelines this worker thread holds (for tests and diagnostics). */
+export let pipelinesHeldHere = 0;

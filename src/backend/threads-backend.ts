@@ -5,7 +5,8 @@ import type { TaskPayload } from '../exec/task.js';
 import type { WorkerId } from '../scheduler/events.js';
 import { describeThrown } from '../util/errors.js';
 import { engineFailure, type Backend, type BackendEvent } from './backend.js';
-import { SentPipelines } from './stage-pipelines.js';
+import { SentPipelines, type ForgetMessage } from './stage-pipelines.js';
+import type { WireNode } from '../plan/stages.js';
 import { deathError, lastWordsBuffer, readLastWords } from './last-words.js';
 
 /** Pauses before trying again to start a thread that failed to start; after the last, the worker is given up. */
@@ -125,6 +126,14 @@ export class ThreadsBackend implements Backend {
     if (slot?.running?.taskId !== taskId) return;
     // A task is a synchronous loop: the only way to stop it is to end its thread.
     this.died(slot, 'task was killed');
+  }
+
+  releaseStages(nodes: readonly WireNode[]): void {
+    for (const slot of this.slots.values()) {
+      if (slot.dead) continue;
+      const pipelines = nodes.map((n) => slot.pipelines.release(n)).filter((id) => id !== undefined);
+      if (pipelines.length > 0) slot.thread.postMessage({ type: 'forget', pipelines } satisfies ForgetMessage);
+    }
   }
 
   private finished(slot: Slot, taskId: number, outcome: TaskOutcome): void {

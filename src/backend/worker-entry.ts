@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { runTask } from '../exec/run-task.js';
-import { ReceivedPipelines, type RunMessage } from './stage-pipelines.js';
+import { ReceivedPipelines, type ForgetMessage, type RunMessage } from './stage-pipelines.js';
 import { recordLastWords } from './last-words.js';
 import type { WorkerMessage } from './threads-backend.js';
 
@@ -17,7 +17,8 @@ for (const m of preload) await import(m);
 
 const pipelines = new ReceivedPipelines();
 
-port.on('message', async (msg: RunMessage) => {
+port.on('message', async (msg: RunMessage | ForgetMessage) => {
+  if (msg.type === 'forget') return pipelines.forget(msg);
   const outcome = await runTask(pipelines.payload(msg));
   const reply: WorkerMessage = { type: 'done', taskId: msg.payload.taskId, outcome };
   const rec = outcome.ok ? outcome.result.records : undefined;
