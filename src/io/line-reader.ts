@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Gunzip } from 'fflate';
-import { InputError, TRANSIENT_CODES } from '../util/errors.js';
+import { InputError, SluiceError, TRANSIENT_CODES } from '../util/errors.js';
+import { openInput, type Confinement } from './input-file.js';
 import type { TextSplit } from './text-splits.js';
 
 const NL = 0x0a;
@@ -66,7 +67,7 @@ export function* readLineBytes(split: TextSplit, opts: LineReaderOptions = {}): 
   const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   if (split.gzip) {
     if (split.end <= 0) return; // the placeholder split of an empty file
-    const src = gunzipSource(split.path);
+    const src = gunzipSource(split.path, split.confine);
     try {
       yield* splitLines(src.read, 0, Infinity, false, chunkSize);
     } finally {
@@ -75,7 +76,7 @@ export function* readLineBytes(split: TextSplit, opts: LineReaderOptions = {}): 
     return;
   }
   if (split.end <= split.start) return;
-  const fd = openForRead(split.path);
+  const fd = openForRead(split.path, split.confine);
   try {
     const skip = split.start > 0;
     let pos = skip ? split.start - 1 : 0;
@@ -98,15 +99,15 @@ export function* readLineBytes(split: TextSplit, opts: LineReaderOptions = {}): 
  */
 export function splitFirstLineNumber(split: TextSplit): number {
   // The first owned line starts right after the first '\n' at or after start-1.
-  return split.gzip || split.start === 0 ? 1 : lineNumberAt(split.path, split.start - 1) + 1;
+  return split.gzip || split.start === 0 ? 1 : lineNumberAt(split.path, split.start - 1, split.confine) + 1;
 }
 
 /**
  * The 1-based number of the line that contains (or starts at) `byteOffset`: one plus the number of
  * `\n` bytes before it. Reads the file in chunks; meant for error messages.
  */
-export function lineNumberAt(path: string, byteOffset: number): number {
-  const fd = openForRead(path);
+export function lineNumberAt(path: string, byteOffset: number, confine?: Confinement): number {
+  const fd = openForRead(path, confine);
   try {
     const buf = Buffer.allocUnsafe(DEFAULT_CHUNK);
     let count = 0;
@@ -123,10 +124,11 @@ export function lineNumberAt(path: string, byteOffset: number): number {
   }
 }
 
-function openForRead(path: string): number {
+function openForRead(path: string, confine: Confinement): number {
   try {
-    return fs.openSync(path, 'r');
+    return openInput(path, confine);
   } catch (e) {
+    if (e instanceof SluiceError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`cannot open input file ${path}${code ? ` (${code})` : ''}: ${(e as Error).message}`, path, undefined, TRANSIENT_CODES.has(code ?? ''));
   }
@@ -207,8 +209,8 @@ function* splitLines(read: ByteSource, base: number, end: number, skipping: bool
 }
 
 /** A synchronous ByteSource over the decompressed content of a (possibly multi-member) gzip file. */
-function gunzipSource(path: string): { read: ByteSource; close: () => void } {
-  const fd = openForRead(path);
+function gunzipSource(path: string, confine: Confinement): { read: ByteSource; close: () => void } {
+  const fd = openForRead(path, confine);
   const queue: Uint8Array[] = [];
   let head = 0; // read position inside queue[0]
   let pos = 0;

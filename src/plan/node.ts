@@ -90,6 +90,8 @@ export interface TextSplitSpec {
   gzip: boolean;
   /** Size of the file in bytes when the splits were planned. */
   fileSize: number;
+  /** Directories the file opened must lie in (SQL's sqlFileAccess.allow, resolved); absent: any. */
+  confine?: readonly string[];
 }
 
 /**

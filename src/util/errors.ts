@@ -21,6 +21,11 @@ export function isDeterministic(e: unknown): boolean {
   return e instanceof DeterministicError || (e instanceof InputError && !e.transient);
 }
 
+/** A SQL query named a file that the session's `sqlFileAccess` does not let it read (checked when planned, and again when a worker opens it). */
+export class SqlFileAccessError extends DeterministicError {
+  override name = 'SqlFileAccessError';
+}
+
 /** Where a user function was defined: captured when the transformation is built. */
 export interface CallSite {
   file: string;

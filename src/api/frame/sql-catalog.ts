@@ -24,7 +24,8 @@ export function sqlPlan(text: string, fc: FrameContext, files: SqlFilePolicy): L
       files.checkPath(path);
       const format = FORMATS.find(([re]) => re.test(path.replace(/[*?]+$/, '')))?.[1];
       if (!format) throw new SluiceError(`cannot tell the format of ${path} from its extension (.csv, .json/.jsonl, .parquet, .arrow)`);
-      return fc.fileScan(format, path, {}, (listed) => files.checkFiles(path, listed));
+      const confineTo = files.confinement;
+      return fc.fileScan(format, path, confineTo ? { confineTo } : {}, (listed) => files.checkFiles(path, listed));
     },
   });
 }

@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SluiceError } from '../../util/errors.js';
+import { SluiceError, SqlFileAccessError } from '../../util/errors.js';
+import { isInside } from '../../io/input-file.js';
 
 /**
  * Which files a SQL query may read by naming them in FROM (`FROM 'data/*.csv'`):
  * `true` any file (the default), `false` none (only temp views), or `{ allow }`
  * only files inside the given directories (relative ones from the current
  * directory when the session starts). Checked after resolving `..` and symlinks,
- * for the path as written and for every file a glob or directory expands to.
+ * for the path as written and for every file a glob or directory expands to,
+ * and again by the worker on the file it opened (a symlink swapped in between is caught).
  * DataFrame readers (`s.read.csv(...)`) are the program's own and are not limited.
  *
  * ```ts
@@ -18,13 +20,7 @@ import { SluiceError } from '../../util/errors.js';
  */
 export type SqlFileAccess = boolean | { allow: readonly string[] };
 
-/** A SQL query named a file that the session's `sqlFileAccess` does not let it read. */
-export class SqlFileAccessError extends SluiceError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SqlFileAccessError';
-  }
-}
+export { SqlFileAccessError };
 
 /** The realpath of `p`, or of its longest existing ancestor joined with the rest (for paths and globs not there yet). */
 function realOrNearest(p: string): string {
@@ -49,8 +45,6 @@ function globBase(p: string): string {
   return i < 0 ? p : segs.slice(0, i).join(path.sep) || path.sep;
 }
 
-const inside = (file: string, dir: string): boolean => file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-
 /** The session's SQL file policy, with its allowed directories resolved once. */
 export class SqlFilePolicy {
   private readonly allowed: string[] | undefined;
@@ -62,6 +56,11 @@ export class SqlFilePolicy {
     } else if (typeof access !== 'boolean') {
       throw new SluiceError(`sqlFileAccess must be true, false or { allow: ['dir/', ...] }, got ${JSON.stringify(access)}`);
     }
+  }
+
+  /** The directories files must lie in (resolved), for the workers to check again when they open them; undefined: no limit. */
+  get confinement(): readonly string[] | undefined {
+    return this.allowed;
   }
 
   /** Before anything is listed: is reading files from SQL allowed at all, and does the path as written stay inside? */
@@ -82,7 +81,7 @@ export class SqlFilePolicy {
   }
 
   private checkInside(sqlPath: string, real: string, shown: string): void {
-    if (this.allowed!.some((d) => inside(real, d))) return;
+    if (this.allowed!.some((d) => isInside(real, d))) return;
     const via = real === path.resolve(shown) ? '' : ` (which resolves to ${real})`;
     throw new SqlFileAccessError(
       `SQL may only read files inside ${this.allowed!.join(', ')} (sqlFileAccess.allow): FROM '${sqlPath}' reaches ${shown}${via}`,

@@ -3,6 +3,7 @@ import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparque
 import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import type { DataType, Field } from '../../frame/types.js';
 import { InputError } from '../../util/errors.js';
+import { openInput, type Confinement } from '../input-file.js';
 import type { ColumnStats } from './scan-units.js';
 
 const utf8 = new TextDecoder();
@@ -21,8 +22,8 @@ export const PARQUET_PARSERS = {
 };
 
 /** Reads and parses the footer of a Parquet file (synchronously: only the footer bytes are read). */
-export function readParquetFooter(path: string): FileMetaData {
-  const fd = fs.openSync(path, 'r');
+export function readParquetFooter(path: string, confine?: Confinement): FileMetaData {
+  const fd = openInput(path, confine);
   try {
     const size = fs.fstatSync(fd).size;
     if (size < 12) throw new InputError(`${path}: not a Parquet file (too short)`, path);

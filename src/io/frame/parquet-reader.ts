@@ -6,6 +6,7 @@ import { VectorBuilder } from '../../frame/batch/builder.js';
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { Field } from '../../frame/types.js';
 import { InputError } from '../../util/errors.js';
+import { openInput, type Confinement } from '../input-file.js';
 import { PARQUET_PARSERS } from './parquet-meta.js';
 import { decodeFlatChunk, fastParquetColumn, PARQUET_COMPRESSORS } from './parquet-pages.js';
 
@@ -18,13 +19,13 @@ const utf8 = new TextDecoder();
  */
 
 /** Decodes the columns `fields` (top-level, flat) of row group `rg` of the Parquet file at `path`. */
-export function readParquetRowGroup(path: string, md: FileMetaData, rg: number, fields: readonly Field[]): ColumnVector[] {
+export function readParquetRowGroup(path: string, md: FileMetaData, rg: number, fields: readonly Field[], confine?: Confinement): ColumnVector[] {
   const group = md.row_groups[rg];
   if (!group) throw new InputError(`${path}: no row group ${rg}`, path);
   const rows = Number(group.num_rows);
   if (fields.length === 0) return [];
   const tree = parquetSchema(md);
-  const fd = fs.openSync(path, 'r');
+  const fd = openInput(path, confine);
   try {
     return fields.map((f) => {
       const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === f.name);

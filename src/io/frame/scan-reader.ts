@@ -15,6 +15,7 @@ import { readParquetRowGroup } from './parquet-reader.js';
 import { constantVector, partitionValue } from './partition-path.js';
 import type { ColumnStats, ScanUnit } from './scan-units.js';
 import { unitMayMatch } from './stats-pruning.js';
+import type { Confinement } from '../input-file.js';
 
 export type FileScanSpec = Extract<ScanSpec, { kind: 'files' }>;
 
@@ -106,18 +107,22 @@ class FileCache {
 }
 
 function* readUnit(spec: FileScanSpec, unit: ScanUnit, fields: Field[], want: number[], ctx: FileScanContext, cache: FileCache): Generator<RawColumns> {
+  // A scan planned for SQL under sqlFileAccess.allow: every file is checked again as it is opened.
+  const confine = spec.options.confineTo as Confinement;
   switch (unit.kind) {
-    case 'text':
-      if (spec.format === 'csv') yield* readCsvSplit(unit.split, fields, want, csvOptions(spec.options), ctx.onDropped);
-      else yield* readJsonSplit(unit.split, want.map((i) => fields[i]!), readMode(spec.options), ctx.onDropped);
+    case 'text': {
+      const split = confine ? { ...unit.split, confine } : unit.split;
+      if (spec.format === 'csv') yield* readCsvSplit(split, fields, want, csvOptions(spec.options), ctx.onDropped);
+      else yield* readJsonSplit(split, want.map((i) => fields[i]!), readMode(spec.options), ctx.onDropped);
       return;
+    }
     case 'parquet': {
-      const md = cache.get(unit.path, readParquetFooter);
-      yield { columns: readParquetRowGroup(unit.path, md, unit.rowGroup, want.map((i) => fields[i]!)), rows: unit.numRows };
+      const md = cache.get(unit.path, (p) => readParquetFooter(p, confine));
+      yield { columns: readParquetRowGroup(unit.path, md, unit.rowGroup, want.map((i) => fields[i]!), confine), rows: unit.numRows };
       return;
     }
     case 'arrow': {
-      const batch = arrowBatch(cache.get(unit.path, readArrowFile), unit.batch, unit.path);
+      const batch = arrowBatch(cache.get(unit.path, (p) => readArrowFile(p, confine)), unit.batch, unit.path);
       const columns = want.map((i) => {
         const c = batch.schema.fields.findIndex((f) => f.name === fields[i]!.name);
         if (c < 0) throw new SluiceError(`${unit.path}: Arrow file has no column ${fields[i]!.name}`);
