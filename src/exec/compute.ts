@@ -13,12 +13,15 @@ import { readShuffle, reduceSide } from './shuffle-read.js';
 import { sourceReader } from './io-registry.js';
 import type { TaskContext } from './task-context.js';
 import { frameFns, frameRecords, setRecordCompute } from './frame/frame-task.js';
+import { storedCut } from './deep-lineage.js';
 
 /**
  * Computes partition `p` of `node` as a lazy stream of batches: the narrow
  * operators of a stage fuse into one pass, each pulling batches from its parent.
  */
 export function compute(node: WireNode, p: number, ctx: TaskContext): Batches {
+  const cut = ctx.cuts.size > 0 ? storedCut(node, p, ctx) : undefined;
+  if (cut) return cut;
   if (node.cached) return cachedCompute(node, p, ctx);
   return computeUncached(node, p, ctx);
 }

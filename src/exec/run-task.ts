@@ -15,6 +15,7 @@ import { runFrameAction } from './frame/frame-actions.js';
 import { ASYNC_OPERATORS, AsyncResultSeen, learnedAsync } from './async-calls.js';
 import { computeAsync, isAsyncPipeline } from './compute-async.js';
 import { runActionAsync } from './actions-async.js';
+import { computeCuts, releaseCuts } from './deep-lineage.js';
 
 export type TaskOutcome =
   | { ok: true; result: TaskResult }
@@ -35,6 +36,7 @@ export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
       ctx.metrics.computeMs = Date.now() - started;
       return { ok: true, result };
     } catch (e) {
+      releaseCuts(ctx);
       // Blocks this attempt stored will never be registered: give their memory back.
       for (const { ref } of ctx.cacheBlocks) freeBlock(ref, ctx.budget);
       if (!(e instanceof AsyncResultSeen)) return failure(e, payload);
@@ -53,6 +55,8 @@ async function attempt(payload: TaskPayload, ctx: TaskContext): Promise<TaskResu
   const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics };
   const m = ctx.metrics;
   const async = fns.some((f) => ctx.isAsync(f));
+  // A lineage thousands of operators deep is computed in pieces (the async path is not cut).
+  if (!async && node.compute.kind !== 'frame') computeCuts(node, payload.partition, ctx, compute);
   if (node.compute.kind === 'frame') {
     if (output.kind === 'shuffleWrite') result.mapOutput = frameShuffleWrite(node, output.shuffle.frame as FramePartitioning, ctx);
     else result.value = runFrameAction(output.action, node, computeFrameNode(node, payload.partition, ctx), ctx);
@@ -72,6 +76,7 @@ async function attempt(payload: TaskPayload, ctx: TaskContext): Promise<TaskResu
     Object.assign(result, runAction(output.action, counted, ctx, actionName(output.action), node.site));
   }
   result.accumulators = ctx.accumulatorUpdates();
+  releaseCuts(ctx);
   return result;
 }
 

@@ -41,6 +41,8 @@ export class TaskContext {
   readonly metrics: Metrics = zeroMetrics();
   readonly budget: MemoryBudget;
   readonly cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }> = [];
+  /** Partitions stored at the cuts of a very deep lineage, by `nodeId:partition` (see deep-lineage). */
+  readonly cuts = new Map<string, BlockRef>();
   private readonly fns = new Map<FnSpec, BoundFn>();
   private readonly accumulators = new Map<number, LocalAccumulator>();
 

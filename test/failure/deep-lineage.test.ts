@@ -2,7 +2,9 @@
  * Deep lineage: 10,000 chained narrow operators run on every backend (plan
  * cutting, the pipeline posted to threads, operator fusion and printing all
  * work without deep recursion), with answers checked against a plain loop, and
- * the session runs the next job.
+ * the session runs the next job. Operators that are not fused (mapPartitions,
+ * mapPartitionsWithIndex, sample, coalesce) run 10,000 deep too: the task
+ * computes such a chain in pieces (exec/deep-lineage).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -70,5 +72,30 @@ forEachBackend((name, s) => {
     const ops = randomOps(9);
     const deep = applyOps(s().parallelize(input, 3).map(async (x) => x), ops);
     assert.deepEqual(await within(120_000, deep.collect(), 'a deep collect over an async map'), reference(input, ops));
+  });
+
+  test(`${name}: ${DEPTH} chained operators that are not fused (mapPartitions, mapPartitionsWithIndex, sample, coalesce) run`, async () => {
+    const input = Array.from({ length: 300 }, (_, i) => i);
+    const rand = seededRandom(11);
+    let ds = s().parallelize(input, 3);
+    let want = input;
+    for (let i = 0; i < DEPTH; i++) {
+      const r = rand();
+      const k = Math.floor(rand() * 5) - 2;
+      if (r < 0.4) ds = ds.mapPartitions((it, env) => (function* () { for (const x of it) yield x + env.k; })(), { k });
+      else if (r < 0.7) ds = ds.mapPartitionsWithIndex((_, it, env) => Array.from(it, (x) => x - env.k), { k });
+      else if (r < 0.8) ds = ds.sample(false, 1, i);
+      else if (r < 0.9) ds = ds.coalesce(3);
+      else ds = ds.map((x, env) => x * 1 + env.k, { k });
+      if (r < 0.4 || r >= 0.9) want = want.map((x) => x + k);
+      else if (r < 0.7) want = want.map((x) => x - k);
+    }
+    assert.deepEqual(await within(120_000, ds.collect(), 'a deep collect'), want);
+    // The deep chain feeding a shuffle (the stage pushes into its shuffle write).
+    const sums = await within(120_000, ds.map((x) => [((x % 3) + 3) % 3, x] as [number, number]).reduceByKey((a, b) => a + b).collect(), 'a deep shuffle');
+    const wantSums = new Map<number, number>();
+    for (const x of want) wantSums.set(((x % 3) + 3) % 3, (wantSums.get(((x % 3) + 3) % 3) ?? 0) + x);
+    assert.deepEqual(new Map(sums), wantSums);
+    assert.equal(await within(30_000, s().range(0, 100, 1, 4).count(), 'the next job'), 100);
   });
 });
