@@ -9,9 +9,7 @@ import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
 import { FetchFailedError, OperatorError, UserFunctionError } from './user-function-error.js';
-import type { FramePartitioning } from '../frame/physical/ops.js';
-import { computeFrameNode, frameShuffleWrite } from './frame/frame-task.js';
-import { runFrameAction } from './frame/frame-actions.js';
+import { runFrameTask } from './frame/frame-task.js';
 import { ASYNC_OPERATORS, AsyncResultSeen, learnedAsync } from './async-calls.js';
 import { computeAsync, isAsyncPipeline } from './compute-async.js';
 import { runActionAsync } from './actions-async.js';
@@ -54,8 +52,7 @@ async function attempt(payload: TaskPayload, ctx: TaskContext): Promise<TaskResu
   const m = ctx.metrics;
   const async = fns.some((f) => ctx.isAsync(f));
   if (node.compute.kind === 'frame') {
-    if (output.kind === 'shuffleWrite') result.mapOutput = frameShuffleWrite(node, output.shuffle.frame as FramePartitioning, ctx);
-    else result.value = runFrameAction(output.action, node, computeFrameNode(node, payload.partition, ctx), ctx);
+    Object.assign(result, await runFrameTask(node, output, ctx, async));
   } else if (output.kind === 'shuffleWrite') {
     const forEach = async ? pushAsync(node, payload.partition, ctx) : (sink: (x: unknown) => void): void =>
       computeInto(node, payload.partition, ctx, (x) => {
@@ -85,11 +82,11 @@ function pushAsync(node: TaskPayload['node'], p: number, ctx: TaskContext): (sin
   };
 }
 
-/** A thenable where nothing awaits it (a shuffle's combining function, a comparator, a DataFrame UDF). */
+/** A thenable where nothing awaits it (a shuffle's combining function, a comparator, a Dataset read by a DataFrame). */
 function notAwaitable(e: AsyncResultSeen): UserFunctionError {
   const msg =
     `${e.operator}'s function returned a Promise where it cannot be awaited. Async functions are awaited in ${ASYNC_OPERATORS} ` +
-    `of Datasets; a shuffle's combining functions, comparators, DataFrame UDFs and Datasets read by a DataFrame must be synchronous`;
+    `of Datasets and in DataFrame UDFs; a shuffle's combining functions, comparators and Datasets read by a DataFrame must be synchronous`;
   return new UserFunctionError(new TypeError(msg), e.operator, e.site);
 }
 

@@ -1,21 +1,21 @@
-import { decodeIpc } from '../../frame/batch/ipc.js';
 import { batchToRecords } from '../../frame/batch/records.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import { compileExpr, compilePredicate } from '../../frame/expr/compile.js';
 import type { ExprNode } from '../../frame/expr/expr-node.js';
 import { anyExpr } from '../../frame/logical/expr-utils.js';
-import type { FramePartitioning, PhysOp } from '../../frame/physical/ops.js';
-import { physChildren } from '../../frame/physical/ops.js';
+import { physChildren, physExprs, type FramePartitioning, type PhysOp } from '../../frame/physical/ops.js';
 import type { FnSpec } from '../../serde/function-spec.js';
 import type { WireNode } from '../../plan/stages.js';
-import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../block-store.js';
 import type { TaskContext } from '../task-context.js';
 import { attribute } from '../user-function-error.js';
 import { AsyncResultSeen, isThenable } from '../async-calls.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
 import type { FrameOpContext } from './op-context.js';
-import { SharedDictGroup } from './shared-dict-group.js';
+import { AwaitedUdfs, awaitFrameUdfs } from './await-udfs.js';
+import { BatchBlockWriter, readBatchBlock } from './batch-block.js';
+import { runFrameAction } from './frame-actions.js';
+import type { TaskOutput, TaskResult } from '../task.js';
 
 /** The operator context of a task: its budget and metrics, and an expression compiler that knows its UDFs. */
 export function frameOpContext(task: TaskContext): FrameOpContext {
@@ -48,17 +48,44 @@ function rootOf(node: WireNode): PhysOp {
   return node.compute.root as PhysOp;
 }
 
-/** Partition p of a frame node: its operator tree, or its cached copy (kept as IPC chunks as it streams past). */
-export function computeFrameNode(node: WireNode, p: number, task: TaskContext, op = frameOpContext(task)): BatchStream {
-  const t: FrameTask = {
+/**
+ * Partition p of a frame node: its operator tree (as rewritten by `awaited` on
+ * the async path), or its cached copy (kept as IPC chunks as it streams past).
+ */
+export function computeFrameNode(node: WireNode, p: number, task: TaskContext, op = frameOpContext(task), awaited?: AwaitedUdfs): BatchStream {
+  const t = frameTask(node, task, op, awaited);
+  const root = awaited?.root(node, p) ?? rootOf(node);
+  const run = () => executeFrame(root, p, t);
+  return node.cached ? cachedFrame(node, p, task, run) : run();
+}
+
+function frameTask(node: WireNode, task: TaskContext, op: FrameOpContext, awaited: AwaitedUdfs | undefined): FrameTask {
+  return {
     op,
     task,
     node,
     narrow: (d, q) => narrowRecords(node, d, q, task),
-    cached: (d, q) => computeFrameNode(narrowNode(node, d), q, task, op),
+    // Negative dependencies are awaited UDF columns (see AwaitedUdfs).
+    cached: (d, q) => (d < 0 ? readBatchBlock(awaited!.blocks[-1 - d]!) : computeFrameNode(narrowNode(node, d), q, task, op, awaited)),
   };
-  const run = () => executeFrame(rootOf(node), p, t);
-  return node.cached ? cachedFrame(node, p, task, run) : run();
+}
+
+/**
+ * Runs a frame stage's task: its map side written to the shuffle, or an
+ * action's per-partition value. With `async`, the async UDFs it calls are
+ * awaited first (their columns kept in blocks, freed when the task is done).
+ */
+export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value'>> {
+  const op = frameOpContext(task);
+  const awaited = async ? new AwaitedUdfs() : undefined;
+  try {
+    if (awaited) await awaitFrameUdfs(node, task.partition, task, (n) => frameTask(n, task, op, awaited), awaited);
+    const stream = computeFrameNode(node, task.partition, task, op, awaited);
+    if (output.kind === 'shuffleWrite') return { mapOutput: writeFrameShuffle(stream, output.shuffle.frame as FramePartitioning, task, op) };
+    return { value: runFrameAction(output.action, node, stream, task) };
+  } finally {
+    awaited?.release(task);
+  }
 }
 
 function narrowNode(node: WireNode, d: number): WireNode {
@@ -79,33 +106,21 @@ function narrowRecords(node: WireNode, d: number, p: number, task: TaskContext):
 function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => BatchStream): Generator<ColumnBatch> {
   const ref = task.payload.cachedBlocks[`${node.id}:${p}`];
   if (ref) {
-    for (const chunk of readBlockPartition(ref, 0)) yield* decodeIpc(chunk);
+    yield* readBatchBlock(ref);
     return;
   }
-  const writer = new BlockWriter({ numPartitions: 1, budget: task.budget, spillDir: task.spillDir });
-  const group = new SharedDictGroup(GROUP_ROWS, (ipc) => writer.add(0, ipc));
+  const writer = new BatchBlockWriter(task.budget, task.spillDir);
   let complete = false;
   try {
     for (const b of run()) {
-      group.add(b);
+      writer.add(b);
       yield b;
     }
-    group.flush();
     complete = true;
   } finally {
-    const block = writer.finish();
-    if (complete) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
-    else freeBlock(block, task.budget);
+    const block = writer.finish(complete);
+    if (block) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
   }
-}
-
-/** Rows per cache IPC stream: batches sharing dictionaries (one cached partition's scan) write them once. */
-const GROUP_ROWS = 1 << 22;
-
-/** A frame stage's map side: its batches written to the shuffle. */
-export function frameShuffleWrite(node: WireNode, partitioning: FramePartitioning, task: TaskContext): BlockRef {
-  const op = frameOpContext(task);
-  return writeFrameShuffle(computeFrameNode(node, task.partition, task, op), partitioning, task, op);
 }
 
 /** Records of a frame node, for Dataset consumers (DataFrame.toDataset). */
@@ -120,29 +135,8 @@ export function frameFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
 }
 
 function walkOps(op: PhysOp, out: FnSpec[]): void {
-  for (const e of opExprs(op)) walkExpr(e, out);
+  for (const e of physExprs(op)) walkExpr(e, out);
   for (const c of physChildren(op)) walkOps(c, out);
-}
-
-function opExprs(op: PhysOp): ExprNode[] {
-  switch (op.op) {
-    case 'filter':
-      return [op.predicate];
-    case 'project':
-      return op.exprs;
-    case 'hashAggregate':
-      return [...op.groupBy, ...op.aggs.flatMap((a) => a.args)];
-    case 'hashJoin':
-      return [...op.leftKeys, ...op.rightKeys, ...(op.filter ? [op.filter] : [])];
-    case 'nestedLoopJoin':
-      return op.filter ? [op.filter] : [];
-    case 'sort':
-      return op.keys.map((k) => k.expr);
-    case 'dedup':
-      return op.keys;
-    default:
-      return [];
-  }
 }
 
 function walkExpr(e: ExprNode, out: FnSpec[]): void {
