@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { col, TaskFailedError, udf } from '../../src/index.js';
+import { col, TaskFailedError } from '../../src/index.js';
 import { seededRandom } from '../../src/util/random.js';
 import { forEachBackend } from './backends.js';
 import { canon } from './reference.js';
@@ -145,9 +145,8 @@ forEachBackend((name, s) => {
   test(`${name}: functions that cannot be awaited fail clearly instead of passing promises on`, async () => {
     const pairs = s().parallelize([[1, 1], [1, 2], [2, 3]] as Array<[number, number]>, 2);
     await assert.rejects(pairs.reduceByKey((async (a: number, b: number) => a + b) as unknown as (a: number, b: number) => number).collect(), (e: unknown) => e instanceof TaskFailedError && e.info.operator === 'reduceByKey' && /cannot be awaited/.test(e.message));
-    const df = s().createDataFrame({ x: [1, 2, 3] });
-    const slow = udf((async (x: number) => x + 1) as unknown as (x: number) => number, 'int32');
-    await assert.rejects(df.select(slow(col('x')).as('y')).collect(), /udf.*cannot be awaited/s);
+    const mapped = s().parallelize([{ x: 1 }, { x: 2 }], 2).map(async (r) => ({ x: r.x + 1 }));
+    await assert.rejects(s().createDataFrame(mapped, { schema: { x: 'int32' } }).select(col('x')).collect(), /map.*cannot be awaited/s);
     assert.equal(await pairs.count(), 3);
   });
 });
