@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { col, TaskFailedError } from '../../src/index.js';
 import { seededRandom } from '../../src/util/random.js';
 import { forEachBackend } from './backends.js';
+import { pendingProbe } from './pending-probe.js';
 import { canon } from './reference.js';
 
 const rand = seededRandom(20261202);
@@ -103,14 +104,7 @@ forEachBackend((name, s) => {
   });
 
   test(`${name}: at most \`concurrency\` calls are pending per task (default 16)`, async () => {
-    // Each call notes how many calls of its thread are pending while it waits; tasks of a thread run one at a time.
-    const probe = async (x: number): Promise<number> => {
-      const g = globalThis as { __pending?: number };
-      const now = (g.__pending = (g.__pending ?? 0) + 1);
-      await new Promise((r) => setTimeout(r, 1 + (x & 3)));
-      g.__pending!--;
-      return now;
-    };
+    const probe = pendingProbe;
     const big = Array.from({ length: 200 }, (_, i) => i);
     // Declared async, so no call is made on the sync path first (see the README on functions that only return promises).
     const max = async (opts?: { concurrency: number }) => Math.max(...(await s().parallelize(big, 2).map(async (x, env) => env.probe(x), { probe }, opts).collect()));

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { col, count, lit, sum, TaskFailedError, udf, upper, when, type DataFrame } from '../../src/index.js';
 import { seededRandom } from '../../src/util/random.js';
 import { forEachBackend } from './backends.js';
+import { pendingProbe } from './pending-probe.js';
 import { canon } from './reference.js';
 
 const rand = seededRandom(20261203);
@@ -91,14 +92,7 @@ forEachBackend((name, s) => {
   });
 
   test(`${name}: at most \`concurrency\` UDF calls are pending per task (default 16)`, async () => {
-    // Each call notes how many calls of its thread are pending while it waits; tasks of a thread run one at a time.
-    const probe = async (x: number): Promise<number> => {
-      const g = globalThis as { __udfPending?: number };
-      const now = (g.__udfPending = (g.__udfPending ?? 0) + 1);
-      await new Promise((r) => setTimeout(r, 1 + (x & 3)));
-      g.__udfPending!--;
-      return now;
-    };
+    const probe = pendingProbe;
     const many = s().createDataFrame(ROWS, { numPartitions: 2 });
     const max = async (opts?: { concurrency: number }) => {
       const pending = udf(async (x: number, env: { probe: typeof probe }) => env.probe(x), 'int32', { probe }, opts);

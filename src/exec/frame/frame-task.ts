@@ -77,14 +77,36 @@ function frameTask(node: WireNode, task: TaskContext, op: FrameOpContext, awaite
  */
 export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value'>> {
   const op = frameOpContext(task);
-  const awaited = async ? new AwaitedUdfs() : undefined;
+  const awaited = async ? await awaitUdfs(node, task.partition, task, op) : undefined;
   try {
-    if (awaited) await awaitFrameUdfs(node, task.partition, task, (n) => frameTask(n, task, op, awaited), awaited);
     const stream = computeFrameNode(node, task.partition, task, op, awaited);
     if (output.kind === 'shuffleWrite') return { mapOutput: writeFrameShuffle(stream, output.shuffle.frame as FramePartitioning, task, op) };
     return { value: runFrameAction(output.action, node, stream, task) };
   } finally {
     awaited?.release(task);
+  }
+}
+
+/** Records of a frame node for Dataset consumers on the async path: its async UDFs awaited first. */
+export async function* frameRecordsAsync(node: WireNode, p: number, task: TaskContext): AsyncGenerator<unknown[]> {
+  const op = frameOpContext(task);
+  const awaited = await awaitUdfs(node, p, task, op);
+  try {
+    for (const b of computeFrameNode(node, p, task, op, awaited)) if (b.numRows) yield batchToRecords(b);
+  } finally {
+    awaited.release(task);
+  }
+}
+
+/** The async UDFs partition p of `node` calls, awaited (the caller releases them). */
+async function awaitUdfs(node: WireNode, p: number, task: TaskContext, op: FrameOpContext): Promise<AwaitedUdfs> {
+  const awaited = new AwaitedUdfs();
+  try {
+    await awaitFrameUdfs(node, p, task, (n) => frameTask(n, task, op, awaited), awaited);
+    return awaited;
+  } catch (e) {
+    awaited.release(task);
+    throw e;
   }
 }
 
