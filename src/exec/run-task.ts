@@ -9,7 +9,7 @@ import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
 import { FetchFailedError, OperatorError, UserFunctionError } from './user-function-error.js';
-import { runFrameTask } from './frame/frame-task.js';
+import { partitioningFns, runFrameTask } from './frame/frame-task.js';
 import { ASYNC_OPERATORS, AsyncResultSeen, learnedAsync } from './async-calls.js';
 import { computeAsync, isAsyncPipeline } from './compute-async.js';
 import { runActionAsync } from './actions-async.js';
@@ -94,6 +94,7 @@ function taskFns(payload: TaskPayload): FnSpec[] {
   const fns = pipelineFns(payload.node);
   const out = payload.output;
   if (out.kind === 'shuffleWrite' && out.shuffle.mapSideCombine) fns.push(...aggFnSpecs(out.shuffle.mapSideCombine));
+  if (out.kind === 'shuffleWrite') partitioningFns(out.shuffle.frame, fns);
   if (out.kind === 'result') fns.push(...actionFns(out.action));
   return fns;
 }

@@ -79,6 +79,16 @@ forEachBackend((name, s) => {
     assert.deepEqual(await sql(tripleAsync, tagPromise), expected);
   });
 
+  test(`${name}: an async UDF in a filter over an inner join (pushed into its condition) gives the sync UDF's rows`, async () => {
+    const other = s().createDataFrame(ROWS.filter((r) => r.id % 3 === 0).map((r) => ({ k: r.s, y: r.x })), { numPartitions: 2 });
+    const q = (t: typeof tripleSync) => df().join(other, col('s').eq(col('k'))).filter(t(col('x')).gt(col('y'))).select('id', 'y');
+    assert.match(q(tripleAsync).explainString(), /HashJoin\[inner.*filter=triple\(x#\d+\) > y#\d+/);
+    await same(q);
+    // Repartitioning by a (sync) UDF of a column: its function is prepared like the stage's own.
+    const byUdf = await df().repartition(3, tripleSync(col('x'))).collect();
+    assert.deepEqual(canon(byUdf), canon(ROWS));
+  });
+
   test(`${name}: the README example`, async () => {
     const lookup = udf(async (id: number | null) => {
       await new Promise((r) => setTimeout(r, 5));
@@ -124,6 +134,7 @@ forEachBackend((name, s) => {
     const key = udf(async (x: number | null) => x, 'int32');
     const other = s().createDataFrame([{ k: 1 }]);
     await assert.rejects(df().join(other, key(col('x')).eq(col('k'))).collect(), /async UDF cannot be awaited in a join condition; compute it into a column first/);
+    await assert.rejects(df().repartition(3, key(col('x'))).collect(), /async UDF cannot be awaited in the keys of a repartition; compute it into a column first/);
     // The session is still usable.
     assert.equal(await df().select(tripleAsync(col('x'))).count(), ROWS.length);
   });

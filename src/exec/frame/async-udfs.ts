@@ -90,6 +90,17 @@ export function splitAsync(op: PhysOp, isAsync: IsAsyncUdf): { ev: AsyncEval; re
   }
 }
 
+/**
+ * An inner join whose residual condition (not its keys) calls an async UDF, as
+ * a filter above the join without it: the same rows, and the filter can await.
+ */
+export function residualAsFilter(op: PhysOp, isAsync: IsAsyncUdf): PhysOp {
+  if ((op.op !== 'hashJoin' && op.op !== 'nestedLoopJoin') || (op.type !== 'inner' && op.type !== 'cross') || !op.filter) return op;
+  const join = { ...op, filter: null };
+  if (callsAsyncUdf(join, isAsync)) return op;
+  return { op: 'filter', schema: op.schema, input: join, predicate: op.filter };
+}
+
 /** Evaluates an AsyncEval over one input batch: awaits its calls, then its expressions. Empty filter output is null. */
 export function asyncEvaluator(ev: AsyncEval, ctx: FrameOpContext, call: (spec: FnSpec) => (...args: unknown[]) => unknown): (b: ColumnBatch) => Promise<ColumnBatch | null> {
   const inFields = ev.input.schema.fields;

@@ -3,7 +3,7 @@ import type { WireNode } from '../../plan/stages.js';
 import { freeBlock, type BlockRef } from '../block-store.js';
 import { guardAsync } from '../guard.js';
 import type { TaskContext } from '../task-context.js';
-import { asyncEvaluator, callsAsyncUdf, splitAsync, type AsyncEval } from './async-udfs.js';
+import { asyncEvaluator, callsAsyncUdf, residualAsFilter, splitAsync, type AsyncEval } from './async-udfs.js';
 import { BatchBlockWriter } from './batch-block.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { unionInput } from './frame-inputs.js';
@@ -64,7 +64,7 @@ export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContex
         }
     }
     if (!callsAsyncUdf(y, isAsync)) return y;
-    const { ev, rest } = splitAsync(y, isAsync);
+    const { ev, rest } = splitAsync(residualAsFilter(y, isAsync), isAsync);
     const leaf: PhysOp = { op: 'cached', schema: ev.schema, dep: -1 - awaited.blocks.length };
     awaited.blocks.push(await evaluate(ev, q, t));
     return rest(leaf);

@@ -8,6 +8,7 @@ import type { FnSpec } from '../../serde/function-spec.js';
 import type { WireNode } from '../../plan/stages.js';
 import type { TaskContext } from '../task-context.js';
 import { attribute } from '../user-function-error.js';
+import { SluiceError } from '../../util/errors.js';
 import { AsyncResultSeen, isThenable } from '../async-calls.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
@@ -80,8 +81,11 @@ export async function runFrameTask(node: WireNode, output: TaskOutput, task: Tas
   const awaited = async ? await awaitUdfs(node, task.partition, task, op) : undefined;
   try {
     const stream = computeFrameNode(node, task.partition, task, op, awaited);
-    if (output.kind === 'shuffleWrite') return { mapOutput: writeFrameShuffle(stream, output.shuffle.frame as FramePartitioning, task, op) };
-    return { value: runFrameAction(output.action, node, stream, task) };
+    if (output.kind !== 'shuffleWrite') return { value: runFrameAction(output.action, node, stream, task) };
+    if (async && partitioningFns(output.shuffle.frame).some((f) => task.isAsync(f))) {
+      throw new SluiceError('an async UDF cannot be awaited in the keys of a repartition; compute it into a column first (withColumn) and repartition by that column');
+    }
+    return { mapOutput: writeFrameShuffle(stream, output.shuffle.frame as FramePartitioning, task, op) };
   } finally {
     awaited?.release(task);
   }
@@ -153,6 +157,13 @@ export function* frameRecords(node: WireNode, p: number, task: TaskContext): Gen
 /** Every UDF of a frame stage (and of its narrow frame parents), to prepare before the task runs. */
 export function frameFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
   if (node.compute.kind === 'frame') walkOps(rootOf(node), out);
+  return out;
+}
+
+/** The UDFs of the keys a frame stage's output is hash-partitioned by (`repartition(n, expr)`). */
+export function partitioningFns(partitioning: unknown, out: FnSpec[] = []): FnSpec[] {
+  const p = partitioning as FramePartitioning | undefined;
+  if (p?.kind === 'hash') for (const e of p.keys) walkExpr(e, out);
   return out;
 }
 
