@@ -1,5 +1,5 @@
 import type { LogicalPlan } from '../frame/logical/plan.js';
-import type { UdfDefinition } from '../frame/expr/functions.js';
+import type { UdfDefinition } from '../frame/expr/expr-node.js';
 
 /**
  * The tables SQL text can name. The Session implements it over its temporary

@@ -5,7 +5,7 @@ import { aggregateNames, aggregateSpec, EXTRACT_PARTS } from './functions.js';
 import { closest } from '../frame/logical/analysis-error.js';
 import { lookupFunction, scalarFunctionNames } from '../frame/expr/scalar-functions.js';
 import { exprToNode } from './expr-to-node.js';
-import { udfCall } from '../frame/expr/functions.js';
+import { udfCall } from '../frame/expr/expr-node.js';
 import { nameList, nodeAs, type FuncCall, type Node } from './pg-ast.js';
 
 /** Functions PostgreSQL spells with keywords (`TRIM(x)`, `EXTRACT(y FROM d)`) under the names it gives them. */

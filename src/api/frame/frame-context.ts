@@ -5,7 +5,7 @@ import { defaultRules, optimize, requiredRules } from '../../frame/optimizer/opt
 import { planPhysical } from '../../frame/physical/planner.js';
 import type { CachedStage } from '../../frame/physical/planned.js';
 import type { Schema } from '../../frame/types.js';
-import type { UdfDefinition } from '../../frame/expr/functions.js';
+import type { UdfDefinition } from '../../frame/expr/expr-node.js';
 import { planFileScan } from '../../io/frame/scan-planner.js';
 import type { PlanNode } from '../../plan/node.js';
 import type { AccumulatorRegistry } from '../accumulator.js';

@@ -1,7 +1,5 @@
-import type { ExprNode, LiteralValue } from './expr-node.js';
+import { udfCall, type ExprNode, type LiteralValue, type UdfDefinition } from './expr-node.js';
 import { shipFunction, withConcurrency } from '../../serde/ship-function.js';
-import type { FnSpec } from '../../serde/function-spec.js';
-import type { DataType } from '../types.js';
 import { userCallSite } from '../../util/call-site.js';
 import { columnNode, Expr, litNode, operandNode, toExpr, type Operand } from './expr-builder.js';
 import { parseType, type TypeLike } from './type-names.js';
@@ -143,22 +141,12 @@ export const toDate = (s: ColumnArg): Expr => call('to_date', c(s));
 /** Parses strings as Spark casts them to timestamps ('2015-04-08 13:08:15.5+02:00'; UTC unless they carry a zone); numbers are seconds since the epoch. */
 export const toTimestamp = (s: ColumnArg): Expr => call('to_timestamp', c(s));
 
-/** What a UDF is: its name in plans, its shipped function and the type it returns. */
-export interface UdfDefinition {
-  name: string;
-  fn: FnSpec;
-  returnType: DataType;
-}
-
 /** A UDF as `udf()` returns it: call it on columns to get an expression; register it for SQL with `session.udf.register`. */
+export type { UdfDefinition };
+
 export interface Udf {
   (...args: ColumnArg[]): Expr;
   readonly definition: UdfDefinition;
-}
-
-/** The expression calling a UDF on arguments. */
-export function udfCall(d: UdfDefinition, args: ExprNode[]): ExprNode {
-  return { kind: 'udf', name: d.name, fn: d.fn, args, returnType: d.returnType };
 }
 
 /**
