@@ -7,10 +7,10 @@
  * rejection fails the job like a throw (operator, partition, the user's stack).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { col, count, lit, sum, TaskFailedError, udf, upper, when, type DataFrame } from '../../src/index.js';
+import { describe, test } from 'node:test';
+import { col, count, lit, Session, sum, TaskFailedError, udf, upper, when, type DataFrame } from '../../src/index.js';
 import { seededRandom } from '../../src/util/random.js';
-import { forEachBackend } from './backends.js';
+import { BACKENDS, forEachBackend } from './backends.js';
 import { pendingProbe } from './pending-probe.js';
 import { canon } from './reference.js';
 
@@ -138,4 +138,29 @@ forEachBackend((name, s) => {
     // The session is still usable.
     assert.equal(await df().select(tripleAsync(col('x'))).count(), ROWS.length);
   });
+});
+
+describe('awaited UDF columns beyond the memory budget', () => {
+  for (const master of BACKENDS) {
+    test(`${master}: an async UDF's output larger than the budget spills to disk and gives the sync UDF's rows`, async () => {
+      const s = await Session.local({ master, memory: '2m' });
+      try {
+        let spilled = 0;
+        s.on((e) => {
+          if (e.type === 'taskEnd' && e.metrics) spilled += e.metrics.spilledBytes;
+        });
+        const N = 60_000; // ~6 MB of strings over a 2 MB budget
+        const df = s.createDataFrame({ id: Array.from({ length: N }, (_, i) => i) }, { numPartitions: 2 });
+        const pad = (sync: boolean) =>
+          sync ? udf((i: number) => `${i}-${'p'.repeat(90)}`, 'string') : udf(async (i: number) => `${i}-${'p'.repeat(90)}`, 'string');
+        const q = (sync: boolean) => df.select(col('id'), pad(sync)(col('id')).as('s')).filter(col('s').like('%7-p%')).select('id');
+        const want = (await q(true).collect()).map((r) => r.id);
+        assert.equal(spilled, 0, 'the sync UDF keeps nothing');
+        assert.deepEqual((await q(false).collect()).map((r) => r.id), want);
+        assert.ok(spilled > 0, 'the awaited column spilled');
+      } finally {
+        await s.stop();
+      }
+    });
+  }
 });

@@ -78,7 +78,7 @@ export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContex
 async function evaluate(ev: AsyncEval, q: number, t: FrameTask): Promise<BlockRef> {
   const { task } = t;
   const run = asyncEvaluator(ev, t.op, (spec) => guardAsync(task.fn(spec), spec.op, spec.site));
-  const writer = new BatchBlockWriter(task.budget, task.spillDir);
+  const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
   try {
     for (const b of executeFrame(ev.input, q, t)) {
       const out = await run(b);

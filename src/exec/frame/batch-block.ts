@@ -2,6 +2,7 @@ import { decodeIpc } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../block-store.js';
 import type { MemoryBudget } from '../memory-budget.js';
+import type { Metrics } from '../../util/metrics.js';
 import { SharedDictGroup } from './shared-dict-group.js';
 
 /** Rows per IPC stream: batches sharing dictionaries (one partition's scan) write them once. */
@@ -16,7 +17,11 @@ export class BatchBlockWriter {
   private readonly writer: BlockWriter;
   private readonly group: SharedDictGroup;
 
-  constructor(private readonly budget: MemoryBudget, spillDir: string) {
+  constructor(
+    private readonly budget: MemoryBudget,
+    spillDir: string,
+    private readonly metrics: Pick<Metrics, 'spills' | 'spilledBytes'>,
+  ) {
     this.writer = new BlockWriter({ numPartitions: 1, budget, spillDir });
     this.group = new SharedDictGroup(GROUP_ROWS, (ipc) => this.writer.add(0, ipc));
   }
@@ -29,6 +34,10 @@ export class BatchBlockWriter {
   finish(complete: boolean): BlockRef | undefined {
     if (complete) this.group.flush();
     const block = this.writer.finish();
+    if (this.writer.spilledBytes > 0) {
+      this.metrics.spills++;
+      this.metrics.spilledBytes += this.writer.spilledBytes;
+    }
     if (complete) return block;
     freeBlock(block, this.budget);
     return undefined;

@@ -135,7 +135,7 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
     yield* readBatchBlock(ref);
     return;
   }
-  const writer = new BatchBlockWriter(task.budget, task.spillDir);
+  const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
   let complete = false;
   try {
     for (const b of run()) {
