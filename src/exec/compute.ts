@@ -33,7 +33,8 @@ function syncPath(ctx: TaskContext): PipelinePath<Batches> {
     fuse: (chain, input) => fusedOps(chain, input, ctx),
     mapPartitions: (node, spec, _p, input) => mapPartitionsOp(node, spec, input(), ctx),
     whole: (input, op) => op(input()),
-    concat: (inputs) => (inputs.length === 1 ? inputs[0]!() : concat(inputs)),
+    // Lazy, as every operator here: nothing under a node is computed until its batches are pulled.
+    concat: (inputs) => concat(inputs),
     frameRecords: (frame, p) => frameRecords(frame, p, ctx),
     other: (node, p) => sourceOrShuffle(node, p, ctx),
   };

@@ -89,6 +89,11 @@ forEachBackend((name, s) => {
     assert.deepEqual(canon(byUdf), canon(ROWS));
   });
 
+  test(`${name}: a Dataset reading a frame with async UDFs (toDataset) gets the sync UDFs' records`, async () => {
+    const records = async (t: typeof tripleSync) => df().select(col('id'), t(col('x')).as('t')).toDataset().map((r) => [r.id, r.t]).collect();
+    assert.deepEqual(await records(tripleAsync), await records(tripleSync));
+  });
+
   test(`${name}: the README example`, async () => {
     const lookup = udf(async (id: number | null) => {
       await new Promise((r) => setTimeout(r, 5));
