@@ -94,6 +94,22 @@ forEachBackend((name, s) => {
     assert.deepEqual(await records(tripleAsync), await records(tripleSync));
   });
 
+  test(`${name}: under a limit (through projections) an async UDF is called for the rows read only`, async () => {
+    const calls = s().accumulator(0);
+    const counted = udf(async (x: number | null, env: { calls: { add(n: number): void } }) => {
+      env.calls.add(1);
+      return x;
+    }, 'int32', { calls });
+    const limited = await df().withColumn('t', counted(col('x'))).select('id', 't').limit(7).collect();
+    assert.equal(limited.length, 7);
+    assert.ok(limited.every((r) => r.t === ROWS[r.id as number]!.x));
+    assert.ok(calls.value <= 7 * PARTS, `${calls.value} calls for 7 rows over ${PARTS} partitions`);
+    // A filter that awaits stops once it has passed the rows wanted (whole batches: at most all rows).
+    const filtered = await df().filter(counted(col('x')).gt(0)).limit(3).collect();
+    assert.deepEqual(filtered.length, 3);
+    assert.ok(filtered.every((r) => (r.x as number) > 0));
+  });
+
   test(`${name}: the README example`, async () => {
     const lookup = udf(async (id: number | null) => {
       await new Promise((r) => setTimeout(r, 5));

@@ -51,9 +51,10 @@ export function callsAsyncUdf(op: PhysOp, isAsync: IsAsyncUdf): boolean {
 /**
  * `op` (calling async UDFs, its input already free of them) split into the
  * AsyncEval to await and what then runs over the AsyncEval's output (`leaf`,
- * the node that stands for it): `rest(leaf)`.
+ * the node that stands for it): `rest(leaf)`. `replaces`: the AsyncEval's
+ * output is op's own (a project or filter), so `rest` is the leaf itself.
  */
-export function splitAsync(op: PhysOp, isAsync: IsAsyncUdf): { ev: AsyncEval; rest: (leaf: PhysOp) => PhysOp } {
+export function splitAsync(op: PhysOp, isAsync: IsAsyncUdf): { ev: AsyncEval; rest: (leaf: PhysOp) => PhysOp; replaces: boolean } {
   const width = widthOf(op);
   const calls: AsyncEval['calls'] = [];
   const lift = (e: ExprNode): ExprNode =>
@@ -64,9 +65,9 @@ export function splitAsync(op: PhysOp, isAsync: IsAsyncUdf): { ev: AsyncEval; re
     });
   switch (op.op) {
     case 'project':
-      return { ev: { kind: 'project', input: op.input, calls, exprs: op.exprs.map(lift), schema: op.schema }, rest: (leaf) => leaf };
+      return { ev: { kind: 'project', input: op.input, calls, exprs: op.exprs.map(lift), schema: op.schema }, rest: (leaf) => leaf, replaces: true };
     case 'filter':
-      return { ev: { kind: 'filter', input: op.input, calls, exprs: [lift(op.predicate)], schema: op.schema }, rest: (leaf) => leaf };
+      return { ev: { kind: 'filter', input: op.input, calls, exprs: [lift(op.predicate)], schema: op.schema }, rest: (leaf) => leaf, replaces: true };
     case 'hashAggregate':
     case 'sort':
     case 'dedup': {
@@ -80,7 +81,7 @@ export function splitAsync(op: PhysOp, isAsync: IsAsyncUdf): { ev: AsyncEval; re
         const x = { ...lifted, input: leaf, schema: leaf.schema } as PhysOp;
         return { op: 'project', schema: op.schema, input: x, exprs: keep(width) };
       };
-      return { ev, rest };
+      return { ev, rest, replaces: false };
     }
     default:
       throw new SluiceError(

@@ -1,3 +1,4 @@
+import { sliceBatch } from '../../frame/batch/batch.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { WireNode } from '../../plan/stages.js';
 import { freeBlock, type BlockRef } from '../block-store.js';
@@ -37,7 +38,8 @@ export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContex
   const t = frameTask(node);
   const isAsync = (spec: Parameters<TaskContext['isAsync']>[0]) => task.isAsync(spec);
   // Children first, at the partitions executeFrame reads them at; an unchanged subtree is kept as it is.
-  const visit = async (x: PhysOp, q: number): Promise<PhysOp> => {
+  // `need`: how many rows of x's output its consumers read at most (a limit above, through projections).
+  const visit = async (x: PhysOp, q: number, need: number): Promise<PhysOp> => {
     let y = x;
     switch (x.op) {
       case 'cached': {
@@ -47,42 +49,49 @@ export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContex
       }
       case 'union': {
         const { index, rest } = unionInput(x, q);
-        const input = await visit(x.inputs[index]!, rest);
+        const input = await visit(x.inputs[index]!, rest, need);
         if (input !== x.inputs[index]) y = { ...x, inputs: x.inputs.map((v, i) => (i === index ? input : v)) };
         break;
       }
       case 'hashJoin':
       case 'nestedLoopJoin': {
-        const [left, right] = [await visit(x.left, q), await visit(x.right, q)];
+        const [left, right] = [await visit(x.left, q, Infinity), await visit(x.right, q, Infinity)];
         if (left !== x.left || right !== x.right) y = { ...x, left, right };
         break;
       }
       default:
         if ('input' in x) {
-          const input = await visit(x.input, q);
+          const input = await visit(x.input, q, x.op === 'limit' ? x.offset + x.n : x.op === 'project' ? need : Infinity);
           if (input !== x.input) y = { ...x, input } as PhysOp;
         }
     }
     if (!callsAsyncUdf(y, isAsync)) return y;
-    const { ev, rest } = splitAsync(residualAsFilter(y, isAsync), isAsync);
+    const { ev, rest, replaces } = splitAsync(residualAsFilter(y, isAsync), isAsync);
     const leaf: PhysOp = { op: 'cached', schema: ev.schema, dep: -1 - awaited.blocks.length };
-    awaited.blocks.push(await evaluate(ev, q, t));
+    awaited.blocks.push(await evaluate(ev, q, t, replaces ? need : Infinity));
     return rest(leaf);
   };
   const root = (node.compute as { root: PhysOp }).root;
-  const rewritten = await visit(root, p);
+  const rewritten = await visit(root, p, Infinity);
   if (rewritten !== root) awaited.roots.set(`${node.id}:${p}`, rewritten);
 }
 
-/** Runs an AsyncEval over its input partition, keeping its output in a block (within the memory budget, then on disk). */
-async function evaluate(ev: AsyncEval, q: number, t: FrameTask): Promise<BlockRef> {
+/**
+ * Runs an AsyncEval over its input partition, keeping its output in a block
+ * (within the memory budget, then on disk); it stops when it has the `need`
+ * rows read above it (a projection calls the UDF on those rows only).
+ */
+async function evaluate(ev: AsyncEval, q: number, t: FrameTask, need: number): Promise<BlockRef> {
   const { task } = t;
   const run = asyncEvaluator(ev, t.op, (spec) => guardAsync(task.fn(spec), spec.op, spec.site));
   const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
+  let rows = 0;
   try {
-    for (const b of executeFrame(ev.input, q, t)) {
-      const out = await run(b);
+    for (const b of need > 0 ? executeFrame(ev.input, q, t) : []) {
+      const out = await run(ev.kind === 'project' && b.numRows > need - rows ? sliceBatch(b, 0, need - rows) : b);
       if (out && out.numRows > 0) writer.add(out);
+      rows += out?.numRows ?? 0;
+      if (rows >= need) break;
     }
   } catch (e) {
     writer.finish(false);
