@@ -1,6 +1,6 @@
 import type { AggSpec, ComputeSpec, PlanNode } from '../plan/node.js';
 import type { PartitionerSpec } from '../plan/partitioner.js';
-import { shipFunction } from '../serde/ship-function.js';
+import { shipFunction, withConcurrency } from '../serde/ship-function.js';
 import type { FnSpec } from '../serde/function-spec.js';
 import { userCallSite } from '../util/call-site.js';
 import { SluiceError } from '../util/errors.js';
@@ -20,11 +20,7 @@ export class IdSource {
 
 /** Ships a user function for operator `op`, checking its free variables now, at the call site. */
 export function ship(fn: Function, env: object | undefined, op: string, opts?: AsyncOptions): FnSpec {
-  const spec = shipFunction(fn, env as Record<string, unknown> | undefined, op, userCallSite());
-  const n = opts?.concurrency;
-  if (n === undefined) return spec;
-  if (!Number.isInteger(n) || n < 1) throw new SluiceError(`${op}: concurrency must be a positive integer, got ${String(n)}`);
-  return { ...spec, concurrency: n };
+  return withConcurrency(shipFunction(fn, env as Record<string, unknown> | undefined, op, userCallSite()), opts?.concurrency);
 }
 
 /** A node with one narrow parent and the same partitioning. */

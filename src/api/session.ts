@@ -16,7 +16,8 @@ import { DataFrame } from './dataframe.js';
 import { FrameContext } from './frame/frame-context.js';
 import { DataFrameReader } from './frame/reader.js';
 import { batchOf, memorySource, toSchema as toFrameSchema, type FrameData } from './frame/create.js';
-import { sqlPlan } from './frame/sql-catalog.js';
+import { registerUdf, sqlPlan } from './frame/sql-catalog.js';
+import type { Udf } from '../frame/expr/functions.js';
 import { SqlFilePolicy, type SqlFileAccess } from './frame/sql-file-access.js';
 import { concatBatches } from '../frame/batch/batch.js';
 import { fromArrowTable } from '../frame/batch/arrow.js';
@@ -182,6 +183,12 @@ export class Session {
     const numPartitions = this.partitionsOption(opts.numPartitions, 'fromArrow', 'numPartitions');
     return new DataFrame(this.frames, memorySource(concatBatches(schema, batches), numPartitions, opts.name ?? 'arrow'));
   }
+
+  /**
+   * UDFs for SQL: `s.udf.register('title', udf(async (url) => fetchTitle(url), 'string'))`, then
+   * `s.sql('SELECT title(url) FROM pages')`. Names are case-insensitive; async UDFs are awaited.
+   */
+  readonly udf = { register: (name: string, f: Udf): Udf => registerUdf(this.frames, name, f) };
 
   /** Runs a SQL query over temp views (`df.createOrReplaceTempView('t')`) and files (`FROM 'data/*.parquet'`). */
   sql(text: string): DataFrame {

@@ -1,10 +1,10 @@
-import { narrowInputs } from '../plan/node.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
 import { SluiceError } from '../util/errors.js';
-import { compute, fusable, narrowParents, partitionCache } from './compute.js';
+import { compute, narrowParents, partitionCache } from './compute.js';
 import { fusedOpsAsync } from './operators/fused-async.js';
 import { mapPartitionsAsync } from './operators/narrow.js';
-import { sampleOp, zipWithIndexOp } from './operators/sample.js';
+import { pipelineOp, type PipelinePath } from './pipeline-ops.js';
+import { frameFns, frameRecordsAsync } from './frame/frame-task.js';
 import type { TaskContext } from './task-context.js';
 
 export type AsyncBatches = AsyncIterable<unknown[]>;
@@ -36,7 +36,8 @@ function asyncTest(ctx: TaskContext): (n: WireNode) => boolean {
     if (!memo.has(root)) {
       for (const n of postOrder(root, unknownParents)) {
         const c = n.compute;
-        memo.set(n, (AWAITING.has(c.kind) && 'fn' in c && ctx.isAsync(c.fn)) || narrowParents(n).some((k) => memo.get(k)));
+        const own = (AWAITING.has(c.kind) && 'fn' in c && ctx.isAsync(c.fn)) || (c.kind === 'frame' && frameFns(n).some((f) => ctx.isAsync(f)));
+        memo.set(n, own || narrowParents(n).some((k) => memo.get(k)));
       }
     }
     return memo.get(root)!;
@@ -50,40 +51,34 @@ async function* fromSync(batches: Iterable<unknown[]>): AsyncGenerator<unknown[]
 function computeNode(node: WireNode, p: number, ctx: TaskContext, isAsync: (n: WireNode) => boolean): AsyncBatches {
   if (!isAsync(node)) return fromSync(compute(node, p, ctx));
   if (node.cached) return cachedAsync(node, p, ctx, isAsync);
-  return uncached(node, p, ctx, isAsync);
+  return pipelineOp(node, p, asyncPath(ctx, isAsync));
 }
 
-function uncached(node: WireNode, p: number, ctx: TaskContext, isAsync: (n: WireNode) => boolean): AsyncBatches {
-  const c = node.compute;
-  const input = (): AsyncBatches => narrowInput(node, p, ctx, isAsync);
-  switch (c.kind) {
-    case 'map':
-    case 'filter':
-    case 'flatMap':
-    case 'mapValues':
-    case 'flatMapValues':
-    case 'keyBy':
-    case 'keys':
-    case 'values':
-    case 'identity': {
-      const { chain, base } = fusable(node);
-      return fusedOpsAsync(chain, computeNode(base, p, ctx, isAsync), ctx);
-    }
-    case 'mapPartitions': {
+/**
+ * The async path: operators as async iterables. Operators that need their
+ * input as one iterable (mapPartitions over an async parent, sample,
+ * zipWithIndex) gather their partition first.
+ */
+function asyncPath(ctx: TaskContext, isAsync: (n: WireNode) => boolean): PipelinePath<AsyncBatches> {
+  return {
+    compute: (n, q) => computeNode(n, q, ctx, isAsync),
+    fuse: (chain, input) => fusedOpsAsync(chain, input, ctx),
+    mapPartitions: (node, spec, p, input) => {
       const dep = (node.deps[0] as { node: WireNode }).node;
       // A synchronous parent is handed to the function as a lazy iterator, as on the sync path.
-      return mapPartitionsAsync(node, c, isAsync(dep) ? gather(input()) : Promise.resolve(compute(dep, p, ctx)), ctx);
-    }
-    case 'sample':
-      return fromGathered(input(), (all) => sampleOp(c, p, all));
-    case 'zipWithIndex':
-      return fromGathered(input(), (all) => zipWithIndexOp(c, p, all));
-    case 'union':
-    case 'coalesce':
-      return input();
-    default:
+      return mapPartitionsAsync(node, spec, isAsync(dep) ? gather(input()) : Promise.resolve(compute(dep, p, ctx)), ctx);
+    },
+    whole: (input, op) => fromGathered(input(), op),
+    concat: (inputs) => concat(inputs),
+    frameRecords: (frame, p) => frameRecordsAsync(frame, p, ctx),
+    other: (node) => {
       throw new SluiceError(`${node.op} cannot yet read a parent computed with async functions in the same stage; add .cache() or a shuffle before it, or make the functions synchronous`);
-  }
+    },
+  };
+}
+
+async function* concat(inputs: Array<() => AsyncBatches>): AsyncGenerator<unknown[]> {
+  for (const input of inputs) yield* input();
 }
 
 /** Every batch of `input`, for operators that need the whole partition. */
@@ -97,15 +92,6 @@ async function* fromGathered(input: AsyncBatches, op: (all: unknown[][]) => Iter
   yield* op(await gather(input));
 }
 
-async function* narrowInput(node: WireNode, p: number, ctx: TaskContext, isAsync: (n: WireNode) => boolean): AsyncGenerator<unknown[]> {
-  const counts = node.deps.map((d) => (d.type === 'narrow' ? d.node.numPartitions : d.numMaps));
-  for (const [d, q] of narrowInputs(node.compute, counts, p)) {
-    const dep = node.deps[d]!;
-    if (dep.type !== 'narrow') throw new Error(`internal: ${node.op} expects a narrow dependency`);
-    yield* computeNode(dep.node, q, ctx, isAsync);
-  }
-}
-
 /** As compute's cachedCompute: read the cached partition, or compute it and keep a copy as it streams past. */
 async function* cachedAsync(node: WireNode, p: number, ctx: TaskContext, isAsync: (n: WireNode) => boolean): AsyncGenerator<unknown[]> {
   const cache = partitionCache(node, p, ctx);
@@ -115,7 +101,7 @@ async function* cachedAsync(node: WireNode, p: number, ctx: TaskContext, isAsync
   }
   let complete = false;
   try {
-    for await (const b of uncached(node, p, ctx, isAsync)) {
+    for await (const b of pipelineOp(node, p, asyncPath(ctx, isAsync))) {
       cache.keep(b);
       yield b;
     }

@@ -1,13 +1,12 @@
 import type { FnSpec } from '../serde/function-spec.js';
 import { encodeBatch, decodeBatch } from '../serde/record-codec.js';
-import { narrowInputs } from '../plan/node.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
 import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
-import { fusedOps, fusedSink, isFusable, type Sink } from './operators/fused.js';
+import { fusable, fusedOps, fusedSink, FUSE_LIMIT, isFusable, type Sink } from './operators/fused.js';
 import { mapPartitionsOp } from './operators/narrow.js';
-import { sampleOp, zipWithIndexOp } from './operators/sample.js';
+import { pipelineOp, type PipelinePath } from './pipeline-ops.js';
 import { parallelizeSource, rangeSource } from './operators/sources.js';
 import { readShuffle, reduceSide } from './shuffle-read.js';
 import { sourceReader } from './io-registry.js';
@@ -27,32 +26,34 @@ export function compute(node: WireNode, p: number, ctx: TaskContext): Batches {
 }
 
 function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
+  return pipelineOp(node, p, syncPath(ctx));
+}
+
+/** The synchronous path: each operator a lazy iterable pulling batches from its parent. */
+function syncPath(ctx: TaskContext): PipelinePath<Batches> {
+  return {
+    compute: (n, q) => compute(n, q, ctx),
+    fuse: (chain, input) => fusedOps(chain, input, ctx),
+    mapPartitions: (node, spec, _p, input) => mapPartitionsOp(node, spec, input(), ctx),
+    whole: (input, op) => op(input()),
+    // Lazy, as every operator here: nothing under a node is computed until its batches are pulled.
+    concat: (inputs) => concat(inputs),
+    frameRecords: (frame, p) => frameRecords(frame, p, ctx),
+    other: (node, p) => sourceOrShuffle(node, p, ctx),
+  };
+}
+
+function* concat(inputs: Array<() => Batches>): Generator<unknown[]> {
+  for (const input of inputs) yield* input();
+}
+
+function sourceOrShuffle(node: WireNode, p: number, ctx: TaskContext): Batches {
   const c = node.compute;
-  const input = (): Batches => narrowInput(node, p, ctx);
   switch (c.kind) {
     case 'parallelize':
       return parallelizeSource(c, p);
     case 'range':
       return rangeSource(c, p, node.numPartitions);
-    case 'map':
-    case 'filter':
-    case 'flatMap':
-    case 'mapValues':
-    case 'flatMapValues':
-    case 'keyBy':
-    case 'keys':
-    case 'values':
-    case 'identity':
-      return fusedChain(node, p, ctx);
-    case 'mapPartitions':
-      return mapPartitionsOp(node, c, input(), ctx);
-    case 'sample':
-      return sampleOp(c, p, input());
-    case 'zipWithIndex':
-      return zipWithIndexOp(c, p, input());
-    case 'union':
-    case 'coalesce':
-      return input();
     case 'shuffleRead':
     case 'combineByKey':
     case 'cogroup':
@@ -63,11 +64,6 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
       });
     case 'frame':
       throw new Error(`internal: frame stage ${node.id} read as records; wrap it in frameRecords`);
-    case 'frameRecords': {
-      const dep = node.deps[0]!;
-      if (dep.type !== 'narrow') throw new Error('internal: frameRecords expects a narrow frame parent');
-      return frameRecords(dep.node, p, ctx);
-    }
     default: {
       const reader = sourceReader(c.kind);
       if (!reader) throw new Error(`internal: no reader registered for source ${c.kind} on this worker`);
@@ -78,32 +74,6 @@ function computeUncached(node: WireNode, p: number, ctx: TaskContext): Batches {
 
 // Frame stages read Dataset parents through the record engine.
 setRecordCompute(compute);
-
-/**
- * A run of record operators down to the first one that is not (or is cached)
- * becomes fused loops of at most FUSE_LIMIT operators each: a record passes
- * through one nested call per operator, so a chain of thousands must be cut
- * (batches flow between the pieces) to fit on the stack.
- */
-function fusedChain(top: WireNode, p: number, ctx: TaskContext): Batches {
-  const { chain, base } = fusable(top);
-  let batches = compute(base, p, ctx);
-  for (let i = 0; i < chain.length; i += FUSE_LIMIT) batches = fusedOps(chain.slice(i, i + FUSE_LIMIT), batches, ctx);
-  return batches;
-}
-
-/** Operators fused into one loop at most (see fusedChain). */
-const FUSE_LIMIT = 256;
-
-export function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
-  const chain = [top];
-  let base = (top.deps[0] as { node: WireNode }).node;
-  while (isFusable(base) && !base.cached) {
-    chain.push(base);
-    base = (base.deps[0] as { node: WireNode }).node;
-  }
-  return { chain: chain.reverse(), base };
-}
 
 /**
  * Pushes every record of partition `p` into `sink`. A stage ending in record
@@ -122,17 +92,6 @@ export function computeInto(node: WireNode, p: number, ctx: TaskContext, sink: S
     return;
   }
   for (const b of compute(node, p, ctx)) for (let i = 0; i < b.length; i++) sink(b[i]);
-}
-
-/** The concatenated narrow inputs of partition p (one parent partition, or several for coalesce). */
-function* narrowInput(node: WireNode, p: number, ctx: TaskContext): Generator<unknown[]> {
-  const counts = node.deps.map((d) => (d.type === 'narrow' ? d.node.numPartitions : d.numMaps));
-  const inputs = narrowInputs(node.compute, counts, p);
-  for (const [d, q] of inputs) {
-    const dep = node.deps[d]!;
-    if (dep.type !== 'narrow') throw new Error(`internal: ${node.op} expects a narrow dependency`);
-    yield* compute(dep.node, q, ctx);
-  }
 }
 
 /**

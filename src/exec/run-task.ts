@@ -9,9 +9,7 @@ import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
 import { FetchFailedError, OperatorError, spillFailure, UserFunctionError } from './user-function-error.js';
-import type { FramePartitioning } from '../frame/physical/ops.js';
-import { computeFrameNode, frameShuffleWrite } from './frame/frame-task.js';
-import { runFrameAction } from './frame/frame-actions.js';
+import { partitioningFns, runFrameTask } from './frame/frame-task.js';
 import { ASYNC_OPERATORS, AsyncResultSeen, learnedAsync } from './async-calls.js';
 import { computeAsync, isAsyncPipeline } from './compute-async.js';
 import { runActionAsync } from './actions-async.js';
@@ -58,8 +56,7 @@ async function attempt(payload: TaskPayload, ctx: TaskContext): Promise<TaskResu
   // A lineage thousands of operators deep is computed in pieces (the async path is not cut).
   if (!async && node.compute.kind !== 'frame') computeCuts(node, payload.partition, ctx, compute);
   if (node.compute.kind === 'frame') {
-    if (output.kind === 'shuffleWrite') result.mapOutput = frameShuffleWrite(node, output.shuffle.frame as FramePartitioning, ctx);
-    else result.value = runFrameAction(output.action, node, computeFrameNode(node, payload.partition, ctx), ctx);
+    Object.assign(result, await runFrameTask(node, output, ctx, async));
   } else if (output.kind === 'shuffleWrite') {
     const forEach = async ? pushAsync(node, payload.partition, ctx) : (sink: (x: unknown) => void): void =>
       computeInto(node, payload.partition, ctx, (x) => {
@@ -90,11 +87,11 @@ function pushAsync(node: TaskPayload['node'], p: number, ctx: TaskContext): (sin
   };
 }
 
-/** A thenable where nothing awaits it (a shuffle's combining function, a comparator, a DataFrame UDF). */
+/** A thenable where nothing awaits it (a shuffle's combining function, a comparator, a Dataset read by a DataFrame). */
 function notAwaitable(e: AsyncResultSeen): UserFunctionError {
   const msg =
     `${e.operator}'s function returned a Promise where it cannot be awaited. Async functions are awaited in ${ASYNC_OPERATORS} ` +
-    `of Datasets; a shuffle's combining functions, comparators, DataFrame UDFs and Datasets read by a DataFrame must be synchronous`;
+    `of Datasets and in DataFrame UDFs; a shuffle's combining functions, comparators and Datasets read by a DataFrame must be synchronous`;
   return new UserFunctionError(new TypeError(msg), e.operator, e.site);
 }
 
@@ -102,6 +99,7 @@ function taskFns(payload: TaskPayload): FnSpec[] {
   const fns = pipelineFns(payload.node);
   const out = payload.output;
   if (out.kind === 'shuffleWrite' && out.shuffle.mapSideCombine) fns.push(...aggFnSpecs(out.shuffle.mapSideCombine));
+  if (out.kind === 'shuffleWrite') partitioningFns(out.shuffle.frame, fns);
   if (out.kind === 'result') fns.push(...actionFns(out.action));
   return fns;
 }

@@ -56,6 +56,13 @@ export function shipFunction(fn: Function, env: Record<string, unknown> | undefi
   return spec;
 }
 
+/** `spec` with the bound on pending calls of its function when async (`{ concurrency }`, a positive integer). */
+export function withConcurrency(spec: FnSpec, concurrency: number | undefined): FnSpec {
+  if (concurrency === undefined) return spec;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new SluiceError(`${spec.op}: concurrency must be a positive integer, got ${String(concurrency)}`);
+  return { ...spec, concurrency };
+}
+
 function freeVariableMessage(missing: string[], op: string, site: CallSite | undefined): string {
   const many = missing.length > 1;
   const base = op.split(' ')[0];

@@ -1,5 +1,6 @@
 import type { LogicalPlan } from '../frame/logical/plan.js';
 import type { Node } from './pg-ast.js';
+import type { Catalog } from './catalog.js';
 import { SqlError, sqlErrorAt } from './sql-error.js';
 import type { Scope } from './scope.js';
 
@@ -11,6 +12,8 @@ export interface ExprContext {
   scope: Scope | undefined;
   /** Plans a subquery with `scope` as its outer scope; undefined where subqueries are not allowed. */
   subquery: ((stmt: Node) => LogicalPlan) | undefined;
+  /** Where registered UDFs are found (none without it). */
+  catalog?: Pick<Catalog, 'udf'>;
 }
 
 /**

@@ -126,7 +126,7 @@ function joinToPlan(j: JoinExpr, env: QueryEnv): Item {
   if (j.usingClause) return { plan: { kind: 'join', left, right, type, on: null, using: j.usingClause.map((u) => stringOf(u) ?? '') }, qualifiers };
   if (!j.quals) return { plan: { kind: 'join', left, right, type: 'cross', on: null }, qualifiers };
   const scope: Scope = { columns: outputColumns({ kind: 'join', left, right, type, on: null }), qualifiers: new Set(qualifiers), parent: env.outer };
-  const on: ExprNode = exprToNode(j.quals, { text: env.text, scope, subquery: (q) => env.query(q, { ...env, outer: scope }) });
+  const on: ExprNode = exprToNode(j.quals, { text: env.text, catalog: env.catalog, scope, subquery: (q) => env.query(q, { ...env, outer: scope }) });
   if (hasAgg(on)) throw errorAt(env.text, locationOf(j.quals), 'Aggregate functions are not allowed in JOIN ... ON');
   return { plan: { kind: 'join', left, right, type, on }, qualifiers };
 }

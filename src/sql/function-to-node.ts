@@ -5,6 +5,7 @@ import { aggregateNames, aggregateSpec, EXTRACT_PARTS } from './functions.js';
 import { closest } from '../frame/logical/analysis-error.js';
 import { lookupFunction, scalarFunctionNames } from '../frame/expr/scalar-functions.js';
 import { exprToNode } from './expr-to-node.js';
+import { udfCall } from '../frame/expr/expr-node.js';
 import { nameList, nodeAs, type FuncCall, type Node } from './pg-ast.js';
 
 /** Functions PostgreSQL spells with keywords (`TRIM(x)`, `EXTRACT(y FROM d)`) under the names it gives them. */
@@ -38,6 +39,8 @@ export function functionToNode(f: FuncCall, ctx: ExprContext, at: number | undef
 function scalarCall(name: string, args: ExprNode[], ctx: ExprContext, at: number | undefined): ExprNode {
   if ((name === 'date_diff' || name === 'datediff') && args.length === 3) return dateDiff(args, ctx, at);
   if (name === 'date_diff') return { kind: 'call', fn: 'datediff', args };
+  const udf = ctx.catalog?.udf?.(name);
+  if (udf) return udfCall(udf, args);
   let fn: string;
   try {
     fn = lookupFunction(name).name;

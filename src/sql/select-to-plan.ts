@@ -23,7 +23,7 @@ export function selectToPlan(select: SelectStmt, env: QueryEnv, orderAndLimit = 
   if (select.windowClause?.length) throw unsupported(env.text, undefined, 'WINDOW clauses', /\bwindow\b/i);
   if (select.intoClause || select.lockingClause?.length) throw unsupported(env.text, undefined, 'SELECT INTO and locking clauses');
   const from: FromResult = select.fromClause?.length ? fromToPlan(select.fromClause, env) : { plan: oneRow(), scope: { columns: [], qualifiers: new Set(), parent: env.outer } };
-  const ctx: ExprContext = { text: env.text, scope: from.scope, subquery: (q) => env.query(q, { ...env, outer: from.scope }) };
+  const ctx: ExprContext = { text: env.text, catalog: env.catalog, scope: from.scope, subquery: (q) => env.query(q, { ...env, outer: from.scope }) };
   let plan = from.plan;
   if (select.whereClause) {
     const predicate = exprToNode(select.whereClause, ctx);

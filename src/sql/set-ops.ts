@@ -66,6 +66,6 @@ function orderOutput(plan: LogicalPlan, orderby: Node[], env: QueryEnv): Logical
   const names = outputColumns(plan)?.map((c) => c.name);
   const items: SelectItem[] = (names ?? []).map((name) => ({ expr: { kind: 'column', name }, alias: undefined, name }));
   const scope = { columns: names?.map((name) => ({ name })), qualifiers: new Set<string>(), parent: undefined };
-  const keys = resolveOrderBy(orderby, items, names, { text: env.text, scope, subquery: undefined });
+  const keys = resolveOrderBy(orderby, items, names, { text: env.text, catalog: env.catalog, scope, subquery: undefined });
   return sortPlan(plan, keys, (k) => (k.output !== undefined ? { kind: 'column', name: k.output } : k.expr));
 }

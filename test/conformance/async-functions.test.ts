@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { col, TaskFailedError, udf } from '../../src/index.js';
+import { col, TaskFailedError } from '../../src/index.js';
 import { seededRandom } from '../../src/util/random.js';
 import { forEachBackend } from './backends.js';
+import { pendingProbe } from './pending-probe.js';
 import { canon } from './reference.js';
 
 const rand = seededRandom(20261202);
@@ -103,14 +104,7 @@ forEachBackend((name, s) => {
   });
 
   test(`${name}: at most \`concurrency\` calls are pending per task (default 16)`, async () => {
-    // Each call notes how many calls of its thread are pending while it waits; tasks of a thread run one at a time.
-    const probe = async (x: number): Promise<number> => {
-      const g = globalThis as { __pending?: number };
-      const now = (g.__pending = (g.__pending ?? 0) + 1);
-      await new Promise((r) => setTimeout(r, 1 + (x & 3)));
-      g.__pending!--;
-      return now;
-    };
+    const probe = pendingProbe;
     const big = Array.from({ length: 200 }, (_, i) => i);
     // Declared async, so no call is made on the sync path first (see the README on functions that only return promises).
     const max = async (opts?: { concurrency: number }) => Math.max(...(await s().parallelize(big, 2).map(async (x, env) => env.probe(x), { probe }, opts).collect()));
@@ -145,9 +139,8 @@ forEachBackend((name, s) => {
   test(`${name}: functions that cannot be awaited fail clearly instead of passing promises on`, async () => {
     const pairs = s().parallelize([[1, 1], [1, 2], [2, 3]] as Array<[number, number]>, 2);
     await assert.rejects(pairs.reduceByKey((async (a: number, b: number) => a + b) as unknown as (a: number, b: number) => number).collect(), (e: unknown) => e instanceof TaskFailedError && e.info.operator === 'reduceByKey' && /cannot be awaited/.test(e.message));
-    const df = s().createDataFrame({ x: [1, 2, 3] });
-    const slow = udf((async (x: number) => x + 1) as unknown as (x: number) => number, 'int32');
-    await assert.rejects(df.select(slow(col('x')).as('y')).collect(), /udf.*cannot be awaited/s);
+    const mapped = s().parallelize([{ x: 1 }, { x: 2 }], 2).map(async (r) => ({ x: r.x + 1 }));
+    await assert.rejects(s().createDataFrame(mapped, { schema: { x: 'int32' } }).select(col('x')).collect(), /map.*cannot be awaited/s);
     assert.equal(await pairs.count(), 3);
   });
 });

@@ -5,6 +5,7 @@ import { defaultRules, optimize, requiredRules } from '../../frame/optimizer/opt
 import { planPhysical } from '../../frame/physical/planner.js';
 import type { CachedStage } from '../../frame/physical/planned.js';
 import type { Schema } from '../../frame/types.js';
+import type { UdfDefinition } from '../../frame/expr/expr-node.js';
 import { planFileScan } from '../../io/frame/scan-planner.js';
 import type { PlanNode } from '../../plan/node.js';
 import type { AccumulatorRegistry } from '../accumulator.js';
@@ -28,6 +29,8 @@ export interface CompiledQuery {
  */
 export class FrameContext {
   readonly views = new Map<string, LogicalPlan>();
+  /** UDFs registered for SQL, by lower-case name. */
+  readonly udfs = new Map<string, UdfDefinition>();
   /** Reduce partitions of DataFrame shuffles. */
   shufflePartitions: number;
   /** Joins whose smaller side is estimated under this many bytes broadcast it. */

@@ -1,21 +1,22 @@
-import { decodeIpc } from '../../frame/batch/ipc.js';
 import { batchToRecords } from '../../frame/batch/records.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import { compileExpr, compilePredicate } from '../../frame/expr/compile.js';
 import type { ExprNode } from '../../frame/expr/expr-node.js';
 import { anyExpr } from '../../frame/logical/expr-utils.js';
-import type { FramePartitioning, PhysOp } from '../../frame/physical/ops.js';
-import { physChildren } from '../../frame/physical/ops.js';
+import { physChildren, physExprs, type FramePartitioning, type PhysOp } from '../../frame/physical/ops.js';
 import type { FnSpec } from '../../serde/function-spec.js';
 import type { WireNode } from '../../plan/stages.js';
-import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../block-store.js';
 import type { TaskContext } from '../task-context.js';
 import { attribute, spillFailure } from '../user-function-error.js';
+import { SluiceError } from '../../util/errors.js';
 import { AsyncResultSeen, isThenable } from '../async-calls.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
 import type { FrameOpContext } from './op-context.js';
-import { SharedDictGroup } from './shared-dict-group.js';
+import { AwaitedUdfs, awaitFrameUdfs } from './await-udfs.js';
+import { BatchBlockWriter, readBatchBlock } from './batch-block.js';
+import { runFrameAction } from './frame-actions.js';
+import type { TaskOutput, TaskResult } from '../task.js';
 
 /** The operator context of a task: its budget and metrics, and an expression compiler that knows its UDFs. */
 export function frameOpContext(task: TaskContext): FrameOpContext {
@@ -48,17 +49,73 @@ function rootOf(node: WireNode): PhysOp {
   return node.compute.root as PhysOp;
 }
 
-/** Partition p of a frame node: its operator tree, or its cached copy (kept as IPC chunks as it streams past). */
-export function computeFrameNode(node: WireNode, p: number, task: TaskContext, op = frameOpContext(task)): BatchStream {
-  const t: FrameTask = {
+/**
+ * Partition p of a frame node: its operator tree (as rewritten by `awaited` on
+ * the async path), or its cached copy (kept as IPC chunks as it streams past).
+ */
+export function computeFrameNode(node: WireNode, p: number, task: TaskContext, op = frameOpContext(task), awaited?: AwaitedUdfs): BatchStream {
+  const t = frameTask(node, task, op, awaited);
+  const root = awaited?.root(node, p) ?? rootOf(node);
+  const run = () => executeFrame(root, p, t);
+  return node.cached ? cachedFrame(node, p, task, run) : run();
+}
+
+function frameTask(node: WireNode, task: TaskContext, op: FrameOpContext, awaited: AwaitedUdfs | undefined): FrameTask {
+  return {
     op,
     task,
     node,
     narrow: (d, q) => narrowRecords(node, d, q, task),
-    cached: (d, q) => computeFrameNode(narrowNode(node, d), q, task, op),
+    // Negative dependencies are awaited UDF columns (see AwaitedUdfs).
+    cached: (d, q) => (d < 0 ? readBatchBlock(awaited!.blocks[-1 - d]!) : computeFrameNode(narrowNode(node, d), q, task, op, awaited)),
   };
-  const run = () => executeFrame(rootOf(node), p, t);
-  return node.cached ? cachedFrame(node, p, task, run) : run();
+}
+
+/**
+ * Runs a frame stage's task: its map side written to the shuffle, or an
+ * action's per-partition value. With `async`, the async UDFs it calls are
+ * awaited first (their columns kept in blocks, freed when the task is done).
+ */
+export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value'>> {
+  const op = frameOpContext(task);
+  const awaited = async ? await awaitUdfs(node, task.partition, task, op) : undefined;
+  try {
+    const stream = computeFrameNode(node, task.partition, task, op, awaited);
+    if (output.kind !== 'shuffleWrite') return { value: runFrameAction(output.action, node, stream, task) };
+    if (async && partitioningFns(output.shuffle.frame).some((f) => task.isAsync(f))) {
+      throw new SluiceError('an async UDF cannot be awaited in the keys of a repartition; compute it into a column first (withColumn) and repartition by that column');
+    }
+    try {
+      return { mapOutput: writeFrameShuffle(stream, output.shuffle.frame as FramePartitioning, task, op) };
+    } catch (e) {
+      throw spillFailure(e, 'exchange', node.site);
+    }
+  } finally {
+    awaited?.release(task);
+  }
+}
+
+/** Records of a frame node for Dataset consumers on the async path: its async UDFs awaited first. */
+export async function* frameRecordsAsync(node: WireNode, p: number, task: TaskContext): AsyncGenerator<unknown[]> {
+  const op = frameOpContext(task);
+  const awaited = await awaitUdfs(node, p, task, op);
+  try {
+    for (const b of computeFrameNode(node, p, task, op, awaited)) if (b.numRows) yield batchToRecords(b);
+  } finally {
+    awaited.release(task);
+  }
+}
+
+/** The async UDFs partition p of `node` calls, awaited (the caller releases them). */
+async function awaitUdfs(node: WireNode, p: number, task: TaskContext, op: FrameOpContext): Promise<AwaitedUdfs> {
+  const awaited = new AwaitedUdfs();
+  try {
+    await awaitFrameUdfs(node, p, task, (n) => frameTask(n, task, op, awaited), awaited);
+    return awaited;
+  } catch (e) {
+    awaited.release(task);
+    throw e;
+  }
 }
 
 function narrowNode(node: WireNode, d: number): WireNode {
@@ -79,36 +136,20 @@ function narrowRecords(node: WireNode, d: number, p: number, task: TaskContext):
 function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => BatchStream): Generator<ColumnBatch> {
   const ref = task.payload.cachedBlocks[`${node.id}:${p}`];
   if (ref) {
-    for (const chunk of readBlockPartition(ref, 0)) yield* decodeIpc(chunk);
+    yield* readBatchBlock(ref);
     return;
   }
-  const writer = new BlockWriter({ numPartitions: 1, budget: task.budget, spillDir: task.spillDir });
-  const group = new SharedDictGroup(GROUP_ROWS, (ipc) => writer.add(0, ipc));
+  const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
   let complete = false;
   try {
     for (const b of run()) {
-      group.add(b);
+      writer.add(b);
       yield b;
     }
-    group.flush();
     complete = true;
   } finally {
-    const block = writer.finish();
-    if (complete) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
-    else freeBlock(block, task.budget);
-  }
-}
-
-/** Rows per cache IPC stream: batches sharing dictionaries (one cached partition's scan) write them once. */
-const GROUP_ROWS = 1 << 22;
-
-/** A frame stage's map side: its batches written to the shuffle. */
-export function frameShuffleWrite(node: WireNode, partitioning: FramePartitioning, task: TaskContext): BlockRef {
-  const op = frameOpContext(task);
-  try {
-    return writeFrameShuffle(computeFrameNode(node, task.partition, task, op), partitioning, task, op);
-  } catch (e) {
-    throw spillFailure(e, 'exchange', node.site);
+    const block = writer.finish(complete);
+    if (block) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
   }
 }
 
@@ -123,30 +164,16 @@ export function frameFns(node: WireNode, out: FnSpec[] = []): FnSpec[] {
   return out;
 }
 
-function walkOps(op: PhysOp, out: FnSpec[]): void {
-  for (const e of opExprs(op)) walkExpr(e, out);
-  for (const c of physChildren(op)) walkOps(c, out);
+/** The UDFs of the keys a frame stage's output is hash-partitioned by (`repartition(n, expr)`). */
+export function partitioningFns(partitioning: unknown, out: FnSpec[] = []): FnSpec[] {
+  const p = partitioning as FramePartitioning | undefined;
+  if (p?.kind === 'hash') for (const e of p.keys) walkExpr(e, out);
+  return out;
 }
 
-function opExprs(op: PhysOp): ExprNode[] {
-  switch (op.op) {
-    case 'filter':
-      return [op.predicate];
-    case 'project':
-      return op.exprs;
-    case 'hashAggregate':
-      return [...op.groupBy, ...op.aggs.flatMap((a) => a.args)];
-    case 'hashJoin':
-      return [...op.leftKeys, ...op.rightKeys, ...(op.filter ? [op.filter] : [])];
-    case 'nestedLoopJoin':
-      return op.filter ? [op.filter] : [];
-    case 'sort':
-      return op.keys.map((k) => k.expr);
-    case 'dedup':
-      return op.keys;
-    default:
-      return [];
-  }
+function walkOps(op: PhysOp, out: FnSpec[]): void {
+  for (const e of physExprs(op)) walkExpr(e, out);
+  for (const c of physChildren(op)) walkOps(c, out);
 }
 
 function walkExpr(e: ExprNode, out: FnSpec[]): void {

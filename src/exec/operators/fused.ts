@@ -9,11 +9,26 @@ export type Sink = (x: unknown) => void;
 
 const OUT_BATCH = 1024;
 
-const FUSABLE = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'keyBy', 'keys', 'values', 'identity']);
+/** Operator kinds that run record at a time. */
+export const FUSABLE_KINDS: ReadonlySet<string> = new Set(['map', 'filter', 'flatMap', 'mapValues', 'flatMapValues', 'keyBy', 'keys', 'values', 'identity']);
 
 /** Record-at-a-time operators that fuse into one loop (no array between them). */
 export function isFusable(node: WireNode): boolean {
-  return FUSABLE.has(node.compute.kind) && node.deps.length === 1 && node.deps[0]!.type === 'narrow';
+  return FUSABLE_KINDS.has(node.compute.kind) && node.deps.length === 1 && node.deps[0]!.type === 'narrow';
+}
+
+/** Operators fused into one loop at most: a record passes through one nested call per operator, so longer chains are cut to fit on the stack. */
+export const FUSE_LIMIT = 256;
+
+/** The run of fusable operators ending at `top` (bottom first), down to the first one that is not (or is cached). */
+export function fusable(top: WireNode): { chain: WireNode[]; base: WireNode } {
+  const chain = [top];
+  let base = (top.deps[0] as { node: WireNode }).node;
+  while (isFusable(base) && !base.cached) {
+    chain.push(base);
+    base = (base.deps[0] as { node: WireNode }).node;
+  }
+  return { chain: chain.reverse(), base };
 }
 
 /**

@@ -31,22 +31,42 @@ function* batchesOf(out: unknown, node: WireNode): Generator<unknown[]> {
     throw attribute(new TypeError(`${node.op} must return an iterable (an array or a generator), got ${got}`), node.op, node.site);
   }
   const it = (out as Iterable<unknown>)[Symbol.iterator]();
-  let batch: unknown[] = [];
-  for (;;) {
-    let r: IteratorResult<unknown>;
-    try {
-      r = it.next();
-    } catch (e) {
-      throw attribute(e, node.op, node.site);
-    }
-    if (r.done) break;
-    batch.push(r.value);
-    if (batch.length >= BATCH_SIZE) {
-      yield batch;
-      batch = [];
-    }
+  const cut = new BatchCutter();
+  for (let r = pull(it, node); !r.done; r = pull(it, node)) {
+    const full = cut.push(r.value);
+    if (full) yield full;
   }
-  if (batch.length) yield batch;
+  yield* cut.rest();
+}
+
+/** The next value of the user's iterator (sync or async); what it throws or rejects with is the operator's error. */
+function pull<R>(it: { next(): R }, node: WireNode): R {
+  let r: R;
+  try {
+    r = it.next();
+  } catch (e) {
+    throw attribute(e, node.op, node.site);
+  }
+  if (!isThenable(r)) return r;
+  return Promise.resolve(r).catch((e: unknown) => {
+    throw attribute(e, node.op, node.site);
+  }) as R;
+}
+
+/** Records cut into batches of BATCH_SIZE as they come: `push` hands back each batch that fills. */
+class BatchCutter {
+  private batch: unknown[] = [];
+  push(x: unknown): unknown[] | undefined {
+    this.batch.push(x);
+    if (this.batch.length < BATCH_SIZE) return undefined;
+    const full = this.batch;
+    this.batch = [];
+    return full;
+  }
+  /** The last, partly filled batch (none when empty). */
+  rest(): unknown[][] {
+    return this.batch.length ? [this.batch] : [];
+  }
 }
 
 /**
@@ -64,20 +84,10 @@ export async function* mapPartitionsAsync(node: WireNode, spec: MapPartitionsSpe
     return;
   }
   const it = out[Symbol.asyncIterator]();
-  let batch: unknown[] = [];
-  for (;;) {
-    let r: IteratorResult<unknown>;
-    try {
-      r = await it.next();
-    } catch (e) {
-      throw attribute(e, node.op, node.site);
-    }
-    if (r.done) break;
-    batch.push(r.value);
-    if (batch.length >= BATCH_SIZE) {
-      yield batch;
-      batch = [];
-    }
+  const cut = new BatchCutter();
+  for (let r = await pull(it, node); !r.done; r = await pull(it, node)) {
+    const full = cut.push(r.value);
+    if (full) yield full;
   }
-  if (batch.length) yield batch;
+  yield* cut.rest();
 }

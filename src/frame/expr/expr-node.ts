@@ -83,6 +83,18 @@ export function isSplittable(fn: AggFn, distinct: boolean): boolean {
   return !distinct && SPLITTABLE.has(fn);
 }
 
+/** What a UDF is: its name in plans, its shipped function and the type it returns. */
+export interface UdfDefinition {
+  name: string;
+  fn: FnSpec;
+  returnType: DataType;
+}
+
+/** The expression calling a UDF on arguments. */
+export function udfCall(d: UdfDefinition, args: ExprNode[]): ExprNode {
+  return { kind: 'udf', name: d.name, fn: d.fn, args, returnType: d.returnType };
+}
+
 /** The output name an unaliased expression gets (Spark-like: `sum(v1)`, `(a + 1)`). */
 export function defaultName(e: ExprNode): string {
   switch (e.kind) {

@@ -1,5 +1,5 @@
-import type { ExprNode, LiteralValue } from './expr-node.js';
-import { shipFunction } from '../../serde/ship-function.js';
+import { udfCall, type ExprNode, type LiteralValue, type UdfDefinition } from './expr-node.js';
+import { shipFunction, withConcurrency } from '../../serde/ship-function.js';
 import { userCallSite } from '../../util/call-site.js';
 import { columnNode, Expr, litNode, operandNode, toExpr, type Operand } from './expr-builder.js';
 import { parseType, type TypeLike } from './type-names.js';
@@ -141,17 +141,25 @@ export const toDate = (s: ColumnArg): Expr => call('to_date', c(s));
 /** Parses strings as Spark casts them to timestamps ('2015-04-08 13:08:15.5+02:00'; UTC unless they carry a zone); numbers are seconds since the epoch. */
 export const toTimestamp = (s: ColumnArg): Expr => call('to_timestamp', c(s));
 
+/** A UDF as `udf()` returns it: call it on columns to get an expression; register it for SQL with `session.udf.register`. */
+export type { UdfDefinition };
+
+export interface Udf {
+  (...args: ColumnArg[]): Expr;
+  readonly definition: UdfDefinition;
+}
+
 /**
  * A TypeScript function applied row by row, shipped to workers like Dataset
  * functions: it may use only its parameters, worker globals and `env` (its
  * last parameter). Arguments arrive as JS values (Date for date and
  * timestamp, null for null); it returns a value of `returnType` or null.
+ * It may be `async` (or return a promise): results are awaited with at most
+ * `opts.concurrency` calls pending per operator and task (default 16), in row order.
  * @throws FreeVariableError here, at definition, if the function uses a variable it was not given in env.
  */
-export function udf(fn: (...args: any[]) => unknown, returnType: TypeLike, env?: Record<string, unknown>): (...args: ColumnArg[]) => Expr {
+export function udf(fn: (...args: any[]) => unknown, returnType: TypeLike, env?: Record<string, unknown>, opts?: { concurrency?: number }): Udf {
   const site = userCallSite();
-  const spec = shipFunction(fn, env, 'udf', site);
-  const type = parseType(returnType);
-  const name = fn.name || 'udf';
-  return (...args) => new Expr({ kind: 'udf', name, fn: spec, args: args.map(c), returnType: type });
+  const definition: UdfDefinition = { name: fn.name || 'udf', fn: withConcurrency(shipFunction(fn, env, 'udf', site), opts?.concurrency), returnType: parseType(returnType) };
+  return Object.assign((...args: ColumnArg[]) => new Expr(udfCall(definition, args.map(c))), { definition });
 }

@@ -54,3 +54,13 @@ export function compileUdf(name: string, spec: FnSpec, returnType: DataType, arg
     return b.finish();
   });
 }
+
+/** The column of a UDF's results (awaited elsewhere, one per row), checked against its declared type. */
+export function udfVector(name: string, returnType: DataType, results: readonly unknown[]): ColumnVector {
+  const b = new VectorBuilder(returnType, results.length);
+  for (let i = 0; i < results.length; i++) {
+    checkResult(name, returnType, results[i], i);
+    b.append(results[i]);
+  }
+  return b.finish();
+}

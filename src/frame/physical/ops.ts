@@ -88,3 +88,25 @@ export function physChildren(p: PhysOp): PhysOp[] {
       return [p.input];
   }
 }
+
+/** The expressions an operator evaluates itself (bound to its input, or left ++ right for joins). */
+export function physExprs(op: PhysOp): ExprNode[] {
+  switch (op.op) {
+    case 'filter':
+      return [op.predicate];
+    case 'project':
+      return op.exprs;
+    case 'hashAggregate':
+      return [...op.groupBy, ...op.aggs.flatMap((a) => a.args)];
+    case 'hashJoin':
+      return [...op.leftKeys, ...op.rightKeys, ...(op.filter ? [op.filter] : [])];
+    case 'nestedLoopJoin':
+      return op.filter ? [op.filter] : [];
+    case 'sort':
+      return op.keys.map((k) => k.expr);
+    case 'dedup':
+      return op.keys;
+    default:
+      return [];
+  }
+}
