@@ -16,6 +16,8 @@ export interface CsvOptions {
 }
 
 export const DEFAULT_SPLIT_BYTES = 32 * 1024 * 1024;
+/** Spark's `spark.sql.files.openCostInBytes` default. */
+export const DEFAULT_OPEN_COST_BYTES = 4 * 1024 * 1024;
 /** Rows sampled (from the first files) to infer a schema. */
 export const SAMPLE_ROWS = 1000;
 
@@ -57,11 +59,20 @@ export function csvOptions(options: Record<string, unknown>): CsvOptions {
   };
 }
 
-/** The `splitBytes` option: target bytes per partition (default 32 MiB). */
+/** The `splitBytes` option: most bytes per partition (default 32 MiB; Spark's `maxPartitionBytes`). */
 export function splitBytes(options: Record<string, unknown>): number {
-  const v = options['splitBytes'];
-  if (v === undefined || v === null) return DEFAULT_SPLIT_BYTES;
-  if (typeof v !== 'number' || !(v >= 1)) throw new SluiceError(`option splitBytes must be a positive number, got ${JSON.stringify(v)}`);
+  return byteOption(options, 'splitBytes', DEFAULT_SPLIT_BYTES, 1);
+}
+
+/** The `openCostBytes` option: what opening a file costs when files are packed into partitions (default 4 MiB). */
+export function openCostBytes(options: Record<string, unknown>): number {
+  return byteOption(options, 'openCostBytes', DEFAULT_OPEN_COST_BYTES, 0);
+}
+
+function byteOption(options: Record<string, unknown>, key: string, dflt: number, min: number): number {
+  const v = options[key];
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !(v >= min) || !Number.isFinite(v)) throw new SluiceError(`option ${key} must be a number of bytes ≥ ${min}, got ${JSON.stringify(v)}`);
   return Math.floor(v);
 }
 
