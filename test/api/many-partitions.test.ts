@@ -114,6 +114,30 @@ for (const [master, measure] of [['local[2]', postedEntries], ['inline', inlineE
   });
 }
 
+test('local[2]: a task message holds only what changes from task to task; its stage\'s pipeline and output go once per thread', async () => {
+  const original = Worker.prototype.postMessage;
+  const messages: Array<{ stage?: unknown; payload: { stageId: number; shuffleInputs?: unknown } }> = [];
+  Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: readonly unknown[]) {
+    if ((msg as { type?: string }).type === 'run') messages.push(msg as (typeof messages)[number]);
+    return original.call(this, msg, transfer as never);
+  };
+  const s = await Session.local({ master: 'local[2]' });
+  try {
+    const got = await s.parallelize(pairs(100), 200).reduceByKey((a, b) => a + b).collect();
+    assert.deepEqual(byKey(got), sumByKey(pairs(100)));
+  } finally {
+    Worker.prototype.postMessage = original;
+    await s.stop();
+  }
+  assert.equal(messages.length, 400);
+  // Two stages on two threads: at most 4 messages carry a pipeline with its stage's output.
+  assert.ok(messages.filter((m) => m.stage).length <= 4);
+  // A map task is its ids alone (before: ~40 entries with the output's function, the budget, the spill folder...).
+  const mapTasks = messages.filter((m) => !m.stage && !m.payload.shuffleInputs);
+  assert.ok(mapTasks.length >= 190);
+  for (const m of mapTasks) assert.ok(entries(m) <= 12, `${entries(m)} entries: ${JSON.stringify(m)}`);
+});
+
 // ---------------------------------------------------------------- answers at large partition counts
 
 /** Sorted by key, for comparing multisets of pairs. */
