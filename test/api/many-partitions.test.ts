@@ -198,6 +198,15 @@ forEachBackend((_name, s) => {
     assert.deepEqual(byKey(got), sumByKey(DATA));
   });
 
+  test('reduceByKey, sortByKey and repartition into 3,000 partitions (map tasks keep buffers only for reducers they write to)', async () => {
+    const got = await s().parallelize(DATA, 40).reduceByKey((a, b) => a + b, undefined, 3000).collect();
+    assert.deepEqual(byKey(got), sumByKey(DATA));
+    const sorted = await s().parallelize(DATA, 40).sortByKey(true, 2000).keys().collect();
+    assert.deepEqual(sorted, DATA.map(([k]) => k).sort((a, b) => a - b));
+    const moved = await s().parallelize(DATA, 40).repartition(2500).collect();
+    assert.deepEqual(byKey(moved), byKey(DATA));
+  });
+
   test('groupByKey and a join across 300 and 500 partitions', async () => {
     const left = s().parallelize(DATA, 300);
     const right = s().parallelize(DATA.filter(([k]) => k % 3 === 0).map(([k, v]) => [k, -v] as [number, number]), 500);
