@@ -46,6 +46,7 @@ export class PartitionQueue {
   }
 
   clear(): void {
+    if (this.items.length === 0) return; // done stages are cleared on every event: no garbage then
     this.items = [];
     this.head = 0;
   }
