@@ -19,10 +19,11 @@ export interface ReadOptions {
    */
   splitBytes?: number;
   /**
-   * What opening a file costs, in bytes, when files are packed into partitions (default 4 MiB;
-   * Spark's `spark.sql.files.openCostInBytes`). Each file counts as its size plus this, so with the
-   * defaults a partition holds at most 8 tiny files: 100,000 of them become 12,500 partitions, spread
-   * over the workers. A smaller value packs more tiny files per partition (0 packs by bytes only).
+   * What opening a file costs, in bytes, when files are packed into partitions (default 256 KiB;
+   * Spark's `spark.sql.files.openCostInBytes`, 4 MiB there, made for remote file systems). Each file
+   * counts as its size plus this, so with the defaults a partition holds at most 128 tiny files:
+   * 100,000 of them become 782 partitions, spread over the workers. A larger value makes fewer files
+   * per partition (4 MiB: 8), 0 packs by bytes only.
    */
   openCostBytes?: number;
 }

@@ -40,9 +40,9 @@ export interface ScanPlanContext {
  * from `options.schema` or infers it (CSV/JSON lines: from a sample; Parquet/Arrow: from the first
  * file), and cuts units: byte ranges for text, row groups for Parquet (with their statistics),
  * record batches for Arrow IPC. Units are packed into partitions as Spark packs files: each costs
- * its bytes plus `options.openCostBytes` (4 MiB) per file, and a partition holds at most
+ * its bytes plus `options.openCostBytes` (256 KiB) per file, and a partition holds at most
  * {@link partitionBytes} (`options.splitBytes`, 32 MiB, or less so that small inputs still fill
- * `parallelism` partitions). So 100,000 tiny files make a few thousand partitions, not one.
+ * `parallelism` partitions). So 100,000 tiny files make 782 partitions, not one (nor 100,000).
  */
 export function planFileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>, context: ScanPlanContext = {}): FileScanPlan {
   const listing = listInputFiles(paths);

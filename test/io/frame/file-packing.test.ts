@@ -83,13 +83,13 @@ function csvFiles(name: string, n: number, rows: (i: number) => number): { dir: 
   return { dir, expected };
 }
 
-test('a scan of N tiny files plans N/8 partitions with the default open cost (two for a few files), each a run of files in order', () => {
-  for (const n of [1, 2, 7, 8, 9, 15, 16, 17, 100, 801]) {
+test('a scan of N tiny files plans N/128 partitions with the default open cost (two for a few files), each a run of files in order', () => {
+  for (const n of [1, 2, 7, 128, 255, 256, 257, 1000]) {
     const { dir } = csvFiles(`tiny-${n}`, n, () => 1);
     const plan = planFileScan('csv', dir, {}, { parallelism: 2 });
-    // 4 MiB open cost per file, 32 MiB per partition: 8 files each (before: all N in one partition);
-    // under 16 files, the total cost is spread over the 2 workers.
-    assert.equal(plan.partitions.length, n === 1 ? 1 : n < 16 ? 2 : Math.ceil(n / 8), `${n} files`);
+    // 256 KiB open cost per file, 32 MiB per partition: 128 files each (before: all N in one partition);
+    // under 256 files, the total cost is spread over the 2 workers.
+    assert.equal(plan.partitions.length, n === 1 ? 1 : n < 256 ? 2 : Math.ceil(n / 128), `${n} files`);
     const paths = plan.partitions.flat().map((u) => (u as { split: { path: string } }).split.path);
     assert.deepEqual(paths, [...paths].sort());
     assert.equal(new Set(paths).size, n);
@@ -100,6 +100,7 @@ test('a scan of N tiny files plans N/8 partitions with the default open cost (tw
   assert.ok(spread === 2 || spread === 3, `bytes only: ${spread} partitions`);
   assert.equal(planFileScan('csv', dir, { openCostBytes: 0 }).partitions.length, 1);
   assert.equal(planFileScan('csv', dir, { openCostBytes: 8 * MIB, splitBytes: 16 * MIB }, { parallelism: 2 }).partitions.length, 50);
+  assert.equal(planFileScan('csv', dir, { openCostBytes: 4 * MIB }, { parallelism: 2 }).partitions.length, Math.ceil(100 / 8), "Spark's default");
   assert.throws(() => planFileScan('csv', dir, { openCostBytes: -1 }), /openCostBytes must be a number of bytes/);
   assert.throws(() => planFileScan('csv', dir, { splitBytes: 0 }), /splitBytes must be a number of bytes/);
 });
@@ -126,7 +127,7 @@ forEachBackend((_name, s) => {
       const mine = expected.filter((x) => Math.floor(x.k / 100) === i);
       writeFileSync(join(jdir, `f${String(i).padStart(5, '0')}.jsonl`), mine.map((x) => JSON.stringify(x) + '\n').join(''));
     }
-    for (const openCostBytes of [undefined, 0, 64 * 1024]) {
+    for (const openCostBytes of [undefined, 0, 4 * MIB]) {
       const csv = s().read.csv(dir, { openCostBytes, schema: { k: 'int32', v: 'string' } });
       assert.deepEqual(await csv.collect(), expected, `csv, open cost ${openCostBytes}`);
       assert.equal(await csv.count(), expected.length);
@@ -134,7 +135,7 @@ forEachBackend((_name, s) => {
       assert.deepEqual((await json.collect()).map((x) => ({ k: Number(x.k), v: x.v })), expected, `json lines, open cost ${openCostBytes}`);
       assert.equal(await json.count(), expected.length);
     }
-    // The default packs 8 files per partition: many tasks for both workers, not one for all files.
-    assert.equal(s().read.csv(dir).toDataset().numPartitions, Math.ceil(300 / 8));
+    // The default packs 128 files per partition: tasks for both workers, not one for all files.
+    assert.equal(s().read.csv(dir).toDataset().numPartitions, Math.ceil(300 / 128));
   });
 });
