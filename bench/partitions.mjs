@@ -6,12 +6,16 @@
 // - reduceByKey: parallelize(100 pairs, P).reduceByKey(+).collect()   (P map tasks, P reduce tasks)
 // - DataFrame groupBy: createDataFrame(100 rows, P partitions).groupBy(k).agg(sum) with P shuffle partitions
 // - textFile count over N one-line files (listing and split planning included)
-// - read.csv / read.jsonLines count over N two-line files (one header or one record per file)
+// - read.csv / read.jsonLines count over N one-row files (CSV: a header and a row), files packed into
+//   partitions with the default open cost (256 KiB per file: 128 tiny files per partition); read.csv
+//   also with OPEN_COST (bytes, default 4 MiB, Spark's default: 8 per partition) to show the option
 // Files are written once under bench/data/many-files/ and reused.
+// Each run prints the machine's load average (1 min) beside its wall and CPU time: the machine is shared.
 //
-// Env: MASTER=local[2] PS=100,300,1000,3000,10000 NS=1000,10000,100000 RUNS=3
+// Env: MASTER=local[2] PS=100,300,1000,3000,10000 NS=1000,10000,100000 RUNS=3 OPEN_COST=4194304
 //      REPEAT_MAX_S=10 (a case slower than this runs once) QUIET_MAX_S=5 SLUICE=dist/src/index.js
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpuWindow, machine, median, waitForQuiet } from './lib/machine.mjs';
@@ -25,6 +29,7 @@ const PS = list(process.env.PS, '100,300,1000,3000,10000');
 const NS = list(process.env.NS, '1000,10000,100000');
 const RUNS = Number(process.env.RUNS ?? 3);
 const REPEAT_MAX_S = Number(process.env.REPEAT_MAX_S ?? 10);
+const OPEN_COST = Number(process.env.OPEN_COST ?? 4 * 1024 * 1024);
 const QUIET_MAX_S = Number(process.env.QUIET_MAX_S ?? 5);
 const dataDir = path.join(root, 'bench/data/many-files');
 
@@ -65,6 +70,7 @@ for (const p of PS) {
 for (const n of NS) {
   cases.push({ curve: 'textFile count, one-line files', x: `N = ${n}`, expect: n, prepare: () => files('text', n), run: (dir) => s.textFile(dir).count() });
   cases.push({ curve: 'read.csv count, one-row files', x: `N = ${n}`, expect: n, prepare: () => files('csv', n), run: (dir) => s.read.csv(dir).count() });
+  cases.push({ curve: `read.csv count, one-row files, openCostBytes ${OPEN_COST}`, x: `N = ${n}`, expect: n, prepare: () => files('csv', n), run: (dir) => s.read.csv(dir, { openCostBytes: OPEN_COST }).count() });
   cases.push({ curve: 'read.jsonLines count, one-row files', x: `N = ${n}`, expect: n, prepare: () => files('json', n), run: (dir) => s.read.jsonLines(dir).count() });
 }
 
@@ -78,19 +84,19 @@ for (const c of cases) {
     await waitForQuiet({ maxWaitS: QUIET_MAX_S });
     const end = cpuWindow();
     const got = await c.run(arg);
-    const w = end();
+    const w = { ...end(), load: os.loadavg()[0] };
     if (got !== c.expect) throw new Error(`${c.curve} ${c.x}: got ${got}, expected ${c.expect}`);
     runs.push(w);
-    console.log(`  ${c.curve}, ${c.x}: ${w.wall.toFixed(2)} s (cpu ${w.own.toFixed(2)} s; others used ${w.otherCores.toFixed(2)} cores)`);
+    console.log(`  ${c.curve}, ${c.x}: ${w.wall.toFixed(2)} s (cpu ${w.own.toFixed(2)} s; others used ${w.otherCores.toFixed(2)} cores; load ${w.load.toFixed(1)})`);
     if (w.wall > REPEAT_MAX_S) break;
   }
   results.push({ ...c, runs });
 }
 await s.stop();
 
-console.log('\n| curve | size | wall s (median) | runs | CPU s of sluice (median) | others\' cores (median) |');
-console.log('|---|---|---:|---|---:|---:|');
+console.log('\n| curve | size | wall s (median) | runs | CPU s of sluice (median) | others\' cores (median) | load avg (median) |');
+console.log('|---|---|---:|---|---:|---:|---:|');
 for (const r of results) {
   const m = (k) => median(r.runs.map((x) => x[k]));
-  console.log(`| ${r.curve} | ${r.x} | ${m('wall').toFixed(2)} | ${r.runs.map((x) => x.wall.toFixed(2)).join(', ')} | ${m('own').toFixed(2)} | ${m('otherCores').toFixed(2)} |`);
+  console.log(`| ${r.curve} | ${r.x} | ${m('wall').toFixed(2)} | ${r.runs.map((x) => x.wall.toFixed(2)).join(', ')} | ${m('own').toFixed(2)} | ${m('otherCores').toFixed(2)} | ${m('load').toFixed(1)} |`);
 }

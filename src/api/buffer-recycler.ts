@@ -1,4 +1,4 @@
-import type { BlockRef } from '../exec/block-store.js';
+import { MIN_REUSE_BYTES, type BlockRef } from '../exec/block-store.js';
 
 /**
  * Shared buffers of freed memory blocks, handed back to the workers to write
@@ -39,9 +39,9 @@ export class BufferRecycler {
     return this.held;
   }
 
-  /** A block was freed; `tasksRunning`: whether some task may still read it. */
+  /** A block was freed; `tasksRunning`: whether some task may still read it. Small buffers are left to the garbage collector. */
   retire(ref: BlockRef, tasksRunning: boolean): void {
-    if (ref.kind !== 'memory' || this.held + ref.buffer.byteLength > this.capBytes) return;
+    if (ref.kind !== 'memory' || ref.buffer.byteLength < MIN_REUSE_BYTES || this.held + ref.buffer.byteLength > this.capBytes) return;
     this.held += ref.buffer.byteLength;
     (tasksRunning ? this.pending : this.ready).push(ref.buffer);
   }

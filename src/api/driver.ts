@@ -27,6 +27,8 @@ interface JobState {
   jobId: number;
   stages: Map<number, Stage>;
   wire: Map<number, WireNode>;
+  /** What each stage's tasks do with their records: one object per stage, so backends can send it once per stage. */
+  outputs: Map<number, TaskPayload['output']>;
   /** Stage names fixed at submission (what is cached then), so events of a job agree. */
   names: Map<number, string>;
   stageMetrics: Map<number, Metrics>;
@@ -113,6 +115,7 @@ export class Driver {
         jobId,
         stages: new Map(all.map((s) => [s.stageId, s])),
         wire: new Map(),
+        outputs: new Map(),
         names: new Map(all.map((s) => [s.stageId, this.stageName(s)])),
         stageMetrics: new Map(),
         finalStageId: final.stageId,
@@ -309,6 +312,8 @@ export class Driver {
     if (!job || !stage || !budget) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
     let node = job.wire.get(stageId);
     if (!node) job.wire.set(stageId, (node = toWire(stage.node)));
+    let output = job.outputs.get(stageId);
+    if (!output) job.outputs.set(stageId, (output = stage.shuffle ? { kind: 'shuffleWrite', shuffle: stage.shuffle } : { kind: 'result', action: job.action }));
     // Only what this task reads: its own shuffle partitions and cached partitions.
     const inputs = taskInputs(node, partition);
     const shuffleInputs: TaskPayload['shuffleInputs'] = {};
@@ -325,7 +330,7 @@ export class Driver {
       partition,
       attempt,
       node,
-      output: stage.shuffle ? { kind: 'shuffleWrite', shuffle: stage.shuffle } : { kind: 'result', action: job.action },
+      output,
       shuffleInputs,
       cachedBlocks,
       broadcasts: this.broadcasts.refs(),

@@ -14,13 +14,25 @@ type WireNode = TaskPayload['node'];
 /** Pipelines a worker thread keeps (most recently used) while their jobs run; a finished stage's are dropped at once. */
 const KEEP = 8;
 
-/** A task as posted to a worker thread: the pipeline is left out when the thread has it. */
+/**
+ * The parts of a payload every task of a stage shares on one thread: posted with the pipeline,
+ * not with each task (a smaller message is cheaper to clone on both sides, and at thousands of
+ * tiny tasks the messages are most of the driver's work).
+ */
+type StageParts = Pick<TaskPayload, 'output' | 'spillDir' | 'budget'>;
+
+/** What changes from task to task; empty inputs are left out. */
+type TaskParts = Omit<TaskPayload, 'node' | keyof StageParts | 'shuffleInputs' | 'cachedBlocks' | 'broadcasts'> &
+  Partial<Pick<TaskPayload, 'shuffleInputs' | 'cachedBlocks' | 'broadcasts'>>;
+
+/** A task as posted to a worker thread: the pipeline and its stage parts are left out when the thread has them. */
 export interface RunMessage {
   type: 'run';
-  /** The pipeline goes flat (deps by index): a nested tree thousands of levels deep overflows the serializer's stack. */
-  payload: Omit<TaskPayload, 'node'> & { node?: FlatWire };
+  payload: TaskParts;
   /** Which pipeline the task runs. */
   pipeline: number;
+  /** The pipeline goes flat (deps by index): a nested tree thousands of levels deep overflows the serializer's stack. */
+  stage?: StageParts & { node: FlatWire };
   /** Pipelines the thread may drop now. */
   forget: number[];
 }
@@ -48,23 +60,42 @@ function pipelineId(node: WireNode): number {
   return id;
 }
 
+const isEmpty = (o: object): boolean => {
+  for (const _ in o) return false;
+  return true;
+};
+
+/** The same stage parts (by identity: the driver reuses them for every task of a stage). */
+function sameParts(a: StageParts, b: StageParts): boolean {
+  return a.output === b.output && a.spillDir === b.spillDir && a.budget.buffer === b.budget.buffer;
+}
+
 /** Driver side, one per worker thread: the pipelines that thread holds, least recently used first. */
 export class SentPipelines {
-  private readonly held = new Set<number>();
+  private readonly held = new Map<number, StageParts>();
 
   /** The message running `payload` on this thread; call {@link sent} once it is posted. */
   message(payload: TaskPayload): RunMessage {
-    const pipeline = pipelineId(payload.node);
-    const has = this.held.has(pipeline);
+    const { node, output, spillDir, budget, shuffleInputs, cachedBlocks, broadcasts, ...task } = payload;
+    const parts: StageParts = { output, spillDir, budget };
+    const pipeline = pipelineId(node);
+    const heldParts = this.held.get(pipeline);
+    const has = heldParts !== undefined && sameParts(heldParts, parts);
     const forget: number[] = [];
-    let over = this.held.size + (has ? 0 : 1) - KEEP;
-    for (const id of this.held) {
+    let over = this.held.size + (heldParts ? 0 : 1) - KEEP;
+    for (const id of this.held.keys()) {
       if (over <= 0) break;
       if (id === pipeline) continue;
       forget.push(id);
       over--;
     }
-    return { type: 'run', payload: { ...payload, node: has ? undefined : flat(payload.node) }, pipeline, forget };
+    const msg: RunMessage = { type: 'run', payload: task, pipeline, forget };
+    if (!isEmpty(shuffleInputs)) msg.payload.shuffleInputs = shuffleInputs;
+    if (!isEmpty(cachedBlocks)) msg.payload.cachedBlocks = cachedBlocks;
+    if (!isEmpty(broadcasts)) msg.payload.broadcasts = broadcasts;
+    if (task.reusableBuffers?.length === 0) delete msg.payload.reusableBuffers;
+    if (!has) msg.stage = { ...parts, node: flat(node) };
+    return msg;
   }
 
   /** Stops tracking `node`'s pipeline: returns its id when this thread holds it (tell the thread to drop it). */
@@ -76,28 +107,31 @@ export class SentPipelines {
   /** The thread received `msg` (a post that threw changes nothing). */
   sent(msg: RunMessage): void {
     for (const id of msg.forget) this.held.delete(id);
+    const parts = msg.stage ?? this.held.get(msg.pipeline)!;
     this.held.delete(msg.pipeline);
-    this.held.add(msg.pipeline);
+    this.held.set(msg.pipeline, { output: parts.output, spillDir: parts.spillDir, budget: parts.budget });
   }
 }
 
 /** Worker side: the pipelines this thread was sent, as the driver's SentPipelines for it tracks them. */
 export class ReceivedPipelines {
-  private readonly nodes = new Map<number, WireNode>();
+  private readonly stages = new Map<number, StageParts & { node: WireNode }>();
 
   /** The full payload of a run message. */
   payload(msg: RunMessage): TaskPayload {
-    for (const id of msg.forget) this.nodes.delete(id);
-    const node = msg.payload.node ? unflattenWire(msg.payload.node) : this.nodes.get(msg.pipeline);
-    if (!node) throw new Error(`internal: stage pipeline ${msg.pipeline} was never sent to this worker`);
-    this.nodes.set(msg.pipeline, node);
-    pipelinesHeldHere = this.nodes.size;
-    return { ...msg.payload, node };
+    for (const id of msg.forget) this.stages.delete(id);
+    const stage = msg.stage ? { ...msg.stage, node: unflattenWire(msg.stage.node) } : this.stages.get(msg.pipeline);
+    if (!stage) throw new Error(`internal: stage pipeline ${msg.pipeline} was never sent to this worker`);
+    this.stages.delete(msg.pipeline);
+    this.stages.set(msg.pipeline, stage);
+    pipelinesHeldHere = this.stages.size;
+    const { shuffleInputs = {}, cachedBlocks = {}, broadcasts = {}, ...task } = msg.payload;
+    return { ...task, ...stage, shuffleInputs, cachedBlocks, broadcasts };
   }
 
   forget(msg: ForgetMessage): void {
-    for (const id of msg.pipelines) this.nodes.delete(id);
-    pipelinesHeldHere = this.nodes.size;
+    for (const id of msg.pipelines) this.stages.delete(id);
+    pipelinesHeldHere = this.stages.size;
   }
 }
 

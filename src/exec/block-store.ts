@@ -73,10 +73,29 @@ const COPY_BUFFER = 256 * 1024;
 /**
  * Buffers of freed memory blocks this thread may write new blocks into (the
  * driver hands them over with tasks, see BufferRecycler): reusing memory
- * already touched spares a page fault per 4 KiB.
+ * already touched spares a page fault per 4 KiB. Ascending by size.
  */
 const reusable: SharedArrayBuffer[] = [];
 let reusableBytes = 0;
+
+/**
+ * Smaller buffers are not worth reusing: they spare a page fault or three, and a job of thousands of
+ * tiny tasks frees thousands of them, which once made every task's payload carry thousands of
+ * buffers and every block written search them all.
+ */
+export const MIN_REUSE_BYTES = 16 * 1024;
+
+/** Index of the first reusable buffer of at least `bytes`. */
+function firstAtLeast(bytes: number): number {
+  let lo = 0;
+  let hi = reusable.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (reusable[mid]!.byteLength < bytes) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
  * Bytes of freed buffers kept for reuse (outside the budget, so bounded by
@@ -96,8 +115,8 @@ const REUSE_SLACK = 1.5;
  */
 export function offerBlockBuffers(buffers: readonly SharedArrayBuffer[], capBytes: number): void {
   for (const b of buffers) {
-    if (reusableBytes + b.byteLength > capBytes) continue;
-    reusable.push(b);
+    if (b.byteLength < MIN_REUSE_BYTES || reusableBytes + b.byteLength > capBytes) continue;
+    reusable.splice(firstAtLeast(b.byteLength), 0, b);
     reusableBytes += b.byteLength;
   }
 }
@@ -123,12 +142,8 @@ export const blockBufferStats = { reused: 0, fresh: 0 };
 
 /** A buffer of at least `bytes`: the smallest reusable one that is not much larger, else a new one. */
 function blockBuffer(bytes: number): SharedArrayBuffer {
-  let best = -1;
-  for (let i = 0; i < reusable.length; i++) {
-    const len = reusable[i]!.byteLength;
-    if (len >= bytes && len <= bytes * REUSE_SLACK + 4096 && (best < 0 || len < reusable[best]!.byteLength)) best = i;
-  }
-  if (best < 0) {
+  const best = firstAtLeast(bytes);
+  if (best >= reusable.length || reusable[best]!.byteLength > bytes * REUSE_SLACK + 4096) {
     blockBufferStats.fresh++;
     return new SharedArrayBuffer(sizeClass(bytes));
   }

@@ -28,8 +28,9 @@ export async function writeShuffle(
   const chunkRecords = Math.max(64, Math.min(4096, Math.floor(262144 / n)));
   // Unencoded records waiting per reducer are bounded in bytes too (estimated from a sample).
   const bufferLimit = Math.max(256 * 1024, Math.min(16 * 1024 * 1024, ctx.budget.limit / 8));
-  // Buffers only for reducers that get records: a small map output over many partitions costs what it holds.
-  const buffers: Array<unknown[] | undefined> = new Array(n);
+  // Buffers only for reducers that get records: a small map output over many partitions costs what it
+  // holds. Over many reducers the array starts empty (V8 keeps it sparse) instead of n slots per task.
+  const buffers: Array<unknown[] | undefined> = n <= 1024 ? new Array(n) : [];
   const touched: number[] = [];
   let buffered = 0;
   let avgSize = 64;

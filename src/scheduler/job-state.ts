@@ -1,4 +1,5 @@
 import type { JobSpec, StageSpec, WorkerId } from './events.js';
+import { PartitionQueue } from './partition-queue.js';
 
 /**
  * Book-keeping the scheduler holds per job and per stage. Plain mutable data:
@@ -20,7 +21,7 @@ export class StageState {
   /** A StageSubmitted was emitted and no StageCompleted yet (so the UI sees matching pairs). */
   open = false;
   /** Partitions waiting for a slot, ascending; only meaningful while `running`. */
-  queue: number[] = [];
+  queue = new PartitionQueue();
   /** Live (not killed) tasks per partition: a partition with one is never queued twice. */
   readonly inflight = new Map<number, number>();
   /** Launches per partition: the next LaunchTask's `attempt`. */
@@ -142,27 +143,4 @@ export function validateJob(job: JobSpec, shuffles: ReadonlyMap<number, ShuffleS
     }
   }
   return undefined;
-}
-
-/** Inserts `v` into ascending `arr` unless present. */
-export function insertSorted(arr: number[], v: number): void {
-  const i = lowerBound(arr, v);
-  if (arr[i] !== v) arr.splice(i, 0, v);
-}
-
-/** Removes `v` from ascending `arr` if present. */
-export function removeSorted(arr: number[], v: number): void {
-  const i = lowerBound(arr, v);
-  if (arr[i] === v) arr.splice(i, 1);
-}
-
-function lowerBound(arr: number[], v: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -9,7 +9,8 @@ import type {
   TaskSpec,
   WorkerId,
 } from './events.js';
-import { insertSorted, JobState, removeSorted, ShuffleState, StageState, validateJob } from './job-state.js';
+import { JobState, ShuffleState, StageState, validateJob } from './job-state.js';
+import { PartitionQueue } from './partition-queue.js';
 
 export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = { maxTaskFailures: 4, maxStageAttempts: 4 };
 
@@ -291,7 +292,7 @@ export class Scheduler {
     this.shuffles.get(shuffleId)!.locs.set(p, worker);
     // Other jobs' stages for the same shuffle need not compute this partition any more.
     for (const job of this.jobs.values()) {
-      for (const st of job.order) if (st.spec.shuffleId === shuffleId) removeSorted(st.queue, p);
+      for (const st of job.order) if (st.spec.shuffleId === shuffleId) st.queue.remove(p);
     }
   }
 
@@ -339,7 +340,7 @@ export class Scheduler {
     if (st.open) this.emit({ type: 'StageCompleted', jobId: job.id, stageId: st.spec.stageId });
     st.open = false;
     st.status = 'done';
-    st.queue = [];
+    st.queue.clear();
   }
 
   private submit(job: JobState, st: StageState): void {
@@ -351,13 +352,13 @@ export class Scheduler {
       : range(st.spec.numPartitions).filter((p) => !this.shuffles.get(st.spec.shuffleId!)!.locs.has(p));
     this.emit({ type: 'StageSubmitted', jobId: job.id, stageId: st.spec.stageId, numTasks: missing.length, attempt: st.attempt });
     // Partitions still running from an earlier attempt are not launched twice.
-    st.queue = missing.filter((p) => !st.inflight.has(p));
+    st.queue = new PartitionQueue(missing.filter((p) => !st.inflight.has(p)));
   }
 
   private pause(st: StageState): void {
     if (st.status !== 'running') return;
     st.status = 'waiting';
-    st.queue = [];
+    st.queue.clear();
   }
 
   /** Whether partition `p` of `st` still lacks an accepted result. */
@@ -368,7 +369,7 @@ export class Scheduler {
 
   /** Queues `p` again if its stage is running and nothing else is computing it. */
   private requeue(job: JobState, st: StageState, p: number): void {
-    if (st.status === 'running' && !st.inflight.has(p) && this.needs(job, st, p)) insertSorted(st.queue, p);
+    if (st.status === 'running' && !st.inflight.has(p) && this.needs(job, st, p)) st.queue.insert(p);
   }
 
   /** Ends a job: success when `failure` is undefined. Its remaining tasks are killed. */
@@ -390,11 +391,11 @@ export class Scheduler {
     for (const job of this.jobs.values()) {
       for (const st of job.order) {
         if (st.status !== 'running') continue;
-        while (st.queue.length > 0) {
-          const p = st.queue[0]!;
+        while (st.queue.size > 0) {
+          const p = st.queue.first()!;
           const worker = this.pickWorker(st.failedOn.get(p));
           if (worker === undefined) return; // no free slot anywhere
-          st.queue.shift();
+          st.queue.takeFirst();
           const attempt = st.launches.get(p) ?? 0;
           st.launches.set(p, attempt + 1);
           const spec: TaskSpec = { taskId: this.nextTaskId++, jobId: job.id, stageId: st.spec.stageId, partition: p, attempt };

@@ -20,7 +20,8 @@ for (const master of ['inline', 'local[2]']) {
     test('caches and shuffles of one round after another read back their own data', async () => {
       let previous: ReturnType<Session['createDataFrame']> | undefined;
       for (let round = 0; round < 6; round++) {
-        const rows = table(round, 3000 + round * 100);
+        // Big enough that each map task's shuffle block is worth reusing (MIN_REUSE_BYTES).
+        const rows = table(round, 20000 + round * 100);
         const df = s.createDataFrame(rows, { numPartitions: 4 });
         const agg = df.groupBy('k').agg(sum('v').as('total'), count('tag').as('n')).cache();
         assert.equal(await agg.count(), 50);
@@ -37,6 +38,7 @@ for (const master of ['inline', 'local[2]']) {
         assert.deepEqual(got, want, `round ${round}`);
         const tags = await df.filter(col('v').gt(round)).select('tag').distinct().count();
         assert.equal(tags, 13, `round ${round}`);
+        assert.equal(await df.repartition(4, col('k')).filter(col('v').ge(0)).count(), rows.length, `round ${round}`);
       }
       previous?.unpersist();
       // Inline, blocks are written on this thread: some went into buffers of earlier rounds.

@@ -114,6 +114,70 @@ for (const [master, measure] of [['local[2]', postedEntries], ['inline', inlineE
   });
 }
 
+test('local[2]: a task message holds only what changes from task to task; its stage\'s pipeline and output go once per thread', async () => {
+  const original = Worker.prototype.postMessage;
+  const messages: Array<{ stage?: unknown; payload: { stageId: number; shuffleInputs?: unknown } }> = [];
+  Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: readonly unknown[]) {
+    if ((msg as { type?: string }).type === 'run') messages.push(msg as (typeof messages)[number]);
+    return original.call(this, msg, transfer as never);
+  };
+  const s = await Session.local({ master: 'local[2]' });
+  try {
+    const got = await s.parallelize(pairs(100), 200).reduceByKey((a, b) => a + b).collect();
+    assert.deepEqual(byKey(got), sumByKey(pairs(100)));
+  } finally {
+    Worker.prototype.postMessage = original;
+    await s.stop();
+  }
+  assert.equal(messages.length, 400);
+  // Two stages on two threads: at most 4 messages carry a pipeline with its stage's output.
+  assert.ok(messages.filter((m) => m.stage).length <= 4);
+  // A map task is its ids alone (before: ~40 entries with the output's function, the budget, the spill folder...).
+  const mapTasks = messages.filter((m) => !m.stage && !m.payload.shuffleInputs);
+  assert.ok(mapTasks.length >= 190);
+  for (const m of mapTasks) assert.ok(entries(m) <= 12, `${entries(m)} entries: ${JSON.stringify(m)}`);
+});
+
+/** Buffers handed to tasks for reuse (`reusableBuffers`) while `run` runs, on either backend. */
+async function reusableHandedOver(run: () => Promise<unknown>): Promise<number> {
+  const post = Worker.prototype.postMessage;
+  const launch = InlineBackend.prototype.launch;
+  let n = 0;
+  Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: readonly unknown[]) {
+    n += (msg as { payload?: TaskPayload }).payload?.reusableBuffers?.length ?? 0;
+    return post.call(this, msg, transfer as never);
+  };
+  InlineBackend.prototype.launch = function (this: InlineBackend, worker: string, payload: TaskPayload) {
+    n += payload.reusableBuffers?.length ?? 0;
+    return launch.call(this, worker, payload);
+  };
+  try {
+    await run();
+  } finally {
+    Worker.prototype.postMessage = post;
+    InlineBackend.prototype.launch = launch;
+  }
+  return n;
+}
+
+for (const master of ['local[2]', 'inline']) {
+  test(`${master}: the tiny blocks of a 500-partition query are not handed to the next query's tasks for reuse`, async () => {
+    const s = await Session.local({ master });
+    try {
+      s.setShufflePartitions(500);
+      const query = async (): Promise<void> => {
+        const got = await s.createDataFrame(rows(100), { numPartitions: 500 }).groupBy('k').agg(sum('v').as('s')).collect();
+        assert.equal(got.length, 13);
+      };
+      await query(); // its 500 map outputs are freed when it ends
+      // Before: each query's first task carried all of them, and each block written searched them all.
+      assert.equal(await reusableHandedOver(async () => (await query(), await query())), 0);
+    } finally {
+      await s.stop();
+    }
+  });
+}
+
 // ---------------------------------------------------------------- answers at large partition counts
 
 /** Sorted by key, for comparing multisets of pairs. */
@@ -132,6 +196,15 @@ forEachBackend((_name, s) => {
   test('reduceByKey over 700 partitions gives the reference sums', async () => {
     const got = await s().parallelize(DATA, 700).reduceByKey((a, b) => a + b, undefined, 700).collect();
     assert.deepEqual(byKey(got), sumByKey(DATA));
+  });
+
+  test('reduceByKey, sortByKey and repartition into 3,000 partitions (map tasks keep buffers only for reducers they write to)', async () => {
+    const got = await s().parallelize(DATA, 40).reduceByKey((a, b) => a + b, undefined, 3000).collect();
+    assert.deepEqual(byKey(got), sumByKey(DATA));
+    const sorted = await s().parallelize(DATA, 40).sortByKey(true, 2000).keys().collect();
+    assert.deepEqual(sorted, DATA.map(([k]) => k).sort((a, b) => a - b));
+    const moved = await s().parallelize(DATA, 40).repartition(2500).collect();
+    assert.deepEqual(byKey(moved), byKey(DATA));
   });
 
   test('groupByKey and a join across 300 and 500 partitions', async () => {

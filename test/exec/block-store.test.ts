@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, blockRegion, freeBlock, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
+import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
@@ -160,22 +160,27 @@ test('abort releases memory and deletes the spill file; bad partitions are error
 
 test('memory block: a buffer offered for reuse is written into when it fits, over its old contents', () => {
   const budget = MemoryBudget.create(1 << 24);
-  const first = write(3, [[0, chunk(5000, 1)], [2, chunk(3000, 2)]], budget);
+  const first = write(3, [[0, chunk(20000, 1)], [2, chunk(12000, 2)]], budget);
   assert.ok(first.ref.kind === 'memory');
   const old = first.ref.buffer;
   freeBlock(first.ref, budget);
   offerBlockBuffers([old, new SharedArrayBuffer(1 << 20)], 1 << 30);
   // Slightly smaller than the old block: the old buffer fits (the 1 MiB one is far too large).
-  const second = write(2, [[1, chunk(4000, 3)], [0, chunk(100, 4)]], budget);
+  const second = write(2, [[1, chunk(18000, 3)], [0, chunk(4000, 4)]], budget);
   assert.ok(second.ref.kind === 'memory');
   assert.equal(second.ref.buffer, old);
   assert.deepEqual(readAll(second.ref), second.expected);
   assert.equal(budget.used(), second.ref.bytes);
   // Used buffers are not handed out twice; a block larger than every offered buffer gets a new one.
-  const third = write(1, [[0, chunk(4000, 5)]], budget);
+  const third = write(1, [[0, chunk(17000, 5)]], budget);
   assert.ok(third.ref.kind === 'memory' && third.ref.buffer !== old && third.ref.buffer.byteLength !== 1 << 20);
   assert.deepEqual(readAll(second.ref), second.expected);
   assert.deepEqual(readAll(third.ref), third.expected);
+  // A buffer under MIN_REUSE_BYTES is not kept: a small block gets a new one.
+  const small = new SharedArrayBuffer(MIN_REUSE_BYTES - 1);
+  offerBlockBuffers([small], 1 << 30);
+  const fourth = write(1, [[0, chunk(MIN_REUSE_BYTES - 100, 6)]], budget);
+  assert.ok(fourth.ref.kind === 'memory' && fourth.ref.buffer !== small);
 });
 
 test('a new block buffer is rounded up to a size class, so a slightly larger block can reuse it', () => {

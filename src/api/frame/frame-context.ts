@@ -57,7 +57,7 @@ export class FrameContext {
    * `checkFiles` vets the listed files before any is opened.
    */
   fileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>, checkFiles?: (files: string[]) => void): LogicalPlan {
-    const planned = planFileScan(format, paths, options, checkFiles);
+    const planned = planFileScan(format, paths, options, { checkFiles, parallelism: this.engine.defaultParallelism });
     const scanId = this.nextId++;
     this.scans.set(scanId, { partitions: planned.partitions, fileSchema: planned.fileSchema });
     const first = Array.isArray(paths) ? paths[0] ?? 'files' : paths;

@@ -11,8 +11,21 @@ export interface ReadOptions {
   mode?: 'failfast' | 'dropMalformed';
   /** Counts the lines dropped in `dropMalformed` mode (`s.accumulator()`). */
   dropped?: Accumulator<number>;
-  /** Target bytes per partition for splitting big CSV/JSON files (default 32 MiB). */
+  /**
+   * Most bytes per partition (default 32 MiB; Spark's `spark.sql.files.maxPartitionBytes`): big
+   * CSV/JSON files are cut into byte ranges of at most this, small files are packed together up to it.
+   * Inputs smaller than that times the session's parallelism get smaller partitions, so that every
+   * worker has one.
+   */
   splitBytes?: number;
+  /**
+   * What opening a file costs, in bytes, when files are packed into partitions (default 256 KiB;
+   * Spark's `spark.sql.files.openCostInBytes`, 4 MiB there, made for remote file systems). Each file
+   * counts as its size plus this, so with the defaults a partition holds at most 128 tiny files:
+   * 100,000 of them become 782 partitions, spread over the workers. A larger value makes fewer files
+   * per partition (4 MiB: 8), 0 packs by bytes only.
+   */
+  openCostBytes?: number;
 }
 
 export interface CsvReadOptions extends ReadOptions {

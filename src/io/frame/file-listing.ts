@@ -32,9 +32,9 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
-/** `a=1/b=x` folders between `base` and the file → keys and raw values; null when some folder is not `k=v`. */
-function partitionSegments(base: string, file: string): { keys: string[]; values: (string | null)[] } | null {
-  const rel = path.relative(base, path.dirname(file));
+/** `a=1/b=x` folders between `base` and `folder` → keys and raw values; null when some folder is not `k=v`. */
+function partitionSegments(base: string, folder: string): { keys: string[]; values: (string | null)[] } | null {
+  const rel = path.relative(base, folder);
   if (rel === '') return { keys: [], values: [] };
   const keys: string[] = [];
   const values: (string | null)[] = [];
@@ -66,16 +66,23 @@ export function listInputFiles(paths: string | string[]): FileListing {
     else found.push(...expandInputPaths(p));
     if (found.length === 0) throw new InputError(`input path "${p}" matches no files`, p);
     found.sort();
+    // Files of one folder share its partition values: work them out (and check them) once per folder.
+    const byFolder = new Map<string, (string | null)[]>();
     for (const f of found) {
       if (seen.has(f)) continue;
       seen.add(f);
-      const seg = isDir ? partitionSegments(abs, f) : { keys: [], values: [] };
-      if (seg === null) throw new InputError(`input file ${f} is in a folder that is not a partition folder (col=value) of ${abs}`, f);
-      if (keys === null) keys = seg.keys;
-      else if (keys.join('/') !== seg.keys.join('/')) {
-        throw new InputError(`input file ${f} has partition columns (${seg.keys.join(', ')}) unlike other files (${keys.join(', ')})`, f);
+      const folder = isDir ? path.dirname(f) : '';
+      let values = byFolder.get(folder);
+      if (!values) {
+        const seg = isDir ? partitionSegments(abs, folder) : { keys: [], values: [] };
+        if (seg === null) throw new InputError(`input file ${f} is in a folder that is not a partition folder (col=value) of ${abs}`, f);
+        if (keys === null) keys = seg.keys;
+        else if (keys.join('/') !== seg.keys.join('/')) {
+          throw new InputError(`input file ${f} has partition columns (${seg.keys.join(', ')}) unlike other files (${keys.join(', ')})`, f);
+        }
+        byFolder.set(folder, (values = seg.values));
       }
-      files.push({ path: f, size: fs.statSync(f).size, partitionValues: seg.values });
+      files.push({ path: f, size: fs.statSync(f).size, partitionValues: values });
     }
   }
   return { files, partitionKeys: keys ?? [] };

@@ -16,6 +16,13 @@ export interface CsvOptions {
 }
 
 export const DEFAULT_SPLIT_BYTES = 32 * 1024 * 1024;
+/**
+ * What opening a file costs, in bytes (Spark's `spark.sql.files.openCostInBytes`, whose default is
+ * 4 MiB, made for remote file systems). Measured on local[2] over 100,000 one-row CSV files, a task
+ * costs more than the files it opens: 4 MiB (8 files per task) took 9.5 s of CPU, 256 KiB (128 per
+ * task) 4.6 s, one task for all files 4.4 s but on one core.
+ */
+export const DEFAULT_OPEN_COST_BYTES = 256 * 1024;
 /** Rows sampled (from the first files) to infer a schema. */
 export const SAMPLE_ROWS = 1000;
 
@@ -57,11 +64,20 @@ export function csvOptions(options: Record<string, unknown>): CsvOptions {
   };
 }
 
-/** The `splitBytes` option: target bytes per partition (default 32 MiB). */
+/** The `splitBytes` option: most bytes per partition (default 32 MiB; Spark's `maxPartitionBytes`). */
 export function splitBytes(options: Record<string, unknown>): number {
-  const v = options['splitBytes'];
-  if (v === undefined || v === null) return DEFAULT_SPLIT_BYTES;
-  if (typeof v !== 'number' || !(v >= 1)) throw new SluiceError(`option splitBytes must be a positive number, got ${JSON.stringify(v)}`);
+  return byteOption(options, 'splitBytes', DEFAULT_SPLIT_BYTES, 1);
+}
+
+/** The `openCostBytes` option: what opening a file costs when files are packed into partitions (default 256 KiB). */
+export function openCostBytes(options: Record<string, unknown>): number {
+  return byteOption(options, 'openCostBytes', DEFAULT_OPEN_COST_BYTES, 0);
+}
+
+function byteOption(options: Record<string, unknown>, key: string, dflt: number, min: number): number {
+  const v = options[key];
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !(v >= min) || !Number.isFinite(v)) throw new SluiceError(`option ${key} must be a number of bytes ≥ ${min}, got ${JSON.stringify(v)}`);
   return Math.floor(v);
 }
 

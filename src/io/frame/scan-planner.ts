@@ -5,10 +5,10 @@ import { splitTextFiles, type TextSplit } from '../text-splits.js';
 import { readArrowFile } from './arrow-reader.js';
 import { inferCsvFields } from './csv-schema.js';
 import { listInputFiles, type FileListing } from './file-listing.js';
-import { csvOptions, splitBytes, userSchema } from './frame-options.js';
+import { csvOptions, openCostBytes, splitBytes, userSchema } from './frame-options.js';
 import { inferJsonFields } from './json-lines-frame.js';
 import { parquetFields, readParquetFooter, rowGroupStats } from './parquet-meta.js';
-import { groupUnits, type ScanUnit } from './scan-units.js';
+import { packUnits, partitionBytes, unitPath, type ScanUnit } from './scan-units.js';
 import { TextTypeInferrer } from './type-inference.js';
 
 /** The file formats a DataFrame scan reads. */
@@ -26,19 +26,31 @@ export interface FileScanPlan {
   fileSchema: Schema;
 }
 
+/** How the driver plans a scan, beside the reader's options. */
+export interface ScanPlanContext {
+  /** Sees the listed files before any is opened (and may throw). */
+  checkFiles?: (files: string[]) => void;
+  /** The partitions small inputs are spread over (the session's default parallelism; default 1). */
+  parallelism?: number;
+}
+
 /**
  * Plans a scan on the driver: expands `paths` (files, globs, directories recursively, skipping `_*`
  * and `.*` names; `col=value` folders under a directory add partition columns), takes the schema
  * from `options.schema` or infers it (CSV/JSON lines: from a sample; Parquet/Arrow: from the first
- * file), and cuts partitions of about `options.splitBytes` (32 MiB): byte ranges for text, row groups
- * for Parquet (with their statistics), record batches for Arrow IPC. `checkFiles` sees the listed
- * files before any is opened (and may throw).
+ * file), and cuts units: byte ranges for text, row groups for Parquet (with their statistics),
+ * record batches for Arrow IPC. Units are packed into partitions as Spark packs files: each costs
+ * its bytes plus `options.openCostBytes` (256 KiB) per file, and a partition holds at most
+ * {@link partitionBytes} (`options.splitBytes`, 32 MiB, or less so that small inputs still fill
+ * `parallelism` partitions). So 100,000 tiny files make 782 partitions, not one (nor 100,000).
  */
-export function planFileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>, checkFiles?: (files: string[]) => void): FileScanPlan {
+export function planFileScan(format: FileFormat, paths: string | string[], options: Record<string, unknown>, context: ScanPlanContext = {}): FileScanPlan {
   const listing = listInputFiles(paths);
-  checkFiles?.(listing.files.map((f) => f.path));
-  const target = splitBytes(options);
-  const sizeBytes = listing.files.reduce((s, f) => s + f.size, 0);
+  context.checkFiles?.(listing.files.map((f) => f.path));
+  const openCost = openCostBytes(options);
+  const sizes = listing.files.map((f) => f.size);
+  const target = partitionBytes(sizes, splitBytes(options), openCost, context.parallelism ?? 1);
+  const sizeBytes = sizes.reduce((s, n) => s + n, 0);
   const given = userSchema(options);
   let dataFields: Field[];
   let units: ScanUnit[];
@@ -72,8 +84,10 @@ export function planFileScan(format: FileFormat, paths: string | string[], optio
   }
   const fields = [...dataFields, ...partitionFields(listing, dataFields)];
   const schema: Schema = { fields };
-  return { schema, partitions: groupUnits(units, sizeOf, target), sizeBytes, fileSchema: { fields: fields.map((f) => ({ ...f })) } };
+  const partitions = packUnits(units, sizeOf, unitPath, { maxBytes: target, openCost });
+  return { schema, partitions, sizeBytes, fileSchema: { fields: fields.map((f) => ({ ...f })) } };
 }
+
 
 /** Hive partition columns: their types are inferred from the folder values (int32, ..., else string). */
 function partitionFields(listing: FileListing, dataFields: readonly Field[]): Field[] {

@@ -13,7 +13,7 @@ import type { RawColumns } from './malformed.js';
 import { readParquetFooter } from './parquet-meta.js';
 import { readParquetRowGroup } from './parquet-reader.js';
 import { constantVector, partitionValue } from './partition-path.js';
-import type { ColumnStats, ScanUnit } from './scan-units.js';
+import { unitPath, type ColumnStats, type ScanUnit } from './scan-units.js';
 import { unitMayMatch } from './stats-pruning.js';
 import type { Confinement } from '../input-file.js';
 
@@ -68,10 +68,6 @@ export function* readFileScan(spec: FileScanSpec, partition: number, ctx: FileSc
     }
   }
   ctx.onPruned?.(read, skipped);
-}
-
-function unitPath(u: ScanUnit): string {
-  return u.kind === 'text' ? u.split.path : u.path;
 }
 
 /** Rows of a unit when known up front; Infinity for text splits (a null partition value then still means "all rows null"). */

@@ -28,20 +28,54 @@ export type ScanUnit =
     }
   | { kind: 'arrow'; path: string; batch: number; numRows: number; partitionValues: (string | null)[] };
 
-/** Groups units into partitions of about `target` bytes each, keeping their order (at least one partition). */
-export function groupUnits<U>(units: U[], sizeOf: (u: U) => number, target: number): U[][] {
+/** The file a unit reads. */
+export function unitPath(u: ScanUnit): string {
+  return u.kind === 'text' ? u.split.path : u.path;
+}
+
+/** How a scan packs its units into partitions (see {@link packUnits}). */
+export interface Packing {
+  /** Most bytes (data plus open costs) a partition gets, unless one unit alone is bigger. */
+  maxBytes: number;
+  /** What opening one file costs, counted in bytes. */
+  openCost: number;
+}
+
+/**
+ * Spark's target size of a partition (`FilePartition.maxSplitBytes`): the total cost of the input
+ * (its bytes plus `openCost` per file) spread over `parallelism`, but at least `openCost` and at most
+ * `splitBytes`. So a few small files still make `parallelism` partitions, and many tiny files are
+ * not one partition each (nor all one partition).
+ */
+export function partitionBytes(sizes: readonly number[], splitBytes: number, openCost: number, parallelism: number): number {
+  let total = 0;
+  for (const s of sizes) total += s + openCost;
+  return Math.max(1, Math.floor(Math.min(splitBytes, Math.max(openCost, total / Math.max(1, parallelism)))));
+}
+
+/**
+ * Packs units into partitions in their order (so rows come back in file order), as Spark's
+ * `FilePartition.getFilePartitions` does (which sorts by size first; order matters more here): a
+ * unit joins the current partition unless its bytes would take the partition's cost over
+ * `maxBytes`. A unit costs its bytes, plus `openCost` when it starts another file than the unit
+ * before it in the partition (row groups of one file share one open). At least one partition.
+ */
+export function packUnits<U>(units: readonly U[], sizeOf: (u: U) => number, fileOf: (u: U) => string, { maxBytes, openCost }: Packing): U[][] {
   const parts: U[][] = [];
   let cur: U[] = [];
-  let bytes = 0;
+  let cost = 0;
+  let file: string | undefined;
   for (const u of units) {
     const b = sizeOf(u);
-    if (cur.length > 0 && bytes + b > target) {
+    const f = fileOf(u);
+    if (cur.length > 0 && cost + b > maxBytes) {
       parts.push(cur);
       cur = [];
-      bytes = 0;
+      cost = 0;
     }
+    cost += b + (cur.length > 0 && f === file ? 0 : openCost);
     cur.push(u);
-    bytes += b;
+    file = f;
   }
   if (cur.length > 0 || parts.length === 0) parts.push(cur);
   return parts;

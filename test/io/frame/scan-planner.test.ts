@@ -45,3 +45,32 @@ test('planning a scan of N small files looks at each file once, and finds every 
     assert.ok(stats <= n + 8, `textFile: ${stats} stats for ${n} files`);
   }
 });
+
+test('files in hive folders get their folder\'s partition values, worked out once per folder', async () => {
+  const pathModule = (await import('node:path')).default as { relative: (a: string, b: string) => string };
+  const dir = join(tmp, 'hive');
+  for (const y of [2023, 2024]) {
+    for (const m of ['a', 'b']) {
+      mkdirSync(join(dir, `year=${y}`, `m=${m}`), { recursive: true });
+      for (let i = 0; i < 50; i++) writeFileSync(join(dir, `year=${y}`, `m=${m}`, `f${i}.csv`), `k\n${i}\n`);
+    }
+  }
+  const original = pathModule.relative;
+  let calls = 0;
+  pathModule.relative = (a, b) => {
+    calls++;
+    return original(a, b);
+  };
+  syncBuiltinESMExports();
+  try {
+    const plan = planFileScan('csv', dir, {});
+    const units = plan.partitions.flat() as Array<{ split: { path: string }; partitionValues: string[] }>;
+    assert.equal(units.length, 200);
+    for (const u of units) assert.deepEqual(u.partitionValues, /year=(\d+)\/m=(\w)/.exec(u.split.path)!.slice(1));
+    assert.deepEqual(plan.schema.fields.map((f) => f.name), ['k', 'year', 'm']);
+  } finally {
+    pathModule.relative = original;
+    syncBuiltinESMExports();
+  }
+  assert.ok(calls <= 4 + 2, `${calls} path.relative calls for 200 files in 4 folders`);
+});
