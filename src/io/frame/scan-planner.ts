@@ -2,7 +2,7 @@ import { fromArrowSchema } from '../../frame/batch/arrow-types.js';
 import type { Field, Schema } from '../../frame/types.js';
 import { InputError, SluiceError } from '../../util/errors.js';
 import { splitTextFiles, type TextSplit } from '../text-splits.js';
-import { readArrowFile } from './arrow-reader.js';
+import { arrowIndex, arrowSchema } from './arrow-reader.js';
 import { inferCsvFields } from './csv-schema.js';
 import { listInputFiles, type FileListing } from './file-listing.js';
 import { csvOptions, splitBytes, userSchema } from './frame-options.js';
@@ -119,9 +119,10 @@ function arrowUnits(listing: FileListing): { fields: Field[]; units: ScanUnit[] 
   let fields: Field[] | null = null;
   const units: ScanUnit[] = [];
   for (const f of listing.files) {
-    const table = readArrowFile(f.path);
-    fields ??= fromArrowSchema(table.schema).fields;
-    table.batches.forEach((b, i) => units.push({ kind: 'arrow', path: f.path, batch: i, numRows: b.numRows, partitionValues: f.partitionValues }));
+    // Message headers only: the batches' bytes are read by the tasks.
+    const index = arrowIndex(f.path);
+    fields ??= fromArrowSchema(arrowSchema(f.path, index)).fields;
+    index.batches.forEach((b, i) => units.push({ kind: 'arrow', path: f.path, batch: i, numRows: b.rows, partitionValues: f.partitionValues }));
   }
   return { fields: fields ?? [], units };
 }
