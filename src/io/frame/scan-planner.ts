@@ -3,6 +3,7 @@ import type { Field, Schema } from '../../frame/types.js';
 import { InputError, SluiceError } from '../../util/errors.js';
 import { splitTextFiles, type TextSplit } from '../text-splits.js';
 import { arrowIndex, arrowSchema } from './arrow-reader.js';
+import { csvSplitAdjuster } from './csv-record-splits.js';
 import { inferCsvFields } from './csv-schema.js';
 import { listInputFiles, type FileListing } from './file-listing.js';
 import { csvOptions, splitBytes, userSchema } from './frame-options.js';
@@ -47,8 +48,8 @@ export function planFileScan(format: FileFormat, paths: string | string[], optio
     case 'csv':
     case 'jsonLines': {
       dataFields = given?.fields ?? (format === 'csv' ? inferCsvFields(listing.files, csvOptions(options)) : inferJsonFields(listing.files));
-      if (format === 'csv') csvOptions(options); // validate options even when the schema is given
-      units = textUnits(listing, target);
+      // CSV options are validated even when the schema is given; multiLine moves splits to record starts.
+      units = textUnits(listing, target, format === 'csv' ? csvSplitAdjuster(csvOptions(options)) : undefined);
       sizeOf = (u) => (u.kind === 'text' ? u.split.end - u.split.start : 0);
       break;
     }
@@ -85,12 +86,13 @@ function partitionFields(listing: FileListing, dataFields: readonly Field[]): Fi
   });
 }
 
-function textUnits(listing: FileListing, target: number): ScanUnit[] {
+function textUnits(listing: FileListing, target: number, adjust?: (splits: TextSplit[]) => TextSplit[]): ScanUnit[] {
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const nonEmpty = listing.files.filter((f) => f.size > 0);
   if (nonEmpty.length === 0) return [];
   // The listing has the sizes: no second expansion and stat of every file.
-  const splits: TextSplit[] = splitTextFiles(nonEmpty, { maxSplitBytes: target });
+  const cut = splitTextFiles(nonEmpty, { maxSplitBytes: target });
+  const splits = adjust ? adjust(cut) : cut;
   return splits.map((split) => ({ kind: 'text', split, partitionValues: byPath.get(split.path)!.partitionValues }));
 }
 
