@@ -19,6 +19,8 @@ export interface TextColumn {
   stage(buf: Uint8Array, a: number, b: number): boolean;
   /** Stages a null. */
   stageNull(): void;
+  /** Stages a value already in the column's units (a number of a numeric column; not for strings). */
+  stageValue(v: number): void;
   /** Appends the staged value. */
   commit(): void;
   readonly length: number;
@@ -45,7 +47,7 @@ export function textColumn(type: DataType, capacity: number): TextColumn | null 
 }
 
 /** Sentinel of the byte number parsers: not a plain number, ask the text parser. */
-const SLOW = Symbol('slow');
+export const SLOW = Symbol('slow');
 
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
@@ -69,7 +71,7 @@ function parseIntBytes(buf: Uint8Array, a: number, b: number): number | typeof S
  * 10^k (exact for k <= 22) is one correctly rounded division, the same double that Number() gives.
  * Exponents, long mantissas, spaces and words go the slow way.
  */
-function parseFloatBytes(buf: Uint8Array, a: number, b: number): number | typeof SLOW {
+export function parseFloatBytes(buf: Uint8Array, a: number, b: number): number | typeof SLOW {
   let i = a;
   let neg = false;
   if (i < b && (buf[i] === 0x2d || buf[i] === 0x2b)) neg = buf[i++] === 0x2d;
@@ -156,6 +158,11 @@ abstract class StagedColumn extends Rows {
     protected values: Values,
   ) {
     super(cap);
+  }
+
+  stageValue(v: number): void {
+    this.stagedNull = false;
+    this.staged = v;
   }
 
   commit(): void {
