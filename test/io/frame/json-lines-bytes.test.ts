@@ -30,19 +30,42 @@ const value = fc.oneof(
   fc.constantFrom('"unterminated', '"ctl\u0001"', "'single'"),
 );
 const ws = fc.constantFrom('', '', ' ', '\t', '  ');
-const member = fc.tuple(fc.constantFrom(...KEYS), ws, ws, value).map(([k, w1, w2, v]) => `"${k}"${w1}:${w2}${v}`);
-const line = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(fc.array(member, { maxLength: 6 }), ws, ws).map(([ms, w1, w2]) => `${w1}{${ms.join(`,${w2}`)}}${w2}`) },
-  { weight: 1, arbitrary: fc.constantFrom('', '   ', '[1]', '{"a": 1', '{"a": 1}}', '{"a" 1}', '{"a": 1,}', 'null', '"s"', '{"a": 1} x') },
-);
 const TYPES: Field['type'][] = ['string', 'int32', 'int64', 'float64'];
-const input = fc.record({
-  lines: fc.array(line, { maxLength: 12 }),
-  types: fc.array(fc.constantFrom(...TYPES), { minLength: 4, maxLength: 4 }),
-  crlf: fc.boolean(),
-  trailing: fc.boolean(),
-  drop: fc.boolean(),
-});
+const WANTED = ['a', 'b', 'é', 'x y'];
+
+/** A value that fits a column of `type` (so the line can take the byte path), or sometimes any value. */
+function typedValue(type: Field['type']): fc.Arbitrary<string> {
+  const fits =
+    type === 'string'
+      ? fc.constantFrom('"id001"', '"é日本😀"', '""', '"a,b"', '" "')
+      : type === 'float64'
+        ? fc.tuple(fc.integer({ min: -99999, max: 99999 }), fc.integer({ min: 0, max: 999 })).map(([m, f]) => `${m}.${f}`)
+        : fc.integer({ min: -5000, max: 5000 }).map(String);
+  return fc.oneof({ weight: 8, arbitrary: fits }, { weight: 2, arbitrary: fc.constant('null') }, { weight: 2, arbitrary: value });
+}
+
+function line(types: Field['type'][]): fc.Arbitrary<string> {
+  const member = (k: number): fc.Arbitrary<string> =>
+    fc.tuple(k < WANTED.length ? fc.constant(WANTED[k]!) : fc.constantFrom(...KEYS), ws, ws, k < WANTED.length ? typedValue(types[k]!) : value).map(([key, w1, w2, v]) => `"${key}"${w1}:${w2}${v}`);
+  // Mostly the wanted keys in order (some dropped), sometimes extra or repeated keys.
+  const members = fc.tuple(fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.array(fc.constant(4), { maxLength: 2 })).chain(([keep, extra]) =>
+    fc.tuple(...[0, 1, 2, 3].filter((k) => keep[k] || k === 0).concat(extra).map(member)),
+  );
+  return fc.oneof(
+    { weight: 12, arbitrary: fc.tuple(members, ws, ws).map(([ms, w1, w2]) => `${w1}{${ms.join(`,${w2}`)}}${w2}`) },
+    { weight: 1, arbitrary: fc.constantFrom('', '   ', '[1]', '{"a": 1', '{"a": 1}}', '{"a" 1}', '{"a": 1,}', 'null', '"s"', '{"a": 1} x') },
+  );
+}
+
+const input = fc.array(fc.constantFrom(...TYPES), { minLength: 4, maxLength: 4 }).chain((types) =>
+  fc.record({
+    lines: fc.array(line(types), { maxLength: 12 }),
+    types: fc.constant(types),
+    crlf: fc.boolean(),
+    trailing: fc.boolean(),
+    drop: fc.boolean(),
+  }),
+);
 
 interface Outcome {
   rows: unknown[][];
@@ -75,7 +98,7 @@ test('the JSON lines byte reader reads random lines as JSON.parse does, whole an
       const p = path.join(dir, `j${fileNo++}.jsonl`);
       fs.writeFileSync(p, text);
       const size = fs.statSync(p).size;
-      const fields: Field[] = ['a', 'b', 'é', 'x y'].map((name, i) => ({ name, type: t.types[i]!, nullable: true }));
+      const fields: Field[] = WANTED.map((name, i) => ({ name, type: t.types[i]!, nullable: true }));
       const cuts = [size, 1, 7, Math.floor(size / 2), size - 3].filter((c) => c > 0 && c <= size);
       for (const cut of cuts) {
         const splits: TextSplit[] = cut === size ? [{ path: p, start: 0, end: size, gzip: false, fileSize: size }] : [
