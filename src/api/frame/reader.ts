@@ -36,6 +36,13 @@ export interface CsvReadOptions extends ReadOptions {
   /** The text that means null (default: the empty field). */
   nullValue?: string;
   inferSchema?: boolean;
+  /**
+   * Quoted fields may hold line breaks (RFC 4180; default false, as in Spark). The planner then
+   * scans each file's quotes once to start every split at a record boundary, so big files still
+   * split. Without it, a quoted line break is a malformed line. Example:
+   * `s.read.csv('notes.csv', { multiLine: true })`.
+   */
+  multiLine?: boolean;
 }
 
 /**

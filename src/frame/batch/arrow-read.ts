@@ -179,12 +179,13 @@ function maskNullEntries(codes: Int32Array, nulls: Uint8Array, validity: Uint8Ar
 function listObjects(d: arrow.Data, type: { list: DataType }): (unknown[] | null)[] {
   const v = arrow.makeVector(d);
   const out = new Array<unknown[] | null>(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = toJsList(v.get(i) as arrow.Vector | null, type.list);
+  for (let i = 0; i < d.length; i++) out[i] = toJsList(v.get(i) as arrow.Vector | Uint8Array | null, type.list);
   return out;
 }
 
-function toJsList(v: arrow.Vector | null, elem: DataType): unknown[] | null {
+function toJsList(v: arrow.Vector | Uint8Array | null, elem: DataType): unknown[] | null {
   if (v === null) return null;
+  if (v instanceof Uint8Array) return Array.from(v); // a binary value: its bytes (see fromArrowType)
   const out = new Array<unknown>(v.length);
   for (let j = 0; j < v.length; j++) out[j] = toJsValue(v.get(j), elem);
   return out;

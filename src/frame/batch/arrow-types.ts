@@ -50,7 +50,8 @@ const REPEATED_NAME = 'sluice.repeated-name';
 /**
  * The sluice type that holds an Arrow type: small ints → int32; Int64, Uint32,
  * Uint64 → int64; floats → float64; Utf8, LargeUtf8, Utf8View and dictionaries of strings →
- * string; Date32/Date64 → date; Timestamp → timestamp; (Large)List → list; Null.
+ * string; Date32/Date64 → date; Timestamp → timestamp; (Large)List → list; Null; Binary,
+ * LargeBinary, BinaryView and FixedSizeBinary → list<int32> of the bytes (0..255).
  */
 export function fromArrowType(t: arrow.DataType, column: string): DataType {
   const T = arrow.Type;
@@ -78,7 +79,8 @@ export function fromArrowType(t: arrow.DataType, column: string): DataType {
     case T.LargeBinary:
     case T.BinaryView:
     case T.FixedSizeBinary:
-      throw new SluiceError(`column '${column}': Arrow type ${String(t)} holds raw bytes, and sluice has no binary column type; write it as a string (UTF-8) column instead`);
+      // sluice has no binary type: bytes are read losslessly as a list of byte values (0..255) per row.
+      return { list: 'int32' };
     case T.Date:
       return 'date';
     case T.Timestamp:

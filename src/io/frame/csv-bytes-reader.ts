@@ -1,14 +1,15 @@
 import type { Field } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
-import { readLineBytes } from '../line-reader.js';
 import type { TextSplit } from '../text-splits.js';
 import { BARE, ESCAPED, FieldSpans, tokenizeLine, unescapeField, type CsvBytes } from './csv-tokenizer.js';
 import type { CsvOptions } from './frame-options.js';
-import { MalformedLines, type RawColumns } from './malformed.js';
+import { CsvRecords } from './csv-records.js';
+import { MalformedLines, unbalancedQuotes, type RawColumns } from './malformed.js';
 import { textColumn, type TextColumn } from './text-columns.js';
 
 /**
- * The CSV reader on bytes (see readCsvSplit for what it reads): lines are tokenized in the input
+ * The CSV reader on bytes (see readCsvSplit for what it reads): records (lines, or with `multiLine`
+ * records whose quoted fields may hold line breaks: csv-records.ts) are tokenized in the input
  * buffer into field spans, and the wanted fields go straight into column builders: numbers parsed
  * from bytes, strings into byte dictionaries. Nothing is made per field but the parsed value.
  */
@@ -33,7 +34,6 @@ export function* readCsvBytes(
   const nullBytes = Buffer.from(o.nullValue, 'utf8');
   let scratch = Buffer.alloc(256);
   let skipHeader = o.header && split.start === 0;
-  let lineNo = 0; // index among the split's lines of the next line
   let rows = 0;
 
   const flush = (): RawColumns => {
@@ -48,24 +48,17 @@ export function* readCsvBytes(
   };
   const lineText = (buf: Buffer, a: number, b: number): string => buf.toString('utf8', a, b);
 
-  for (const { buf, start, end } of readLineBytes(split)) {
-    let a = start;
-    while (a <= end) {
-      let nl = buf.indexOf(0x0a, a);
-      if (nl < 0 || nl > end) nl = end;
-      const index = lineNo++;
-      const lineStart = a;
-      let b = nl;
-      a = nl + 1;
-      if (b > lineStart && buf[b - 1] === 0x0d) b--;
-      if (b === lineStart) continue; // empty lines are skipped
+  const recs = new CsvRecords(split, c, o.multiLine);
+  try {
+    while (recs.next()) {
+      const { buf, a: lineStart, b, index } = recs;
       if (skipHeader) {
         skipHeader = false;
         continue;
       }
       const k = tokenizeLine(buf, lineStart, b, c, spans);
-      if (k < 0) {
-        bad.report(index, lineText(buf, lineStart, b), 'unbalanced quotes');
+      if (k < 0 || recs.open) {
+        bad.report(index, lineText(buf, lineStart, b), unbalancedQuotes(o));
         continue;
       }
       if (k !== width) {
@@ -101,7 +94,9 @@ export function* readCsvBytes(
       for (let j = 0; j < cols.length; j++) cols[j]!.commit();
       if (++rows >= batchRows) yield flush();
     }
+    if (rows > 0) yield flush();
+  } finally {
+    recs.close();
   }
-  if (rows > 0) yield flush();
   bad.finish();
 }

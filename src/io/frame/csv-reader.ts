@@ -8,7 +8,7 @@ import { csvParseOptions, parseCsvLines } from './csv-lines.js';
 import type { CsvOptions } from './frame-options.js';
 import { readCsvBytes } from './csv-bytes-reader.js';
 import { csvBytes } from './csv-tokenizer.js';
-import { MalformedLines, type RawColumns } from './malformed.js';
+import { MalformedLines, unbalancedQuotes, type RawColumns } from './malformed.js';
 import { BAD, textParser, type Parsed, type TextParser } from './value-parsers.js';
 
 /**
@@ -32,6 +32,7 @@ export function* readCsvSplit(
 ): Generator<RawColumns> {
   const bytes = csvBytes(o);
   if (bytes) yield* readCsvBytes(split, fields, want, o, bytes, onDropped, batchRows);
+  else if (o.multiLine) throw new SluiceError('CSV option multiLine needs a one-byte ASCII delimiter, quote and escape');
   else yield* readCsvParsed(split, fields, want, o, onDropped, batchRows);
 }
 
@@ -85,7 +86,7 @@ export function* readCsvParsed(
     let bi = 0; // next unparseable line, reported in line order
     for (let k = 0; k < recs.length; k++) {
       const li = parsed.lineIndex[k]!;
-      for (; bi < parsed.bad.length && parsed.bad[bi]! < li; bi++) bad.report(base + parsed.bad[bi]!, lines[parsed.bad[bi]!]!, 'unbalanced quotes');
+      for (; bi < parsed.bad.length && parsed.bad[bi]! < li; bi++) bad.report(base + parsed.bad[bi]!, lines[parsed.bad[bi]!]!, unbalancedQuotes(o));
       const rec = recs[k]!;
       if (rec.length !== width) {
         bad.report(base + li, lines[li]!, `expected ${width} fields, found ${rec.length}`);
@@ -112,7 +113,7 @@ export function* readCsvParsed(
       }
       if (++rows >= batchRows) yield flush();
     }
-    for (; bi < parsed.bad.length; bi++) bad.report(base + parsed.bad[bi]!, lines[parsed.bad[bi]!]!, 'unbalanced quotes');
+    for (; bi < parsed.bad.length; bi++) bad.report(base + parsed.bad[bi]!, lines[parsed.bad[bi]!]!, unbalancedQuotes(o));
     base += lines.length;
   }
   if (rows > 0) yield flush();

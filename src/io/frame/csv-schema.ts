@@ -1,7 +1,9 @@
 import type { Field } from '../../frame/types.js';
 import { InputError } from '../../util/errors.js';
 import { readLines } from '../line-reader.js';
-import { isGzipPath } from '../text-splits.js';
+import { isGzipPath, type TextSplit } from '../text-splits.js';
+import { CsvRecords } from './csv-records.js';
+import { BARE, csvBytes, ESCAPED, FieldSpans, tokenizeLine, unescapeField } from './csv-tokenizer.js';
 import { csvParseOptions, parseCsvLines } from './csv-lines.js';
 import type { InputFile } from './file-listing.js';
 import { SAMPLE_ROWS, type CsvOptions } from './frame-options.js';
@@ -21,41 +23,75 @@ function columnNames(header: readonly (string | null)[] | null, width: number): 
  * `inferSchema` is false). Sampled lines that do not parse are skipped here; the reader reports them.
  */
 export function inferCsvFields(files: readonly InputFile[], o: CsvOptions): Field[] {
-  const opts = csvParseOptions(o);
   let header: (string | null)[] | null = null;
   let width = -1;
   let inferrers: TextTypeInferrer[] = [];
   let sampled = 0;
+  const done = (): boolean => sampled >= SAMPLE_ROWS || (!o.inferSchema && width >= 0);
   for (const f of files) {
     if (f.size === 0) continue;
     let first = true;
     const split = { path: f.path, start: 0, end: f.size, gzip: isGzipPath(f.path), fileSize: f.size };
-    for (const lines of readLines(split, 256)) {
-      const { records } = parseCsvLines(lines, opts);
-      for (const rec of records) {
-        if (first && o.header) {
-          first = false;
-          if (header === null) {
-            header = rec;
-            width = rec.length;
-            inferrers = rec.map(() => new TextTypeInferrer());
-          }
-          continue;
-        }
+    for (const rec of sampleRecords(split, o)) {
+      if (first && o.header) {
         first = false;
-        if (width < 0) {
+        if (header === null) {
+          header = rec;
           width = rec.length;
           inferrers = rec.map(() => new TextTypeInferrer());
         }
-        if (!o.inferSchema || rec.length !== width) continue;
-        for (let c = 0; c < width; c++) if (rec[c] !== null) inferrers[c]!.add(rec[c]!);
-        if (++sampled >= SAMPLE_ROWS) break;
+        continue;
       }
-      if (sampled >= SAMPLE_ROWS || (!o.inferSchema && width >= 0)) break;
+      first = false;
+      if (width < 0) {
+        width = rec.length;
+        inferrers = rec.map(() => new TextTypeInferrer());
+      }
+      if (done()) break;
+      if (!o.inferSchema || rec.length !== width) continue;
+      for (let c = 0; c < width; c++) if (rec[c] !== null) inferrers[c]!.add(rec[c]!);
+      sampled++;
     }
-    if (sampled >= SAMPLE_ROWS || (!o.inferSchema && width >= 0)) break;
+    if (done()) break;
   }
   if (width < 0) throw new InputError(`cannot infer a CSV schema: the input files are empty (${files[0]?.path ?? 'no files'})`, files[0]?.path ?? '');
   const names = columnNames(header, width);
   return names.map((name, i) => ({ name, type: o.inferSchema ? inferrers[i]!.result() : 'string', nullable: true }));
+}
+
+/**
+ * The records of a file as field texts (null for an unquoted nullValue), skipping records that do
+ * not parse: through the byte tokenizer when the settings allow (the reader's own cut of records,
+ * multi-line ones included), else csv-parse line by line.
+ */
+function* sampleRecords(split: TextSplit, o: CsvOptions): Generator<(string | null)[]> {
+  const c = csvBytes(o);
+  if (!c) {
+    const opts = csvParseOptions(o);
+    for (const lines of readLines(split, 256)) yield* parseCsvLines(lines, opts).records;
+    return;
+  }
+  const recs = new CsvRecords(split, c, o.multiLine);
+  const spans = new FieldSpans();
+  const nullValue = Buffer.from(o.nullValue);
+  let scratch = Buffer.alloc(256);
+  try {
+    while (recs.next()) {
+      const k = tokenizeLine(recs.buf, recs.a, recs.b, c, spans);
+      if (k < 0 || recs.open) continue;
+      const rec = new Array<string | null>(k);
+      for (let j = 0; j < k; j++) {
+        const a = spans.start[j]!;
+        const b = spans.end[j]!;
+        if (spans.kind[j] === BARE && nullValue.equals(recs.buf.subarray(a, b))) rec[j] = null;
+        else if (spans.kind[j] === ESCAPED) {
+          if (scratch.length < b - a) scratch = Buffer.alloc(2 * (b - a));
+          rec[j] = scratch.toString('utf8', 0, unescapeField(recs.buf, a, b, c, scratch));
+        } else rec[j] = recs.buf.toString('utf8', a, b);
+      }
+      yield rec;
+    }
+  } finally {
+    recs.close();
+  }
 }

@@ -13,6 +13,12 @@ export interface CsvOptions {
   nullValue: string;
   inferSchema: boolean;
   mode: ReadMode;
+  /**
+   * Records may span lines: a quoted field may hold line breaks (RFC 4180; Spark's option of the
+   * same name). Splits of a file are then moved to record boundaries by the planner, which scans the
+   * file's quotes once (see csv-record-splits.ts). Needs a one-byte delimiter, quote and escape.
+   */
+  multiLine: boolean;
 }
 
 export const DEFAULT_SPLIT_BYTES = 32 * 1024 * 1024;
@@ -61,6 +67,7 @@ export function csvOptions(options: Record<string, unknown>): CsvOptions {
     nullValue: optString(options, 'nullValue', ''),
     inferSchema: optBool(options, 'inferSchema', true),
     mode: readMode(options),
+    multiLine: optBool(options, 'multiLine', false),
   };
 }
 

@@ -7,6 +7,7 @@ import { isGzipPath, type TextSplit } from '../text-splits.js';
 import type { InputFile } from './file-listing.js';
 import { SAMPLE_ROWS, type ReadMode } from './frame-options.js';
 import { MalformedLines, type RawColumns } from './malformed.js';
+import { jsonBytesFields, readJsonBytes } from './json-lines-bytes.js';
 import { jsonValueType, settleType, widenType } from './type-inference.js';
 import { BAD, parseDate, parseTimestamp } from './value-parsers.js';
 
@@ -74,8 +75,26 @@ function jsonConverter(type: DataType): Converter {
   }
 }
 
-/** Reads the records of one split into the columns `fields` (missing keys are nulls), like the CSV reader. */
+/**
+ * Reads the records of one split into the columns `fields` (missing keys are nulls), like the CSV
+ * reader. String and number columns are read from bytes (json-lines-bytes.ts); this JSON.parse path
+ * reads the others and stays the reference the byte path is tested against (readJsonParsed).
+ */
 export function* readJsonSplit(
+  split: TextSplit,
+  fields: readonly Field[],
+  mode: ReadMode,
+  onDropped?: (n: number) => void,
+  batchRows = FRAME_BATCH_ROWS,
+): Generator<RawColumns> {
+  if (jsonBytesFields(fields)) {
+    const conv = fields.map((f) => jsonConverter(f.type));
+    yield* readJsonBytes(split, fields, mode, { isBlank, asRecord, convert: (j, v) => conv[j]!(v) }, onDropped, batchRows);
+  } else yield* readJsonParsed(split, fields, mode, onDropped, batchRows);
+}
+
+/** readJsonSplit through JSON.parse, line by line: for list, bool, date and timestamp columns, and as the byte reader's reference in tests. */
+export function* readJsonParsed(
   split: TextSplit,
   fields: readonly Field[],
   mode: ReadMode,

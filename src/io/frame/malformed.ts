@@ -2,7 +2,7 @@ import type { ColumnVector } from '../../frame/batch/vector.js';
 import { InputError } from '../../util/errors.js';
 import { splitFirstLineNumber } from '../line-reader.js';
 import type { TextSplit } from '../text-splits.js';
-import type { ReadMode } from './frame-options.js';
+import type { CsvOptions, ReadMode } from './frame-options.js';
 
 /** Columns decoded from one stretch of input, before partition columns are added. */
 export interface RawColumns {
@@ -41,4 +41,9 @@ export class MalformedLines {
   finish(): void {
     if (this.dropped > 0) this.onDropped?.(this.dropped);
   }
+}
+
+/** Why a CSV record with quotes that do not pair up is malformed (with the hint for line breaks in quotes). */
+export function unbalancedQuotes(o: CsvOptions): string {
+  return o.multiLine ? 'unbalanced quotes' : 'unbalanced quotes; a quoted field holding a line break needs the option multiLine: true';
 }

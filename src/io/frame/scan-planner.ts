@@ -2,7 +2,8 @@ import { fromArrowSchema } from '../../frame/batch/arrow-types.js';
 import type { Field, Schema } from '../../frame/types.js';
 import { InputError, SluiceError } from '../../util/errors.js';
 import { splitTextFiles, type TextSplit } from '../text-splits.js';
-import { readArrowFile } from './arrow-reader.js';
+import { arrowIndex, arrowSchema } from './arrow-reader.js';
+import { csvSplitAdjuster } from './csv-record-splits.js';
 import { inferCsvFields } from './csv-schema.js';
 import { listInputFiles, type FileListing } from './file-listing.js';
 import { csvOptions, openCostBytes, splitBytes, userSchema } from './frame-options.js';
@@ -59,8 +60,8 @@ export function planFileScan(format: FileFormat, paths: string | string[], optio
     case 'csv':
     case 'jsonLines': {
       dataFields = given?.fields ?? (format === 'csv' ? inferCsvFields(listing.files, csvOptions(options)) : inferJsonFields(listing.files));
-      if (format === 'csv') csvOptions(options); // validate options even when the schema is given
-      units = textUnits(listing, target);
+      // CSV options are validated even when the schema is given; multiLine moves splits to record starts.
+      units = textUnits(listing, target, format === 'csv' ? csvSplitAdjuster(csvOptions(options)) : undefined);
       sizeOf = (u) => (u.kind === 'text' ? u.split.end - u.split.start : 0);
       break;
     }
@@ -99,12 +100,13 @@ function partitionFields(listing: FileListing, dataFields: readonly Field[]): Fi
   });
 }
 
-function textUnits(listing: FileListing, target: number): ScanUnit[] {
+function textUnits(listing: FileListing, target: number, adjust?: (splits: TextSplit[]) => TextSplit[]): ScanUnit[] {
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const nonEmpty = listing.files.filter((f) => f.size > 0);
   if (nonEmpty.length === 0) return [];
   // The listing has the sizes: no second expansion and stat of every file.
-  const splits: TextSplit[] = splitTextFiles(nonEmpty, { maxSplitBytes: target });
+  const cut = splitTextFiles(nonEmpty, { maxSplitBytes: target });
+  const splits = adjust ? adjust(cut) : cut;
   return splits.map((split) => ({ kind: 'text', split, partitionValues: byPath.get(split.path)!.partitionValues }));
 }
 
@@ -133,9 +135,10 @@ function arrowUnits(listing: FileListing): { fields: Field[]; units: ScanUnit[] 
   let fields: Field[] | null = null;
   const units: ScanUnit[] = [];
   for (const f of listing.files) {
-    const table = readArrowFile(f.path);
-    fields ??= fromArrowSchema(table.schema).fields;
-    table.batches.forEach((b, i) => units.push({ kind: 'arrow', path: f.path, batch: i, numRows: b.numRows, partitionValues: f.partitionValues }));
+    // Message headers only: the batches' bytes are read by the tasks.
+    const index = arrowIndex(f.path);
+    fields ??= fromArrowSchema(arrowSchema(f.path, index)).fields;
+    index.batches.forEach((b, i) => units.push({ kind: 'arrow', path: f.path, batch: i, numRows: b.rows, partitionValues: f.partitionValues }));
   }
   return { fields: fields ?? [], units };
 }

@@ -1,11 +1,11 @@
 import type { FileMetaData } from 'hyparquet';
-import type { Table } from 'apache-arrow';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { ScanSpec } from '../../frame/physical/ops.js';
 import type { Field, Schema } from '../../frame/types.js';
 import { SluiceError } from '../../util/errors.js';
 import type { Metrics } from '../../util/metrics.js';
-import { arrowBatch, readArrowFile } from './arrow-reader.js';
+import { arrowBatch, arrowIndex } from './arrow-reader.js';
+import type { ArrowIpcIndex } from './arrow-ipc-index.js';
 import { readCsvSplit } from './csv-reader.js';
 import { csvOptions, readMode } from './frame-options.js';
 import { readJsonSplit } from './json-lines-frame.js';
@@ -89,11 +89,11 @@ function statsLookup(unit: ScanUnit, all: readonly Field[], nData: number, parts
   };
 }
 
-/** Per-task cache of parsed Parquet footers and Arrow tables (a partition often holds several units of one file). */
+/** Per-task cache of parsed Parquet footers and Arrow message indexes (a partition often holds several units of one file). */
 class FileCache {
   private path = '';
-  private value: FileMetaData | Table | null = null;
-  get<T extends FileMetaData | Table>(path: string, load: (p: string) => T): T {
+  private value: FileMetaData | ArrowIpcIndex | null = null;
+  get<T extends FileMetaData | ArrowIpcIndex>(path: string, load: (p: string) => T): T {
     if (this.path !== path || this.value === null) {
       this.value = load(path);
       this.path = path;
@@ -118,7 +118,7 @@ function* readUnit(spec: FileScanSpec, unit: ScanUnit, fields: Field[], want: nu
       return;
     }
     case 'arrow': {
-      const batch = arrowBatch(cache.get(unit.path, (p) => readArrowFile(p, confine)), unit.batch, unit.path);
+      const batch = arrowBatch(unit.path, cache.get(unit.path, (p) => arrowIndex(p, confine)), unit.batch, confine);
       const columns = want.map((i) => {
         const c = batch.schema.fields.findIndex((f) => f.name === fields[i]!.name);
         if (c < 0) throw new SluiceError(`${unit.path}: Arrow file has no column ${fields[i]!.name}`);

@@ -19,6 +19,8 @@ export interface TextColumn {
   stage(buf: Uint8Array, a: number, b: number): boolean;
   /** Stages a null. */
   stageNull(): void;
+  /** Stages a value already in the column's units (a number of a numeric column; not for strings). */
+  stageValue(v: number): void;
   /** Appends the staged value. */
   commit(): void;
   readonly length: number;
@@ -45,7 +47,7 @@ export function textColumn(type: DataType, capacity: number): TextColumn | null 
 }
 
 /** Sentinel of the byte number parsers: not a plain number, ask the text parser. */
-const SLOW = Symbol('slow');
+export const SLOW = Symbol('slow');
 
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
@@ -69,7 +71,7 @@ function parseIntBytes(buf: Uint8Array, a: number, b: number): number | typeof S
  * 10^k (exact for k <= 22) is one correctly rounded division, the same double that Number() gives.
  * Exponents, long mantissas, spaces and words go the slow way.
  */
-function parseFloatBytes(buf: Uint8Array, a: number, b: number): number | typeof SLOW {
+export function parseFloatBytes(buf: Uint8Array, a: number, b: number): number | typeof SLOW {
   let i = a;
   let neg = false;
   if (i < b && (buf[i] === 0x2d || buf[i] === 0x2b)) neg = buf[i++] === 0x2d;
@@ -145,11 +147,41 @@ abstract class Rows {
   }
 }
 
+type Values = Uint8Array | Int32Array | Float64Array;
+
+/** Rows whose staged value is one number (a value, a dictionary code, a day...) kept in a typed array. */
+abstract class StagedColumn extends Rows {
+  protected staged = 0;
+
+  constructor(
+    cap: number,
+    protected values: Values,
+  ) {
+    super(cap);
+  }
+
+  stageValue(v: number): void {
+    this.stagedNull = false;
+    this.staged = v;
+  }
+
+  commit(): void {
+    if (this.full()) this.values = grow(this.values, this.cap);
+    this.values[this.n] = this.stagedNull ? 0 : this.staged;
+    this.commitRow();
+  }
+
+  /** The values so far; the column starts over with a fresh array of the same kind. */
+  protected takeValues(): Values {
+    const values = this.values.slice(0, this.n);
+    this.values = new (this.values.constructor as new (n: number) => Values)(this.cap);
+    return values;
+  }
+}
+
 type BytesToNumber = (buf: Uint8Array, a: number, b: number) => number | typeof SLOW;
 
-class NumberColumn extends Rows implements TextColumn {
-  private values: Int32Array | Float64Array;
-  private staged = 0;
+class NumberColumn extends StagedColumn implements TextColumn {
   private readonly slow: TextParser;
 
   constructor(
@@ -158,8 +190,7 @@ class NumberColumn extends Rows implements TextColumn {
     private readonly fast: BytesToNumber,
     private readonly int32: boolean,
   ) {
-    super(cap);
-    this.values = int32 ? new Int32Array(cap) : new Float64Array(cap);
+    super(cap, int32 ? new Int32Array(cap) : new Float64Array(cap));
     this.slow = textParser(type)!;
   }
 
@@ -175,27 +206,17 @@ class NumberColumn extends Rows implements TextColumn {
     return true;
   }
 
-  commit(): void {
-    if (this.full()) this.values = grow(this.values, this.cap);
-    this.values[this.n] = this.stagedNull ? 0 : this.staged;
-    this.commitRow();
-  }
-
   finish(): ColumnVector {
-    const values = this.values.slice(0, this.n);
-    this.values = this.int32 ? new Int32Array(this.cap) : new Float64Array(this.cap);
-    return { type: this.type, values, ...this.takeRows() };
+    return { type: this.type, values: this.takeValues(), ...this.takeRows() };
   }
 }
 
-class StringColumn extends Rows implements TextColumn {
-  private codes: Int32Array;
+/** Strings as codes into a byte dictionary. */
+class StringColumn extends StagedColumn implements TextColumn {
   private dict = new Utf8DictBuilder();
-  private staged = 0;
 
   constructor(cap: number) {
-    super(cap);
-    this.codes = new Int32Array(cap);
+    super(cap, new Int32Array(cap));
   }
 
   stage(buf: Uint8Array, a: number, b: number): boolean {
@@ -204,34 +225,23 @@ class StringColumn extends Rows implements TextColumn {
     return true;
   }
 
-  commit(): void {
-    if (this.full()) this.codes = grow(this.codes, this.cap);
-    this.codes[this.n] = this.stagedNull ? 0 : this.staged;
-    this.commitRow();
-  }
-
   finish(): ColumnVector {
-    const codes = this.codes.slice(0, this.n);
+    const codes = this.takeValues() as Int32Array;
     const dict = this.dict.finish();
     this.dict = new Utf8DictBuilder();
-    this.codes = new Int32Array(this.cap);
     const r = this.takeRows();
     return stringVector(r.length, codes, dict, r.validity, r.nullCount);
   }
 }
 
 /** bool, date and timestamp: the span is decoded and handed to the type's text parser. */
-class ParsedColumn extends Rows implements TextColumn {
-  private values: Uint8Array | Int32Array | Float64Array;
-  private staged = 0;
-
+class ParsedColumn extends StagedColumn implements TextColumn {
   constructor(
     private readonly type: DataType,
     cap: number,
     private readonly parse: TextParser,
   ) {
-    super(cap);
-    this.values = alloc(type, cap);
+    super(cap, alloc(type, cap));
   }
 
   stage(buf: Uint8Array, a: number, b: number): boolean {
@@ -242,27 +252,19 @@ class ParsedColumn extends Rows implements TextColumn {
     return true;
   }
 
-  commit(): void {
-    if (this.full()) this.values = grow(this.values, this.cap);
-    this.values[this.n] = this.stagedNull ? 0 : this.staged;
-    this.commitRow();
-  }
-
   finish(): ColumnVector {
-    const values = this.values.slice(0, this.n);
-    this.values = alloc(this.type, this.cap);
-    return { type: this.type, values, ...this.takeRows() };
+    return { type: this.type, values: this.takeValues(), ...this.takeRows() };
   }
 }
 
-function alloc(t: DataType, n: number): Uint8Array | Int32Array | Float64Array {
+function alloc(t: DataType, n: number): Values {
   if (t === 'bool') return new Uint8Array(n);
   if (t === 'date') return new Int32Array(n);
   if (t === 'timestamp') return new Float64Array(n);
   throw new SluiceError(`no text column of type ${JSON.stringify(t)}`);
 }
 
-function grow<A extends Uint8Array | Int32Array | Float64Array>(a: A, cap: number): A {
+function grow<A extends Values>(a: A, cap: number): A {
   const g = new (a.constructor as new (n: number) => A)(cap);
   g.set(a as never);
   return g;

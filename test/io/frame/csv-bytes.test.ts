@@ -10,6 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
+import { alignCsvSplits } from '../../../src/io/frame/csv-record-splits.js';
+import { planFileScan } from '../../../src/io/frame/scan-planner.js';
+import { csvParseOptions } from '../../../src/io/frame/csv-lines.js';
+import { textParser } from '../../../src/io/frame/value-parsers.js';
 import { readCsvBytes } from '../../../src/io/frame/csv-bytes-reader.js';
 import { readCsvParsed } from '../../../src/io/frame/csv-reader.js';
 import { csvBytes } from '../../../src/io/frame/csv-tokenizer.js';
@@ -130,4 +135,94 @@ test('the byte tokenizer is used for one-byte settings and not for others', () =
   assert.equal(csvBytes(csvOptions({ delimiter: ';;' })), null);
   assert.equal(csvBytes(csvOptions({ delimiter: '§' })), null);
   assert.equal(csvBytes(csvOptions({ quote: '' })), null);
+});
+
+/** Splits of `p` cut at `cut`, moved to record starts as the planner does for multiLine. */
+function alignedAt(p: string, size: number, cuts: number[], o: CsvOptions): TextSplit[] {
+  const bounds = [0, ...cuts, size];
+  const raw: TextSplit[] = cuts.concat(size).map((end, k) => ({ path: p, start: bounds[k]!, end, gzip: false, fileSize: size }));
+  return alignCsvSplits(raw, csvBytes(o)!);
+}
+
+/** csv-parse over the whole text (records may span lines), typed like the reader: the reference for well-formed multiLine input. */
+function csvParseRows(text: string, fields: Field[], want: number[], o: CsvOptions): unknown[][] {
+  const recs = parse(text, { ...csvParseOptions(o), record_delimiter: ['\r\n', '\n'], skip_empty_lines: true, bom: true }) as (string | null)[][];
+  return recs.slice(o.header ? 1 : 0).map((r) => {
+    assert.equal(r.length, fields.length, `csv-parse found a record of ${r.length} fields where the reader found none malformed`);
+    return want.map((i) => (r[i] === null ? null : textParser(fields[i]!.type)!(r[i]!)));
+  });
+}
+
+test('multiLine: records with line breaks in quotes read the same from aligned splits at every cut as whole, and as csv-parse reads well-formed text', () => {
+  let compared = 0;
+  fc.assert(
+    fc.property(csvText, fc.boolean(), fc.constantFrom(undefined, '\\'), fc.constantFrom('', 'NA'), (t, drop, escape, nullValue) => {
+      const width = t.types.length;
+      const nl = t.crlf ? '\r\n' : '\n';
+      const body = (t.header ? ['h' + ',x'.repeat(width - 1)] : []).concat(t.lines).join(nl) + (t.trailing ? nl : '');
+      const text = (t.bom ? '\uFEFF' : '') + body;
+      const p = path.join(dir, `m${fileNo++}.csv`);
+      fs.writeFileSync(p, text);
+      const size = fs.statSync(p).size;
+      const o = csvOptions({ header: t.header, mode: drop ? 'dropMalformed' : 'failfast', escape, nullValue, multiLine: true });
+      const fields: Field[] = Array.from({ length: width }, (_, i) => ({ name: `c${i}`, type: t.types[i]!, nullable: true }));
+      const want = fields.map((_, i) => i).reverse();
+      const ref = runReader(bytesReader(o), [{ path: p, start: 0, end: size, gzip: false, fileSize: size }], fields, want, o);
+      // In failfast mode the rows read before the error depend on batching: compare the error only.
+      const same = (got: Outcome, why: string): void => assert.deepEqual(ref.error === null ? got : got.error, ref.error === null ? ref : ref.error, `${JSON.stringify(text)} ${why}`);
+      for (let cut = 1; cut < size; cut++) same(runReader(bytesReader(o), alignedAt(p, size, [cut], o), fields, want, o), `cut at ${cut}`);
+      same(runReader(bytesReader(o), alignedAt(p, size, [1, 2, 3, 5, 8, 13, 21].filter((c) => c < size), o), fields, want, o), 'many cuts');
+      if (ref.error === null && ref.dropped === 0 && escape === undefined) {
+        assert.deepEqual(ref.rows, csvParseRows(text, fields, want, o), JSON.stringify(text));
+        compared++;
+      }
+    }),
+    { numRuns: 150, seed: 7 },
+  );
+  assert.ok(compared > 10, `only ${compared} inputs were compared with csv-parse`);
+});
+
+/** A well-formed field: a typed value, quoted (quotes doubled) whenever it holds a delimiter, quote or line break, and sometimes anyway. */
+function wellFormed(type: Field['type']): fc.Arbitrary<string> {
+  const value = type === 'string' ? anyText : type === 'float64' ? decimal : fc.integer({ min: -3000, max: 3000 }).map(String);
+  return fc.tuple(value, fc.boolean()).map(([v, q]) => (q || /[",\n\r]/.test(v) || v === '' ? `"${v.replaceAll('"', '""')}"` : v));
+}
+
+test('multiLine: well-formed CSV with line breaks in quotes reads as csv-parse reads the whole text, from aligned splits at every cut', () => {
+  const input = fc.array(fc.constantFrom(...TYPES), { minLength: 1, maxLength: 4 }).chain((types) =>
+    fc.record({ types: fc.constant(types), rows: fc.array(fc.tuple(...types.map(wellFormed)).map((f) => f.join(',')), { maxLength: 8 }), crlf: fc.boolean() }),
+  );
+  fc.assert(
+    fc.property(input, (t) => {
+      const nl = t.crlf ? '\r\n' : '\n';
+      const text = ['h' + ',x'.repeat(t.types.length - 1), ...t.rows].join(nl) + nl;
+      const p = path.join(dir, `w${fileNo++}.csv`);
+      fs.writeFileSync(p, text);
+      const size = fs.statSync(p).size;
+      const o = csvOptions({ multiLine: true });
+      const fields: Field[] = t.types.map((type, i) => ({ name: `c${i}`, type, nullable: true }));
+      const want = fields.map((_, i) => i);
+      const expected = { rows: csvParseRows(text, fields, want, o), dropped: 0, error: null };
+      for (let cut = 1; cut < size; cut += 3) assert.deepEqual(runReader(bytesReader(o), alignedAt(p, size, [cut], o), fields, want, o), expected, `${JSON.stringify(text)} cut at ${cut}`);
+    }),
+    { numRuns: 100, seed: 11 },
+  );
+});
+
+test('without multiLine, a quoted line break is a malformed line whose error names the option', () => {
+  const p = path.join(dir, 'nl.csv');
+  fs.writeFileSync(p, 'a,b\n1,"x\ny"\n');
+  const size = fs.statSync(p).size;
+  const fields: Field[] = [{ name: 'a', type: 'int32', nullable: true }, { name: 'b', type: 'string', nullable: true }];
+  const o = csvOptions({});
+  const out = runReader(bytesReader(o), [{ path: p, start: 0, end: size, gzip: false, fileSize: size }], fields, [0, 1], o);
+  assert.match(out.error ?? '', /nl\.csv:2: malformed line \(unbalanced quotes; a quoted field holding a line break needs the option multiLine: true\)/);
+  const m = csvOptions({ multiLine: true });
+  assert.deepEqual(runReader(bytesReader(m), [{ path: p, start: 0, end: size, gzip: false, fileSize: size }], fields, [0, 1], m).rows, [[1, 'x\ny']]);
+});
+
+test('multiLine with settings the byte tokenizer does not take is a clear error at planning', () => {
+  const p = path.join(dir, 'semi.csv');
+  fs.writeFileSync(p, 'a;;b\n1;;2\n');
+  assert.throws(() => planFileScan('csv', p, { delimiter: ';;', multiLine: true }), /multiLine needs a one-byte ASCII delimiter/);
 });
