@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DuckOracle } from '../../frame/oracle/duckdb-oracle.js';
-import { scanAll, tempDir } from './scan-helpers.js';
+import { planFileScan } from '../../../src/io/frame/scan-planner.js';
+import { readFileScan, type FileScanSpec } from '../../../src/io/frame/scan-reader.js';
+import { zeroMetrics } from '../../../src/util/metrics.js';
+import { rowsOf, scanAll, tempDir } from './scan-helpers.js';
 
 const dir = tempDir();
 
@@ -58,3 +61,24 @@ for (const codec of CODECS) {
     });
   }
 }
+
+test('a partition of several row groups gives string columns one shared dictionary, and the rows DuckDB reads', async () => {
+  const db = await DuckOracle.open({ threads: 1 });
+  try {
+    const p = path.join(dir, 't-unified.parquet');
+    await db.run(`CREATE TABLE u AS ${tableSql(20000, 11)}`);
+    await db.run(`COPY u TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    const expected = await db.query(`SELECT low, high, i32 FROM read_parquet('${p}')`);
+    const plan = planFileScan('parquet', p, {});
+    assert.equal(plan.partitions.length, 1);
+    assert.ok(plan.partitions[0]!.length >= 6, 'several row groups in the partition');
+    const spec = { kind: 'files', format: 'parquet', options: {}, fileSchema: plan.fileSchema, projection: ['low', 'high', 'i32'], filters: [], partitions: plan.partitions } as FileScanSpec;
+    const batches = [...readFileScan(spec, 0, { metrics: zeroMetrics() })];
+    assert.ok(batches.length >= 6);
+    for (const c of [0, 1]) assert.ok(batches.every((b) => b.columns[c]!.utf8 === batches[0]!.columns[c]!.utf8), `column ${c}: one dictionary`);
+    assert.ok(batches[0]!.columns[0]!.utf8!.distinct, 'the low-cardinality column merged into a distinct dictionary');
+    assert.deepEqual(batches.flatMap(rowsOf), expected);
+  } finally {
+    db.close();
+  }
+});
