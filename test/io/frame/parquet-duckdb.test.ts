@@ -15,10 +15,10 @@ import { rowsOf, scanAll, tempDir } from './scan-helpers.js';
 
 const dir = tempDir();
 
-/** A table of `n` rows with every fast-path type, nulls in every column, from a seed. */
-function tableSql(n: number, seed: number): string {
+/** A table of `n` rows with every fast-path type, nulls in every column (unless `nulls` is false), from a seed. */
+function tableSql(n: number, seed: number, nulls = true): string {
   const h = (salt: number) => `hash(i * ${seed} + ${salt})`;
-  const nul = (salt: number, expr: string) => `CASE WHEN ${h(salt)} % 7 = 0 THEN NULL ELSE ${expr} END`;
+  const nul = (salt: number, expr: string) => (nulls ? `CASE WHEN ${h(salt)} % 7 = 0 THEN NULL ELSE ${expr} END` : expr);
   return `SELECT
     ${nul(1, `'k' || (${h(2)} % 20)::VARCHAR`)} AS low,
     ${nul(3, `'ünïque-' || i::VARCHAR || repeat('x', (${h(4)} % 30)::INTEGER)`)} AS high,
@@ -33,13 +33,13 @@ function tableSql(n: number, seed: number): string {
 
 const CODECS = ['uncompressed', 'snappy', 'gzip', 'zstd'];
 
-for (const codec of CODECS) {
+for (const [codec, nulls] of [...CODECS.map((c) => [c, true] as const), ['snappy', false] as const]) {
   for (const version of ['V1', 'V2']) {
-    test(`Parquet written by DuckDB (${codec}, pages ${version}, several row groups) reads as DuckDB reads it`, async () => {
+    test(`Parquet written by DuckDB (${codec}, pages ${version}, several row groups${nulls ? '' : ', no nulls'}) reads as DuckDB reads it`, async () => {
       const db = await DuckOracle.open();
       try {
-        const p = path.join(dir, `t-${codec}-${version}.parquet`);
-        await db.run(`CREATE TABLE t AS ${tableSql(5000, CODECS.indexOf(codec) + 3)}`);
+        const p = path.join(dir, `t-${codec}-${version}-${nulls}.parquet`);
+        await db.run(`CREATE TABLE t AS ${tableSql(5000, CODECS.indexOf(codec) + 3, nulls)}`);
         await db.run(`COPY t TO '${p}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 2048, PARQUET_VERSION ${version})`);
         const expected = await db.query(`SELECT * FROM read_parquet('${p}')`);
         const got = scanAll('parquet', p, { splitBytes: 1 });
