@@ -34,7 +34,7 @@ if (!OPENERS[key] || (task !== 'groupby' && task !== 'join')) throw new Error(`u
 
 const questions = (task === 'groupby' ? GROUPBY_QUESTIONS : JOIN_QUESTIONS).filter((q) => !ONLY || ONLY.has(q.id));
 const files = await ensureH2oFiles(task, N);
-const r = { times: {}, runs: {}, chk: {}, notes: {}, other: [], loads: {} };
+const r = { times: {}, cpu: {}, runs: {}, chk: {}, notes: {}, other: [], loads: {}, loadCpu: {} };
 let sys;
 try {
   sys = await OPENERS[key]();
@@ -44,41 +44,44 @@ try {
 }
 r.name = sys.name;
 
-/** Times `fn` `runs` times after waiting for a quiet machine each time; returns the median wall seconds. */
+/**
+ * Runs `fn` `runs` times, each after waiting for a quiet machine; returns the median wall seconds
+ * and the median CPU seconds of this process (all its threads: DuckDB's, Polars' and sluice's
+ * workers), which other processes on the shared machine disturb less than wall time.
+ */
 async function timed(label, runs, fn) {
   const ts = [];
+  const cpus = [];
   for (let i = 0; i < runs; i++) {
     await waitForQuiet();
     const end = cpuWindow();
     await fn();
     const cpu = end();
     ts.push(cpu.wall);
+    cpus.push(cpu.own);
     r.other.push(cpu.otherCores);
   }
-  console.log(`  ${sys.name}: ${label} ${ts.map((t) => fmt(t)).join(', ')} s (median ${fmt(median(ts))})`);
-  return median(ts);
+  console.log(`  ${sys.name}: ${label} ${ts.map((t) => fmt(t, 3)).join(' ')} s (cpu ${cpus.map((t) => fmt(t)).join(' ')} s)`);
+  return { wall: median(ts), cpu: median(cpus), runs: ts };
 }
 
 try {
-  if (LOADS.includes('csv')) r.loads.csv = await timed('CSV load', LOAD_RUNS, () => sys.loadCsv(files));
-  r.loads.parquet = await timed('Parquet load', LOADS.includes('parquet') ? LOAD_RUNS : 1, () => sys.load(files));
+  for (const kind of ['csv', 'parquet']) {
+    if (kind === 'csv' && !LOADS.includes('csv')) continue;
+    const t = await timed(`${kind} load`, LOADS.includes(kind) ? LOAD_RUNS : 1, () => (kind === 'csv' ? sys.loadCsv(files) : sys.load(files)));
+    r.loads[kind] = t.wall;
+    r.loadCpu[kind] = t.cpu;
+  }
   r.load = r.loads.parquet;
   for (const q of questions) {
     try {
       await sys.run(q, task); // first run: warm-up, not reported
-      const ts = [];
-      for (let i = 0; i < REPS; i++) {
-        await waitForQuiet();
-        const end = cpuWindow();
-        await sys.run(q, task);
-        const cpu = end();
-        ts.push(cpu.wall);
-        r.other.push(cpu.otherCores);
-      }
-      r.times[q.id] = median(ts);
-      r.runs[q.id] = ts;
+      const t = await timed(q.id, REPS, () => sys.run(q, task));
+      r.times[q.id] = t.wall;
+      r.cpu[q.id] = t.cpu;
+      r.runs[q.id] = t.runs;
       r.chk[q.id] = await sys.check(q);
-      console.log(`    ${q.id} ${ts.map((t) => fmt(t, 3)).join(' ')} s  rows=${r.chk[q.id].rows} sums=${r.chk[q.id].sums.map((s) => fmt(s, 4)).join(',')}`);
+      console.log(`    ${q.id} rows=${r.chk[q.id].rows} sums=${r.chk[q.id].sums.map((s) => fmt(s, 4)).join(',')}`);
     } catch (e) {
       r.notes[q.id] = `failed: ${e.message.split('\n')[0]}`;
       console.log(`    ${q.id} ${r.notes[q.id]}`);

@@ -75,31 +75,45 @@ async function runTask(task) {
 function report(task, questions, results) {
   const ref = results.DuckDB;
   const names = Object.keys(results);
-  log(`\n### ${task} N=${N.toExponential(0)}: seconds (medians) and ratio to DuckDB (>1 = slower)`);
-  log(`| question | ${names.join(' | ')} |`);
-  log(`|---|${names.map(() => '---:').join('|')}|`);
-  const ratio = (t, r) => `${fmt(t, 3)}${r ? ` (${fmt(t / r, 2)}×)` : ''}`;
-  for (const kind of ['csv', 'parquet']) {
-    if (names.some((n) => results[n].loads[kind] !== undefined)) log(`| load ${kind} | ${names.map((n) => (results[n].loads[kind] === undefined ? '–' : ratio(results[n].loads[kind], ref?.loads[kind]))).join(' | ')} |`);
-  }
   const bad = [];
   for (const q of questions) {
-    const cells = names.map((n) => {
+    for (const n of names) {
       const r = results[n];
-      const t = r.times[q.id];
-      if (t === undefined) return r.notes[q.id] ?? '–';
-      const ok = !ref?.chk[q.id] || agrees(r.chk[q.id], ref.chk[q.id]);
-      if (!ok) bad.push(`${n} ${q.id}: rows=${r.chk[q.id].rows} sums=${r.chk[q.id].sums} vs DuckDB rows=${ref.chk[q.id].rows} sums=${ref.chk[q.id].sums}`);
-      return `${ratio(t, ref?.times[q.id])}${ok ? '' : ' **MISMATCH**'}`;
-    });
-    log(`| ${q.id} ${q.name} | ${cells.join(' | ')} |`);
+      if (r.times[q.id] !== undefined && ref?.chk[q.id] && !agrees(r.chk[q.id], ref.chk[q.id])) {
+        bad.push(`${n} ${q.id}: rows=${r.chk[q.id].rows} sums=${r.chk[q.id].sums} vs DuckDB rows=${ref.chk[q.id].rows} sums=${ref.chk[q.id].sums}`);
+        r.notes[q.id] = 'MISMATCH';
+      }
+    }
   }
-  const total = (n) => (questions.every((q) => results[n].times[q.id] !== undefined) ? questions.reduce((a, q) => a + results[n].times[q.id], 0) : undefined);
-  log(`| **total** | ${names.map((n) => (total(n) === undefined ? '–' : `**${ratio(total(n), ref && total('DuckDB'))}**`)).join(' | ')} |`);
+  table(task, questions, results, 'wall seconds', (r) => r.times, (r) => r.loads);
+  table(task, questions, results, 'CPU seconds of the system\'s process (all threads)', (r) => r.cpu ?? {}, (r) => r.loadCpu ?? {});
   log(`\nother processes meanwhile (cores, median of timed runs): ${names.map((n) => `${n} ${fmt(median(results[n].other))}`).join(', ')}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   log(`\ncheck vs DuckDB (row count and column sums): ${bad.length ? 'MISMATCH' : 'OK'}`);
   for (const b of bad) log(`  ${b}`);
   if (bad.length) process.exitCode = 1;
+}
+
+/** One markdown table of a metric (medians), each cell with its ratio to DuckDB's. */
+function table(task, questions, results, what, times, loads) {
+  const ref = results.DuckDB;
+  const names = Object.keys(results);
+  log(`\n### ${task} N=${N.toExponential(0)}: ${what} (medians) and ratio to DuckDB (>1 = slower)`);
+  log(`| question | ${names.join(' | ')} |`);
+  log(`|---|${names.map(() => '---:').join('|')}|`);
+  const ratio = (t, r) => `${fmt(t, 3)}${r ? ` (${fmt(t / r, 2)}×)` : ''}`;
+  for (const kind of ['csv', 'parquet']) {
+    if (names.some((n) => loads(results[n])[kind] !== undefined)) log(`| load ${kind} | ${names.map((n) => (loads(results[n])[kind] === undefined ? '–' : ratio(loads(results[n])[kind], ref && loads(ref)[kind]))).join(' | ')} |`);
+  }
+  for (const q of questions) {
+    const cells = names.map((n) => {
+      const t = times(results[n])[q.id];
+      if (t === undefined) return results[n].notes[q.id] ?? '–';
+      return `${ratio(t, ref && times(ref)[q.id])}${results[n].notes[q.id] === 'MISMATCH' ? ' **MISMATCH**' : ''}`;
+    });
+    log(`| ${q.id} ${q.name} | ${cells.join(' | ')} |`);
+  }
+  const total = (r) => (r && questions.every((q) => times(r)[q.id] !== undefined) ? questions.reduce((a, q) => a + times(r)[q.id], 0) : undefined);
+  log(`| **total** | ${names.map((n) => (total(results[n]) === undefined ? '–' : `**${ratio(total(results[n]), total(ref))}**`)).join(' | ')} |`);
 }
 
 log(`# h2o db-benchmark  ${new Date().toISOString()}`);
