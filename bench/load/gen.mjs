@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pl from 'nodejs-polars';
-import { h2oGroupBy } from '../../test/frame/oracle/h2o-data.ts';
+import { GROUPBY_SCHEMA, h2oGroupBy } from '../../test/frame/oracle/h2o-data.ts';
+import { writeCsv } from '../h2o/files.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -18,24 +19,10 @@ export function loadFiles(n) {
   return { csv: `${base}.csv`, parquet: `${base}.parquet`, json: `${base}.jsonl`, arrow: `${base}.arrow` };
 }
 
-function writeCsv(file, n) {
-  const c = h2oGroupBy(n);
-  const fd = fs.openSync(file + '.tmp', 'w');
-  fs.writeSync(fd, 'id1,id2,id3,id4,id5,id6,v1,v2,v3\n');
-  const CH = 100000;
-  for (let a = 0; a < n; a += CH) {
-    let s = '';
-    for (let i = a; i < Math.min(n, a + CH); i++) s += `${c.id1[i]},${c.id2[i]},${c.id3[i]},${c.id4[i]},${c.id5[i]},${c.id6[i]},${c.v1[i]},${c.v2[i]},${c.v3[i]}\n`;
-    fs.writeSync(fd, s);
-  }
-  fs.closeSync(fd);
-  fs.renameSync(file + '.tmp', file);
-}
-
 export async function ensureLoadFiles(n) {
   fs.mkdirSync(path.join(root, 'bench/data'), { recursive: true });
   const f = loadFiles(n);
-  if (!fs.existsSync(f.csv)) writeCsv(f.csv, n);
+  if (!fs.existsSync(f.csv)) writeCsv(f.csv, h2oGroupBy(n), Object.keys(GROUPBY_SCHEMA));
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   if (!fs.existsSync(f.parquet)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.parquet}' (FORMAT parquet)`);

@@ -66,3 +66,20 @@ export function valuesVector(type: DataType, values: ArrayLike<unknown>, n = val
 export function validAt(validity: Uint8Array | null, i: number): boolean {
   return validity === null || ((validity[i >> 3]! >> (i & 7)) & 1) === 1;
 }
+
+/** The hash of a null key (KeyCoder.hash). */
+export const NULL_HASH = 0x2545f491;
+
+/** The validity bitmap of rows whose code is the null group's (none when no row is). */
+export function nullBitmap(codes: Int32Array, n: number, nullCode: number): { validity: Uint8Array | null; nullCount: number } {
+  let validity: Uint8Array | null = null;
+  let nullCount = 0;
+  if (nullCode < 0) return { validity, nullCount };
+  for (let i = 0; i < n; i++) {
+    if (codes[i] !== nullCode) continue;
+    validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+    validity[i >> 3]! &= ~(1 << (i & 7));
+    nullCount++;
+  }
+  return { validity, nullCount };
+}

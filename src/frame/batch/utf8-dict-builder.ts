@@ -20,6 +20,11 @@ export class Utf8DictBuilder {
     return this.n;
   }
 
+  /** Bytes held by the builder's arrays. */
+  byteLength(): number {
+    return this.bytes.byteLength + this.offsets.byteLength + this.hashes.byteLength + this.slots.byteLength;
+  }
+
   /** The code of the bytes `src[a, b)`, adding them when new. */
   code(src: Uint8Array, a: number, b: number): number {
     let h = 0x811c9dc5 | 0;

@@ -59,6 +59,15 @@ export class Utf8Dict {
     return strings;
   }
 
+  /** Entry `i` as a JS string (from the decoded strings if there are any, else from its bytes alone). */
+  entry(i: number): string {
+    if (this.decoded) return this.decoded[i]!;
+    const d = this.data;
+    const offsets = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', offsets[i]!, offsets[i + 1]!);
+  }
+
   /** A dictionary of entries `picks[k]` (in that order), copied byte for byte. */
   pick(picks: Int32Array): Utf8Dict {
     return new Utf8Dict(gatherUtf8(this.source, picks), this.distinctEntries);

@@ -45,7 +45,8 @@ export function fastParquetColumn(type: DataType, el: SchemaElement): boolean {
 
 /** One data page: its values (dictionary indices or plain values) and which of its rows are null. */
 interface Page {
-  dictionary: DecodedArray | undefined;
+  /** The chunk's dictionary page: strings as one Utf8Dict, other types as hyparquet decodes them. */
+  dictionary: DecodedArray | Utf8Dict | undefined;
   indices: boolean;
   values: DecodedArray;
   /** Definition levels (null or empty when the page has no nulls). */
@@ -68,7 +69,20 @@ export function decodeFlatChunk(bytes: Uint8Array, rows: number, type: DataType,
   let r = 0;
   for (const p of pages) {
     const src = p.values;
-    const dict = p.dictionary;
+    const dict = p.dictionary as DecodedArray | undefined;
+    const n = Math.min(p.rows, rows - r);
+    const dense = !p.defs || p.defs.length === 0;
+    if (dense && p.indices && (dict instanceof Int32Array || dict instanceof Float64Array || dict instanceof Float32Array) && src instanceof Int32Array) {
+      // The common case (every row present, dictionary-encoded): one typed gather.
+      for (let i = 0; i < n; i++) out[r + i] = dict[src[i]!]!;
+      r += n;
+      continue;
+    }
+    if (dense && !p.indices && (src instanceof Int32Array || src instanceof Float64Array) && (src instanceof Int32Array) === (out instanceof Int32Array)) {
+      out.set(src.subarray(0, n), r);
+      r += n;
+      continue;
+    }
     let k = 0;
     for (let i = 0; i < p.rows && r < rows; i++, r++) {
       if (p.defs && p.defs.length > 0 && p.defs[i] !== 1) continue;
@@ -82,7 +96,7 @@ export function decodeFlatChunk(bytes: Uint8Array, rows: number, type: DataType,
 function readPages(bytes: Uint8Array, rows: number, decoder: ColumnDecoder): Page[] {
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   const pages: Page[] = [];
-  let dictionary: DecodedArray | undefined;
+  let dictionary: DecodedArray | Utf8Dict | undefined;
   let seen = 0;
   while (seen < rows && reader.offset < bytes.byteLength - 1) {
     const header = parquetHeader(reader);
@@ -91,7 +105,9 @@ function readPages(bytes: Uint8Array, rows: number, decoder: ColumnDecoder): Pag
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompressPage(body, Number(header.uncompressed_page_size), decoder.codec, decoder.compressors);
       const r = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
-      dictionary = readPlain(r, decoder.type, header.dictionary_page_header!.num_values, decoder.element.type_length);
+      const count = header.dictionary_page_header!.num_values;
+      if (decoder.type === 'BYTE_ARRAY') dictionary = plainUtf8(page, count);
+      else dictionary = readPlain(r, decoder.type, count, decoder.element.type_length);
       if (dictionary instanceof BigInt64Array) dictionary = Float64Array.from(dictionary, Number);
       continue;
     }
@@ -181,25 +197,38 @@ function countValid(pages: Page[], rows: number): number {
 function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, nullCount: number): ColumnVector {
   const codes = new Int32Array(rows);
   const dict = pages[0]?.dictionary;
-  if (pages.every((p) => p.indices && p.dictionary === dict) && dict) {
+  if (pages.every((p) => p.indices && p.dictionary === dict) && dict instanceof Utf8Dict) {
     let r = 0;
     for (const p of pages) {
+      const src = p.values as Int32Array;
+      if (!p.defs || p.defs.length === 0) {
+        const n = Math.min(p.rows, rows - r);
+        codes.set(src.subarray(0, n), r);
+        r += n;
+        continue;
+      }
       let k = 0;
       for (let i = 0; i < p.rows && r < rows; i++, r++) {
-        if (p.defs && p.defs.length > 0 && p.defs[i] !== 1) continue;
-        codes[r] = p.values[k++] as number;
+        if (p.defs[i] !== 1) continue;
+        codes[r] = src[k++]!;
       }
     }
-    return stringVector(rows, codes, utf8DictOf(dict as Uint8Array[]), validity, nullCount);
+    return stringVector(rows, codes, dict, validity, nullCount);
   }
   const b = new Utf8DictBuilder();
-  const remaps = new Map<DecodedArray, Int32Array>();
+  const remaps = new Map<Utf8Dict, Int32Array>();
   let r = 0;
   for (const p of pages) {
     let remap: Int32Array | undefined;
     if (p.indices) {
-      remap = remaps.get(p.dictionary!);
-      if (!remap) remaps.set(p.dictionary!, (remap = Int32Array.from(p.dictionary as Uint8Array[], (e) => b.code(e, 0, e.length))));
+      const d = p.dictionary as Utf8Dict;
+      remap = remaps.get(d);
+      if (!remap) {
+        const data = d.source.data[0]!;
+        const offsets = data.valueOffsets as Int32Array;
+        const bytes = data.values as Uint8Array;
+        remaps.set(d, (remap = Int32Array.from({ length: d.length }, (_, i) => b.code(bytes, offsets[i]!, offsets[i + 1]!))));
+      }
     }
     let k = 0;
     for (let i = 0; i < p.rows && r < rows; i++, r++) {
@@ -211,12 +240,27 @@ function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, n
   return stringVector(rows, codes, b.finish(), validity, nullCount);
 }
 
-/** A dictionary page's byte strings as one Utf8 buffer (entries are not known to be distinct). */
-function utf8DictOf(entries: readonly Uint8Array[]): Utf8Dict {
-  const n = entries.length;
+/**
+ * A PLAIN-encoded BYTE_ARRAY dictionary page (each entry a 4-byte length, then its bytes) as one
+ * Utf8 buffer, without an object per entry (entries are not known to be distinct).
+ */
+function plainUtf8(page: Uint8Array, n: number): Utf8Dict {
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + entries[i]!.length;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const len = view.getUint32(at, true);
+    offsets[i + 1] = offsets[i]! + len;
+    at += 4 + len;
+  }
+  if (at > page.byteLength) throw new Error(`dictionary page of ${n} strings overruns its ${page.byteLength} bytes`);
   const data = new Uint8Array(offsets[n]!);
-  for (let i = 0; i < n; i++) data.set(entries[i]!, offsets[i]!);
+  for (let i = 0, src = 4; i < n; i++) {
+    const a = offsets[i]!;
+    const len = offsets[i + 1]! - a;
+    if (len <= 16) for (let j = 0; j < len; j++) data[a + j] = page[src + j]!;
+    else data.set(page.subarray(src, src + len), a);
+    src += len + 4;
+  }
   return new Utf8Dict(arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data })), false);
 }

@@ -1,4 +1,5 @@
 import type { FileMetaData } from 'hyparquet';
+import { unifyStringVectors } from '../../frame/batch/dict-unify.js';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { ScanSpec } from '../../frame/physical/ops.js';
 import type { Field, Schema } from '../../frame/types.js';
@@ -49,6 +50,10 @@ export function* readFileScan(spec: FileScanSpec, partition: number, ctx: FileSc
   const cache = new FileCache();
   let read = 0;
   let skipped = 0;
+  // Parquet row groups each bring their own string dictionaries: a partition's batches are held
+  // (up to UNIFY_ROWS rows) and re-coded to share one dictionary per column before they go on.
+  const held: ColumnBatch[] = [];
+  let heldRows = 0;
   for (const unit of units) {
     const nData = all.length - unit.partitionValues.length;
     const parts = unit.partitionValues.map((raw, k) => partitionValue(raw, all[nData + k]!.type, all[nData + k]!.name, unitPath(unit)));
@@ -64,10 +69,36 @@ export function* readFileScan(spec: FileScanSpec, partition: number, ctx: FileSc
       const columns: ColumnVector[] = [];
       let d = 0;
       for (const i of outIdx) columns.push(i < nData ? raw.columns[d++]! : constantVector(all[i]!.type, parts[i - nData], raw.rows));
-      yield { schema, columns, numRows: raw.rows } satisfies ColumnBatch;
+      const batch: ColumnBatch = { schema, columns, numRows: raw.rows };
+      if (unit.kind !== 'parquet') {
+        yield batch;
+        continue;
+      }
+      held.push(batch);
+      heldRows += raw.rows;
+      if (heldRows >= UNIFY_ROWS) {
+        yield* unifyDicts(held.splice(0));
+        heldRows = 0;
+      }
     }
   }
+  yield* unifyDicts(held);
   ctx.onPruned?.(read, skipped);
+}
+
+/** Rows of Parquet row groups whose string dictionaries are merged into one (see readFileScan). */
+const UNIFY_ROWS = 1 << 22;
+
+/** `batches` with each string column re-coded onto one dictionary (unifyStringVectors). */
+function unifyDicts(batches: ColumnBatch[]): ColumnBatch[] {
+  if (batches.length <= 1) return batches;
+  const out = batches.map((b) => ({ ...b, columns: b.columns.slice() }));
+  batches[0]!.schema.fields.forEach((f, c) => {
+    if (f.type !== 'string') return;
+    const unified = unifyStringVectors(batches.map((b) => b.columns[c]!));
+    unified.forEach((v, k) => (out[k]!.columns[c] = v));
+  });
+  return out;
 }
 
 /** Rows of a unit when known up front; Infinity for text splits (a null partition value then still means "all rows null"). */

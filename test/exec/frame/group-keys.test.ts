@@ -208,3 +208,54 @@ test('string keys from one distinct dictionary come out coded into it (no dictio
   assert.equal(after.utf8, undefined);
   assert.deepEqual([0, 1, 2, 3, 4, 5].map((g) => getValue(after, g)), ['p', 'q', null, 'r', 's', 't']);
 });
+
+test('string keys from many UTF-8 dictionaries (as map outputs bring them), mixed with decoded ones, group by value', async () => {
+  const { Utf8DictBuilder } = await import('../../../src/frame/batch/utf8-dict-builder.js');
+  const { Utf8Dict, stringVector } = await import('../../../src/frame/batch/utf8-dict.js');
+  const enc = new TextEncoder();
+  const pool = Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? '' : `ключ-${(i * 7919) % 3000}`));
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ from: fc.nat(2999), entries: fc.integer({ min: 1, max: 2500 }), rows: fc.integer({ min: 1, max: 400 }), kind: fc.constantFrom('utf8', 'repeats', 'strings'), seed: fc.nat() }), { minLength: 1, maxLength: 12 }),
+      (specs) => {
+        const gk = new GroupKeys(['string']);
+        const rows: (string | null)[] = [];
+        const out: number[] = [];
+        for (const sp of specs) {
+          const entries = Array.from({ length: sp.entries }, (_, i) => pool[(sp.from + i * 13) % pool.length]!);
+          const codes = Int32Array.from({ length: sp.rows }, (_, i) => (i * 31 + sp.seed) % entries.length);
+          const validity = Uint8Array.from({ length: (sp.rows + 7) >> 3 }, (_, i) => (sp.seed + i) % 5 === 0 ? 0x7f : 0xff);
+          let v: ColumnVector;
+          if (sp.kind === 'strings') v = { type: 'string', length: sp.rows, values: codes, dict: entries, validity, nullCount: 1 };
+          else {
+            // 'utf8': each entry once (as a Parquet row group or a cut gives it); 'repeats': entries twice (a concatenation).
+            const b = new Utf8DictBuilder();
+            const remap = entries.map((s) => {
+              const e = enc.encode(s);
+              return b.code(e, 0, e.length);
+            });
+            const d = b.finish();
+            const dict = sp.kind === 'repeats' ? Utf8Dict.concat([d, d]) : d;
+            const shift = sp.kind === 'repeats' ? d.length : 0;
+            v = stringVector(sp.rows, codes.map((c, i) => remap[c]! + (i % 2) * shift), dict, validity, 1);
+          }
+          let nulls = 0;
+          for (let i = 0; i < sp.rows; i++) {
+            const valid = (validity[i >> 3]! >> (i & 7)) & 1;
+            rows.push(valid ? entries[codes[i]!]! : null);
+            if (!valid) nulls++;
+          }
+          v = { ...v, nullCount: nulls } as ColumnVector;
+          if (v.utf8) v = stringVector(sp.rows, v.values as Int32Array, v.utf8, validity, nulls);
+          out.push(...gk.assign([v], sp.rows).subarray(0, sp.rows));
+        }
+        assert.deepEqual(out, naiveIds(rows.map((r) => [r])));
+        const keys = gk.vectors()[0]!;
+        const firstRow = new Map<number, string | null>();
+        out.forEach((g, i) => firstRow.has(g) || firstRow.set(g, rows[i]!));
+        for (const [g, s] of firstRow) assert.equal(getValue(keys, g), s);
+      },
+    ),
+    { numRuns: 60, seed: 7 },
+  );
+});

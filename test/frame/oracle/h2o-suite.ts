@@ -2,8 +2,11 @@
  * Runs a list of h2o questions on sluice (DataFrame form and SQL form) and on DuckDB over the same
  * generated tables, comparing answers as multisets. Shared by h2o-groupby and h2o-join tests.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Session } from '../../../src/index.js';
+import { Session, type DataFrame } from '../../../src/index.js';
 import * as api from '../../../src/index.js';
 import type { ScalarType } from '../../../src/frame/types.js';
 import { DuckOracle, assertRowsEqual, type Row } from './duckdb-oracle.js';
@@ -16,27 +19,46 @@ export interface H2oTable {
   numPartitions: number;
 }
 
+/**
+ * Where sluice's tables come from: built in memory (createDataFrame), or read from Parquet files
+ * that DuckDB writes from the same data with row groups of `rowGroupSize` rows (each row group has
+ * string dictionaries of its own, so a partition reads several; see dict-unify.ts). `cache` lists
+ * the tables cached after reading; the others are scanned by every question.
+ */
+export type H2oSource = { kind: 'memory' } | { kind: 'parquet'; rowGroupSize: number; cache: readonly string[] };
+
 /** Registers one `describe` with a test per question and form. */
-export function h2oSuite(title: string, master: string, tables: () => Record<string, H2oTable>, questions: H2oQuestion[]): void {
+export function h2oSuite(title: string, master: string, tables: () => Record<string, H2oTable>, questions: H2oQuestion[], source: H2oSource = { kind: 'memory' }): void {
   describe(title, () => {
     let s: Session | undefined;
     let db: DuckOracle | undefined;
     const frames: Frames = {};
+    let dir = '';
     const expected = new Map<string, Promise<Row[]>>();
 
     before(async () => {
       s = await Session.local({ master });
       db = await DuckOracle.open({ threads: 1 });
+      if (source.kind === 'parquet') dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-h2o-'));
       for (const [name, t] of Object.entries(tables())) {
-        const df = s.createDataFrame(t.data as Record<string, unknown[]>, { schema: t.schema, numPartitions: t.numPartitions });
+        await db.load(name, t.data, t.schema);
+        let df: DataFrame;
+        if (source.kind === 'parquet') {
+          const file = path.join(dir, `${name}.parquet`);
+          await db.run(`COPY "${name}" TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE ${source.rowGroupSize})`);
+          df = s.read.parquet(file, { splitBytes: Math.max(1, Math.ceil(fs.statSync(file).size / t.numPartitions)) });
+          if (source.cache.includes(name)) df = df.cache();
+        } else {
+          df = s.createDataFrame(t.data as Record<string, unknown[]>, { schema: t.schema, numPartitions: t.numPartitions });
+        }
         df.createOrReplaceTempView(name);
         frames[name] = df;
-        await db.load(name, t.data, t.schema);
       }
     });
     after(async () => {
       await s?.stop();
       db?.close();
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     const reference = (q: H2oQuestion): Promise<Row[]> => {

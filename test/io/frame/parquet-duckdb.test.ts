@@ -8,14 +8,17 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DuckOracle } from '../../frame/oracle/duckdb-oracle.js';
-import { scanAll, tempDir } from './scan-helpers.js';
+import { planFileScan } from '../../../src/io/frame/scan-planner.js';
+import { readFileScan, type FileScanSpec } from '../../../src/io/frame/scan-reader.js';
+import { zeroMetrics } from '../../../src/util/metrics.js';
+import { rowsOf, scanAll, tempDir } from './scan-helpers.js';
 
 const dir = tempDir();
 
-/** A table of `n` rows with every fast-path type, nulls in every column, from a seed. */
-function tableSql(n: number, seed: number): string {
+/** A table of `n` rows with every fast-path type, nulls in every column (unless `nulls` is false), from a seed. */
+function tableSql(n: number, seed: number, nulls = true): string {
   const h = (salt: number) => `hash(i * ${seed} + ${salt})`;
-  const nul = (salt: number, expr: string) => `CASE WHEN ${h(salt)} % 7 = 0 THEN NULL ELSE ${expr} END`;
+  const nul = (salt: number, expr: string) => (nulls ? `CASE WHEN ${h(salt)} % 7 = 0 THEN NULL ELSE ${expr} END` : expr);
   return `SELECT
     ${nul(1, `'k' || (${h(2)} % 20)::VARCHAR`)} AS low,
     ${nul(3, `'ünïque-' || i::VARCHAR || repeat('x', (${h(4)} % 30)::INTEGER)`)} AS high,
@@ -30,13 +33,13 @@ function tableSql(n: number, seed: number): string {
 
 const CODECS = ['uncompressed', 'snappy', 'gzip', 'zstd'];
 
-for (const codec of CODECS) {
+for (const [codec, nulls] of [...CODECS.map((c) => [c, true] as const), ['snappy', false] as const]) {
   for (const version of ['V1', 'V2']) {
-    test(`Parquet written by DuckDB (${codec}, pages ${version}, several row groups) reads as DuckDB reads it`, async () => {
+    test(`Parquet written by DuckDB (${codec}, pages ${version}, several row groups${nulls ? '' : ', no nulls'}) reads as DuckDB reads it`, async () => {
       const db = await DuckOracle.open();
       try {
-        const p = path.join(dir, `t-${codec}-${version}.parquet`);
-        await db.run(`CREATE TABLE t AS ${tableSql(5000, CODECS.indexOf(codec) + 3)}`);
+        const p = path.join(dir, `t-${codec}-${version}-${nulls}.parquet`);
+        await db.run(`CREATE TABLE t AS ${tableSql(5000, CODECS.indexOf(codec) + 3, nulls)}`);
         await db.run(`COPY t TO '${p}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 2048, PARQUET_VERSION ${version})`);
         const expected = await db.query(`SELECT * FROM read_parquet('${p}')`);
         const got = scanAll('parquet', p, { splitBytes: 1 });
@@ -58,3 +61,24 @@ for (const codec of CODECS) {
     });
   }
 }
+
+test('a partition of several row groups gives string columns one shared dictionary, and the rows DuckDB reads', async () => {
+  const db = await DuckOracle.open({ threads: 1 });
+  try {
+    const p = path.join(dir, 't-unified.parquet');
+    await db.run(`CREATE TABLE u AS ${tableSql(20000, 11)}`);
+    await db.run(`COPY u TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    const expected = await db.query(`SELECT low, high, i32 FROM read_parquet('${p}')`);
+    const plan = planFileScan('parquet', p, {});
+    assert.equal(plan.partitions.length, 1);
+    assert.ok(plan.partitions[0]!.length >= 6, 'several row groups in the partition');
+    const spec = { kind: 'files', format: 'parquet', options: {}, fileSchema: plan.fileSchema, projection: ['low', 'high', 'i32'], filters: [], partitions: plan.partitions } as FileScanSpec;
+    const batches = [...readFileScan(spec, 0, { metrics: zeroMetrics() })];
+    assert.ok(batches.length >= 6);
+    for (const c of [0, 1]) assert.ok(batches.every((b) => b.columns[c]!.utf8 === batches[0]!.columns[c]!.utf8), `column ${c}: one dictionary`);
+    assert.ok(batches[0]!.columns[0]!.utf8!.distinct, 'the low-cardinality column merged into a distinct dictionary');
+    assert.deepEqual(batches.flatMap(rowsOf), expected);
+  } finally {
+    db.close();
+  }
+});
