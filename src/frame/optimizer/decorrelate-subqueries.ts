@@ -122,12 +122,22 @@ function existsToJoin(input: LogicalPlan, negated: boolean, sub: LogicalPlan, fr
   const localPred = conjunction(local);
   const right: LogicalPlan = localPred ? { kind: 'filter', input: body.input, predicate: localPred } : body.input;
   if (hasOuterRefs(right) || correlated.some(hasSubquery)) return undefined;
-  // Inner and outer columns may share names and qualifiers (t correlated with t): then alias the inner side.
+  const joined = correlatedJoin(input, right, correlated, fresh);
+  return joined && { kind: 'join', type, left: input, right: joined.right, on: joined.on };
+}
+
+/**
+ * The correlated conjuncts (inner columns of `right`, `outer` references to `input`'s columns) as
+ * a join condition over input ++ right. Inner and outer columns may share names and qualifiers
+ * (t correlated with t): then the inner side is aliased afresh.
+ */
+export function correlatedJoin(input: LogicalPlan, right: LogicalPlan, correlated: ExprNode[], fresh: () => string): { right: LogicalPlan; on: ExprNode } | undefined {
+  if (correlated.length === 0) return undefined;
   const direct = correlatedCondition(input, right, correlated);
-  if (direct) return { kind: 'join', type, left: input, right, on: direct };
+  if (direct) return { right, on: direct };
   const aliased: LogicalPlan = { kind: 'subqueryAlias', input: right, alias: fresh() };
   const on = correlatedCondition(input, aliased, correlated);
-  return on ? { kind: 'join', type, left: input, right: aliased, on } : undefined;
+  return on ? { right: aliased, on } : undefined;
 }
 
 /** The correlated conjuncts over left ++ right: outer references become left columns, inner columns right ones. */

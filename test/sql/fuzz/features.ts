@@ -60,7 +60,7 @@ export const CI_FEATURES: Features = {
   notIsNullPrecedence: true,
   zeroColumnBatches: true,
   notInOneElement: true,
-  subqueriesUnderOrNot: false,
+  subqueriesUnderOrNot: true,
   selectWithoutFrom: true,
   distinctAggregates: true,
   parenthesizedJoins: true,
@@ -68,12 +68,12 @@ export const CI_FEATURES: Features = {
   commaAfterJoin: true,
   subquerySelectStartsWithParen: true,
   commaBeforeOuterJoin: true,
-  nestedCorrelatedExists: false,
-  // Still off, see KNOWN.md: correlated subqueries under OR/NOT that the rewrites do not cover (correlated
-  // IN, correlation by non-equalities) fail with "cannot evaluate a exists expression"; scalar subqueries inside set operations fail to type; collect() records
-  // keep one of two same-named columns and derived-table references to them are ambiguous; ln/log of
-  // a non-positive number is NULL (Spark) where DuckDB raises an error.
-  scalarSubqueriesInSelect: false,
+  nestedCorrelatedExists: true,
+  // On since correlated EXISTS/IN under OR and NOT became mark joins, and subqueries in aggregate arguments are rewritten.
+  scalarSubqueriesInSelect: true,
+  // Still off, see KNOWN.md: collect() records keep one of two same-named columns and derived-table
+  // references to them are ambiguous; ln/log of a non-positive number is NULL (Spark) where DuckDB
+  // raises an error.
   duplicateOutputNames: false,
   log: false,
 };
