@@ -1,4 +1,4 @@
-import { describeThrown, InputError, SluiceError, type TaskErrorInfo } from '../util/errors.js';
+import { describeThrown, InputError, QueryError, SluiceError, type TaskErrorInfo } from '../util/errors.js';
 import type { FnSpec } from '../serde/function-spec.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import { runAction } from './actions.js';
@@ -142,8 +142,8 @@ function failure(e: unknown, p: TaskPayload): TaskOutcome {
   }
   const blamed = e instanceof OperatorError ? { operator: e.operator, site: e.site } : { operator: p.node.op, site: p.node.site };
   const error: TaskErrorInfo = { ...base, ...blamed, ...describeThrown(e), internal: !(e instanceof SluiceError) };
-  // Malformed input in failfast mode, a missing file: the same attempt again meets the same input.
-  if (e instanceof InputError && !e.transient) error.fatal = true;
+  // Malformed input in failfast mode, a missing file, an error in the query: the same attempt again meets the same input.
+  if ((e instanceof InputError && !e.transient) || e instanceof QueryError) error.fatal = true;
   if (e instanceof FetchFailedError) return { ok: false, error, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition } };
   return { ok: false, error };
 }

@@ -1,7 +1,7 @@
 import type { ColumnVector } from '../batch/vector.js';
 import type { BinaryOp } from './expr-node.js';
 import type { DataType } from '../types.js';
-import { SluiceError } from '../../util/errors.js';
+import { QueryError, SluiceError } from '../../util/errors.js';
 import { computed, constant, foldIfConstant, type Compiled } from './compiled.js';
 import { arithmeticType } from './infer-type.js';
 import { allocValues, andValidity, clearValid, makeVector, validAt } from './vector-utils.js';
@@ -53,7 +53,7 @@ function narrowInt32(wide: Float64Array, validity: Uint8Array | null, n: number,
   for (let i = 0; i < n; i++) {
     const x = wide[i]!;
     if ((x | 0) !== x && validAt(validity, i)) {
-      throw new SluiceError(`integer overflow: ${what} gives ${x}, out of int32 range; cast an operand to int64 first`);
+      throw new QueryError(`integer overflow: ${what} gives ${x}, out of int32 range; cast an operand to int64 first`);
     }
     out[i] = x;
   }

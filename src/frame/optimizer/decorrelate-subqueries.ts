@@ -25,10 +25,10 @@
  *   on those conjuncts (anti for NOT EXISTS); q's other conjuncts stay inside q.
  *   q's projection is irrelevant to EXISTS and is dropped.
  * - An uncorrelated scalar subquery compared with a value is a one-row relation:
- *   cross join it, compare with its column, and project the original columns
- *   back. If q returns no row, the cross join is empty, as the filter with a NULL
- *   comparison would be; a q returning several rows (an error in SQL) is not
- *   detected here.
+ *   cross join it (a global aggregate is one; other plans go under a global
+ *   aggregate of `first` of the value, NULL for no rows, and the row count, and
+ *   reading the value raises SQL's error for several rows), compare with the
+ *   value, and project the original columns back.
  * Correlated IN and scalar subqueries, and subqueries outside top-level
  * conjuncts (under OR), are left for the physical planner to reject.
  */
@@ -39,6 +39,7 @@ import { mapNodeExprs, mapPlanUp } from '../logical/plan-walk.js';
 import { printPlan } from '../logical/print.js';
 import { exprField, outputSchema } from '../logical/schema.js';
 import { columnAt, isAddressable, joinConditionScope, planScope, rebaseColumns, resolveIndex } from '../logical/scope.js';
+import { scalarSubqueryRow } from '../logical/scalar-subquery.js';
 import type { OptimizerRule } from './rule.js';
 
 type Filter = Extract<LogicalPlan, { kind: 'filter' }>;
@@ -77,9 +78,9 @@ function decorrelateFilter(filter: Filter, fresh: () => string, rewrite: (p: Log
     }
     const scalar = c.kind === 'binary' ? scalarOperand(c, rewrite) : undefined;
     if (scalar) {
-      const name = fresh();
-      input = { kind: 'join', type: 'cross', on: null, left: input, right: single(scalar.plan, name) };
-      remaining.push({ ...(c as Extract<ExprNode, { kind: 'binary' }>), [scalar.side]: { kind: 'column', name } });
+      const { row, value } = scalarSubqueryRow(scalar.plan, fresh);
+      input = { kind: 'join', type: 'cross', on: null, left: input, right: row };
+      remaining.push({ ...(c as Extract<ExprNode, { kind: 'binary' }>), [scalar.side]: value });
       widened = true;
       continue;
     }

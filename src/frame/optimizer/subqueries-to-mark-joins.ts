@@ -15,9 +15,10 @@
  *                                                     Distinct (Projection: y AS __sq_2, Filter: y IS NOT NULL)
  *
  * Why it is correct:
- * - An uncorrelated scalar subquery is a one-row relation: `first` of its column
- *   under a global aggregate has exactly one row (NULL when the subquery is
- *   empty), cross joined to every row. (Several rows, an error in SQL, are not detected.)
+ * - An uncorrelated scalar subquery is a one-row relation cross joined to every
+ *   row: a global aggregate is one already; any other q goes under a global
+ *   aggregate of `first` of its column (NULL when q is empty) and its row count,
+ *   and reading the value raises SQL's error when there were several rows.
  * - Uncorrelated `EXISTS (q)` is `count(*) > 0` over q, cross joined the same way.
  * - Uncorrelated `x IN (q)` follows SQL's three-valued logic: true when some
  *   value of q equals x (a left join on the distinct non-null values matches at
@@ -45,6 +46,9 @@
  *   group q's rows (under p) by the inner sides and left join on the outer sides
  *   (at most one group matches); that gives the value for outer rows that have a group; the others
  *   get the subquery's value over no rows (0 for count), computed once.
+ *   `SELECT v FROM q WHERE inner = outer AND p` (no aggregate) is grouped the
+ *   same way into `first(v)` and the row count: NULL without a group, SQL's
+ *   error when an outer row's group has several rows.
  * Other correlated forms are left for the physical planner to reject.
  */
 import { defaultName, type ExprNode } from '../expr/expr-node.js';
@@ -52,6 +56,7 @@ import { anyExpr, conjunction, exprChildren, hasSubquery, mapExpr, splitConjunct
 import type { LogicalPlan } from '../logical/plan.js';
 import { mapPlanUp } from '../logical/plan-walk.js';
 import { printPlan } from '../logical/print.js';
+import { scalarSubqueryRow, subqueryRow, subqueryValue } from '../logical/scalar-subquery.js';
 import { columnAt, isAddressable, planScope, resolveIndex, type ScopeField } from '../logical/scope.js';
 import { correlatedJoin, decorrelateSubqueries, hasOuterRefs } from './decorrelate-subqueries.js';
 import type { OptimizerConfig, OptimizerRule } from './rule.js';
@@ -146,7 +151,11 @@ class Rewriter {
   private subquery(e: Subquery): ExprNode | undefined {
     const plan = this.sub(e.plan);
     if (!hasOuterRefs(plan)) {
-      if (e.kind === 'scalarSubquery') return this.crossJoin(plan, (c) => agg('first', [c]));
+      if (e.kind === 'scalarSubquery') {
+        const { row, value } = scalarSubqueryRow(plan, this.fresh);
+        this.input = { kind: 'join', type: 'cross', on: null, left: this.input, right: row };
+        return value;
+      }
       if (e.kind === 'exists') {
         const n = this.crossJoin({ kind: 'limit', input: plan, n: 1, offset: 0 }, () => agg('count_star', []));
         return e.negated ? bin('=', n, { kind: 'literal', value: 0, type: 'int64' }) : bin('>', n, { kind: 'literal', value: 0, type: 'int64' });
@@ -233,6 +242,7 @@ class Rewriter {
   private correlatedScalar(plan: LogicalPlan): ExprNode | undefined {
     const proj = plan.kind === 'project' ? plan : undefined;
     const aggregate = proj ? proj.input : plan;
+    if (proj && aggregate.kind !== 'aggregate') return this.correlatedRows(proj);
     if (aggregate.kind !== 'aggregate' || aggregate.groupBy.length > 0 || (proj && proj.exprs.length !== 1)) return undefined;
     const keyed = this.groupKeys(aggregate.input);
     if (!keyed) return undefined;
@@ -246,6 +256,20 @@ class Rewriter {
     const empty = this.crossJoin(none, (c) => agg('first', [c]));
     this.input = { kind: 'join', type: 'left', left: this.input, right, on: keyed.on };
     return { kind: 'case', branches: [{ when: isNotNull(col(mark)), then: col(value) }], otherwise: empty };
+  }
+
+  /**
+   * A correlated scalar subquery over rows, `SELECT v FROM q WHERE inner = outer AND p`: per
+   * correlation key, `first` of v and the row count (several rows are an error when read).
+   */
+  private correlatedRows(proj: Extract<LogicalPlan, { kind: 'project' }>): ExprNode | undefined {
+    const v = proj.exprs.length === 1 ? stripAlias(proj.exprs[0]!) : undefined;
+    if (!v || hasOuter(v) || hasSubquery(v)) return undefined;
+    const keyed = this.groupKeys(proj.input);
+    if (!keyed) return undefined;
+    const [value, rows] = [this.fresh(), this.fresh()];
+    this.input = { kind: 'join', type: 'left', left: this.input, right: subqueryRow(keyed.rest, value, rows, keyed.groupBy, v), on: keyed.on };
+    return subqueryValue(value, rows);
   }
 
   /**

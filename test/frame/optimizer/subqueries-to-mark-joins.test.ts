@@ -23,7 +23,19 @@ test('IN (subquery) under OR: statistics cross joined, distinct non-null values 
 test('a scalar subquery in the select list is a one-row aggregate cross joined', () => {
   const printed = rewritten('SELECT sname, (SELECT max(amount) FROM orders) AS top FROM people');
   assert.match(printed, /^Projection: sname, __sq_1 AS top\n {2}Join: type=cross\n/);
-  assert.match(printed, /Aggregate: groupBy=\[\], aggr=\[first\(max\(amount\)\) AS __sq_1\]/);
+  assert.match(printed, /\n {4}Projection: max\(amount\) AS __sq_1\n {6}Aggregate: groupBy=\[\], aggr=\[max\(amount\)\]/);
+});
+
+test('a scalar subquery over rows counts them, and its value is read through the check for several rows', () => {
+  const printed = rewritten('SELECT sname, (SELECT amount FROM orders WHERE amount > 2) AS a FROM people');
+  assert.match(printed, /^Projection: sname, single_row_value\(__sq_2, __sq_1\) AS a\n {2}Join: type=cross\n/);
+  assert.match(printed, /Aggregate: groupBy=\[\], aggr=\[first\(amount\) AS __sq_1, count\(\*\) AS __sq_2\]\n {6}Projection: amount\n/);
+});
+
+test('a correlated scalar subquery over rows: first value and row count per correlation key, left joined', () => {
+  const printed = rewritten('SELECT sname, (SELECT amount FROM orders o WHERE o.pid = p.id) AS a FROM people p');
+  assert.match(printed, /^Projection: sname, single_row_value\(__sq_3, __sq_2\) AS a\n {2}Join: type=left on=id = __sq_1\n/);
+  assert.match(printed, /Aggregate: groupBy=\[pid AS __sq_1\], aggr=\[first\(amount\) AS __sq_2, count\(\*\) AS __sq_3\]/);
 });
 
 test('correlated EXISTS under NOT is a mark join on its correlated conjuncts', () => {
