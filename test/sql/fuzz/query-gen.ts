@@ -58,7 +58,8 @@ export class QueryGen {
         const r = this.select({ depth, types: outputTypes(l), allowOrder: false });
         q = { k: 'setop', op: this.eg.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT'] as const), l: q, r } satisfies SetOp;
       }
-      if (allowOrder && this.chance(0.3)) this.order(q as SetOp, outputAliases(q));
+      // ORDER BY a repeated output name is ambiguous in sluice (as in PostgreSQL); DuckDB picks one (KNOWN.md).
+      if (allowOrder && this.chance(0.3) && new Set(outputAliases(q)).size === outputAliases(q).length) this.order(q as SetOp, outputAliases(q));
       return q;
     }
     return this.select({ depth, types, allowOrder });
@@ -213,7 +214,8 @@ export class QueryGen {
         q.items[0] = { e: { k: 'case', t: e.t, whens: [{ when, then: e }], else: e }, alias: q.items[0]!.alias };
       }
     }
-    if (this.features.duplicateOutputNames && q.items.length > 1 && this.chance(0.05)) q.items[1]!.alias = q.items[0]!.alias;
+    // Only in the outer query: a derived table's reference to a repeated name is ambiguous in sluice (as in Spark), where DuckDB picks one (KNOWN.md).
+    if (this.features.duplicateOutputNames && depth === 0 && q.items.length > 1 && this.chance(0.05)) q.items[1]!.alias = q.items[0]!.alias;
     if (opts.allowOrder && this.chance(0.3) && new Set(outputAliases(q)).size === q.items.length) this.order(q, outputAliases(q));
     return q;
   }
