@@ -67,6 +67,18 @@ describe('user SQL vs DuckDB', () => {
       assert.ok(rows.length > 0, `${ours}: some rows`);
     }
   });
+  test('correlated subqueries with every join shuffled (none broadcast) give the same answers', async () => {
+    const frames = (s as unknown as { frames: { broadcastThresholdBytes: number } }).frames;
+    const before = frames.broadcastThresholdBytes;
+    frames.broadcastThresholdBytes = -1;
+    try {
+      const cases = USER_SQL_CASES.filter((c) => /correlated/i.test(c.name) && typeof c.sql === 'string');
+      assert.ok(cases.length >= 10, `${cases.length} cases`);
+      for (const c of cases) assertRowsEqual(await s!.sql(c.sql as string).collect(), await db!.query(c.sql as string), { ordered: false }, c.name);
+    } finally {
+      frames.broadcastThresholdBytes = before;
+    }
+  });
   for (const c of USER_SQL_CASES) {
     test(c.name, async () => {
       const [ours, duck] = typeof c.sql === 'string' ? [c.sql, c.sql] : [c.sql.sluice, c.sql.duck];
