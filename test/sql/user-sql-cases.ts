@@ -41,6 +41,7 @@ export const USER_SQL_CASES: SqlCase[] = [
   { name: 'a scalar subquery in an aggregate argument with GROUP BY', sql: 'SELECT s, sum(col0 + (SELECT min(col3) FROM t2)) AS x FROM t GROUP BY s' },
   { name: 'scalar subqueries in the select lists of set operation branches', sql: 'SELECT pk, (SELECT max(col0) FROM t1) AS m FROM t0 UNION ALL SELECT pk, (SELECT min(col3) FROM t2 WHERE t2.col0 = t1.col0) FROM t1 EXCEPT SELECT 1, (SELECT count(*) FROM t)' },
   { name: 'division by a zero literal gives what the runtime gives (IEEE), folded or not', sql: 'SELECT pk, 3 / 0 AS a, -3 / 0 AS b, (col0 + 100) / 0 AS c, 7 % 0 AS m, CASE WHEN col3 IS NOT NULL THEN 3 / 0 ELSE col1 END AS d FROM t' },
+  { name: 'integer arithmetic gives 0, never -0 (1 / 0 is Infinity, not -Infinity)', sql: 'SELECT pk, 8 / (CAST(col0 AS BIGINT) % 3) AS q, 1 / (CAST(-col0 AS BIGINT) * 0) AS z, 1 / (-col3 * 0) AS w FROM t' },
   { name: 'uncorrelated EXISTS as values', sql: 'SELECT pk, EXISTS (SELECT 1 FROM t1 WHERE col0 > 100) AS e, NOT EXISTS (SELECT 1 FROM t1) AS f FROM t' },
   { name: 'correlated scalar subqueries in the select list, count over no rows is 0', sql: 'SELECT pk, (SELECT max(col0) FROM t1 WHERE t1.col3 = t.col3) AS m, (SELECT count(*) FROM t1 WHERE t1.col3 = t.col3) AS n, (SELECT count(*) + 1 FROM t1 WHERE t1.col3 = t.col3 AND t1.col0 > 2) AS n2 FROM t' },
   {

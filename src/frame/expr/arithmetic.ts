@@ -74,7 +74,11 @@ export function arithmeticVectors(op: BinaryOp, type: DataType, l: ColumnVector,
   }
   const out = allocValues(type, n) as Nums;
   loop(op, a, b, out, n);
-  if (op === '%' && type === 'int64') validity = nullDivisions(b, validity, n);
+  if (type === 'int64') {
+    // Integers have no -0 (float64 holds them: -3 * 0 and -3 % 3 would be -0, and 1 / -0 is -Infinity).
+    for (let i = 0; i < n; i++) if (out[i] === 0) out[i] = 0;
+    if (op === '%') validity = nullDivisions(b, validity, n);
+  }
   return makeVector(type, n, out, validity);
 }
 

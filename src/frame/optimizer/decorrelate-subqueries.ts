@@ -47,13 +47,25 @@ type Filter = Extract<LogicalPlan, { kind: 'filter' }>;
 export const decorrelateSubqueries: OptimizerRule = {
   name: 'decorrelate-subqueries',
   apply: (plan) => {
-    const used = [...printPlan(plan).matchAll(/__sq_(\d+)/g)].map((m) => Number(m[1]));
-    let next = Math.max(0, ...used) + 1;
-    const fresh = (): string => `__sq_${next++}`;
-    const rewrite = (p: LogicalPlan): LogicalPlan => mapPlanUp(p, (q) => (q.kind === 'filter' ? decorrelateFilter(q, fresh, rewrite) : q));
-    return rewrite(plan);
+    return decorrelateWith(plan, freshNames(plan));
   },
 };
+
+/** A generator of `__sq_N` names that `plan` (its subqueries included) does not use yet. */
+export function freshNames(plan: LogicalPlan): () => string {
+  const used = [...printPlan(plan).matchAll(/__sq_(\d+)/g)].map((m) => Number(m[1]));
+  let next = Math.max(0, ...used) + 1;
+  return () => `__sq_${next++}`;
+}
+
+/**
+ * The rule with the names it makes drawn from `fresh`: a caller that rewrites a subquery's plan
+ * and joins it to its own passes its generator, so the names of both cannot clash.
+ */
+export function decorrelateWith(plan: LogicalPlan, fresh: () => string): LogicalPlan {
+  const rewrite = (p: LogicalPlan): LogicalPlan => mapPlanUp(p, (q) => (q.kind === 'filter' ? decorrelateFilter(q, fresh, rewrite) : q));
+  return rewrite(plan);
+}
 
 function decorrelateFilter(filter: Filter, fresh: () => string, rewrite: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
   if (!hasSubquery(filter.predicate)) return filter;

@@ -125,7 +125,8 @@ function foldBinary(op: BinaryOp, l: Literal, r: Literal): ExprNode | undefined 
   const v = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? a / b : a % b;
   if (type === 'int32' && (v > 2147483647 || v < -2147483648)) return undefined;
   if (type === 'int64' && !Number.isSafeInteger(v)) return undefined;
-  return { kind: 'literal', value: v, type };
+  // Integers have no -0 (as at runtime).
+  return { kind: 'literal', value: type === 'float64' || v !== 0 ? v : 0, type };
 }
 
 function compare(op: BinaryOp, a: LiteralValue, b: LiteralValue): boolean {

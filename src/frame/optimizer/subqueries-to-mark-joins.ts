@@ -55,11 +55,10 @@ import { defaultName, type ExprNode } from '../expr/expr-node.js';
 import { anyExpr, conjunction, exprChildren, hasSubquery, mapExpr, splitConjunction, stripAlias, withExprChildren } from '../logical/expr-utils.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { mapPlanUp } from '../logical/plan-walk.js';
-import { printPlan } from '../logical/print.js';
 import { scalarSubqueryRow, subqueryRow, subqueryValue } from '../logical/scalar-subquery.js';
 import { columnAt, isAddressable, planScope, resolveIndex, type ScopeField } from '../logical/scope.js';
-import { correlatedJoin, decorrelateSubqueries, hasOuterRefs } from './decorrelate-subqueries.js';
-import type { OptimizerConfig, OptimizerRule } from './rule.js';
+import { correlatedJoin, decorrelateWith, freshNames, hasOuterRefs } from './decorrelate-subqueries.js';
+import type { OptimizerRule } from './rule.js';
 
 type Subquery = Extract<ExprNode, { kind: 'scalarSubquery' | 'exists' | 'inSubquery' }>;
 
@@ -77,17 +76,15 @@ const not = (arg: ExprNode): ExprNode => ({ kind: 'unary', op: 'not', arg });
 
 export const subqueriesToMarkJoins: OptimizerRule = {
   name: 'subqueries-to-mark-joins',
-  apply: (plan, config) => {
-    const used = [...printPlan(plan).matchAll(/__sq_(\d+)/g)].map((m) => Number(m[1]));
-    let next = Math.max(0, ...used) + 1;
-    const fresh = (): string => `__sq_${next++}`;
-    const inner = (p: LogicalPlan): LogicalPlan => rewrite(decorrelateSubqueries.apply(p, config), fresh, config);
-    return rewrite(plan, fresh, config, inner);
+  apply: (plan) => {
+    // One name generator for the plan and every subquery plan rewritten on the way, which joins onto it.
+    const fresh = freshNames(plan);
+    return rewrite(plan, fresh);
   },
 };
 
-function rewrite(plan: LogicalPlan, fresh: () => string, config: OptimizerConfig, inner?: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
-  const sub = inner ?? ((p: LogicalPlan) => rewrite(decorrelateSubqueries.apply(p, config), fresh, config));
+function rewrite(plan: LogicalPlan, fresh: () => string): LogicalPlan {
+  const sub = (p: LogicalPlan): LogicalPlan => rewrite(decorrelateWith(p, fresh), fresh);
   return mapPlanUp(plan, (p) => {
     if (p.kind === 'filter' && hasSubquery(p.predicate)) {
       const r = new Rewriter(p.input, fresh, sub);

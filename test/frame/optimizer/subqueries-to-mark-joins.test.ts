@@ -72,3 +72,17 @@ test('an unaliased scalar subquery in a set operation branch keeps its output na
   assert.match(printed, /Join: type=anti on=sname = scalarSubquery OR /);
   assert.match(printed, /SubqueryAlias: __right\n {6}Projection: __sq_1 AS scalarSubquery\n {8}Join: type=cross\n/);
 });
+
+test('names made while rewriting a subquery do not clash with the outer ones (one generator for both)', () => {
+  // The IN subquery sits under CASE (this rule); inside it, one scalar subquery is a top-level comparison
+  // (decorrelated there) and one is nested in `%` (this rule again): all three make columns joined together.
+  const sql =
+    'SELECT sname FROM people WHERE CASE WHEN age > 1 THEN id IN (SELECT pid FROM orders WHERE (SELECT min(age) FROM people) % 2 = 0 AND amount = (SELECT max(amount) FROM orders)) END';
+  const printed = printPlan(subqueriesToMarkJoins.apply(analyzeSql(sql, catalog), defaultOptimizerConfig));
+  assert.doesNotMatch(printed, /<subquery>/);
+  // The subquery's two scalar subqueries got names of their own (before, both were __sq_1).
+  assert.match(printed, /Filter: __sq_2 % CAST\(2 AS INT64\) = CAST\(0 AS INT64\) AND amount = __sq_1\n/);
+  assert.match(printed, /Projection: max\(amount\) AS __sq_1\n/);
+  assert.match(printed, /Projection: min\(age\) AS __sq_2\n/);
+  assert.deepEqual(new Set([...printed.matchAll(/AS (__sq_\d+)/g)].map((m) => m[1]!)), new Set(['__sq_1', '__sq_2', '__sq_3', '__sq_4', '__sq_5']));
+});
