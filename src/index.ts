@@ -17,7 +17,7 @@ export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/part
 export { importModule } from './api/import-module.js';
 export { compareKeys } from './serde/keys.js';
 export type { SluiceEvent, Listener, Metrics } from './scheduler/bus.js';
-export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, InputError, type TaskErrorInfo, type CallSite } from './util/errors.js';
+export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, InputError, QueryError, type TaskErrorInfo, type CallSite } from './util/errors.js';
 export { parseBytes, formatBytes } from './util/bytes.js';
 export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/dataframe.js';
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';

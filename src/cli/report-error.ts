@@ -1,7 +1,7 @@
 import { SluiceError, type TaskErrorInfo } from '../util/errors.js';
 
 // By name too: a job that bundles its own copy of sluice raises errors of other classes.
-const SLUICE_ERRORS = new Set(['SluiceError', 'JobCancelledError', 'FreeVariableError', 'InputError']);
+const SLUICE_ERRORS = new Set(['SluiceError', 'JobCancelledError', 'FreeVariableError', 'InputError', 'QueryError']);
 
 /**
  * What the CLI prints for a failed run: the message; for a task failure also the

@@ -58,6 +58,7 @@ function exprColumn(e: ExprNode, input?: OutputColumn[]): OutputColumn {
 function joinColumns(plan: Extract<LogicalPlan, { kind: 'join' }>): OutputColumn[] | undefined {
   const left = outputColumns(plan.left);
   if (plan.type === 'semi' || plan.type === 'anti') return left;
+  if (plan.type === 'mark') return left && [...left, { name: plan.mark ?? 'mark' }];
   const right = outputColumns(plan.right);
   if (!left || !right) return undefined;
   const using = new Set(plan.using ?? []);

@@ -29,21 +29,62 @@ export function sqlParserReady(): Promise<void> {
  *
  * Two rewrites keep the dialect users had before: unquoted identifiers keep
  * their case (PostgreSQL folds them to lower case; our column names are
- * case-sensitive), and a string literal in FROM names a file
+ * case-sensitive), keywords used as names too (`Year`), and a string literal in FROM names a file
  * (`FROM 'logs/*.csv'`, as in DuckDB).
  */
 export function parseSql(text: string): Node[] {
   if (!loaded) throw new SluiceError('The SQL parser is still loading: await Session.local(...) or sqlParserReady() before parsing SQL');
-  const { sql, shifts } = rewrite(text);
+  const tokens = scan(text);
+  let { sql, shifts } = rewrite(text, tokens, new Set());
   let stmts;
   try {
     stmts = parseSync(sql).stmts ?? [];
   } catch (e) {
     throw toSyntaxError(e, text, shifts);
   }
+  const asNames = keywordsAsNames(text, tokens, stmts);
+  if (asNames.size > 0) ({ sql, shifts } = rewrite(text, tokens, asNames));
+  if (asNames.size > 0) stmts = parseSync(sql).stmts ?? [];
   const nodes = stmts.map((s) => s.stmt).filter((s): s is Node => s !== undefined);
   remapLocations(nodes, shifts);
   return nodes;
+}
+
+/**
+ * Keywords spelled with upper-case letters that stand as names (`SELECT Year FROM t`): PostgreSQL
+ * would fold them to lower case like any unquoted name. A keyword token is a name when quoting it
+ * changes nothing in the parse tree but the name's case; `CAST(x AS Integer)` or `Nulls First`
+ * parse differently quoted, and stay keywords. Returns the start offsets of those tokens.
+ */
+function keywordsAsNames(text: string, tokens: ScanToken[] | undefined, stmts: unknown): Set<number> {
+  const candidates = (tokens ?? []).filter((t) => t.keywordKind > 0 && t.keywordKind < 4 && PLAIN_IDENT.test(t.text) && t.text !== t.text.toLowerCase()).map((t) => t.start);
+  if (candidates.length === 0) return new Set();
+  const shape = treeShape(stmts);
+  const same = (quoted: Set<number>): boolean => {
+    try {
+      return treeShape(parseSync(rewrite(text, tokens, quoted).sql).stmts ?? []) === shape;
+    } catch {
+      return false;
+    }
+  };
+  const all = new Set(candidates);
+  if (same(all)) return all;
+  const accepted = new Set<number>();
+  for (const c of candidates) if (same(new Set([...accepted, c]))) accepted.add(c);
+  return accepted;
+}
+
+/** A parse tree without positions and with every string in lower case. */
+function treeShape(stmts: unknown): string {
+  return JSON.stringify(stmts, (k, v: unknown) => (k === 'location' ? undefined : typeof v === 'string' ? v.toLowerCase() : v));
+}
+
+function scan(text: string): ScanToken[] | undefined {
+  try {
+    return scanSync(text).tokens;
+  } catch {
+    return undefined; // the parser will report the error
+  }
 }
 
 /** Turns a parser exception into a SqlError at its cursor position. */
@@ -61,17 +102,12 @@ const PLAIN_IDENT = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*$/;
 const CLAUSE_END = new Set(['where', 'group', 'having', 'order', 'limit', 'offset', 'union', 'intersect', 'except', 'window', 'select', 'fetch', 'for', 'qualify', 'returning']);
 
 /**
- * Quotes unquoted identifiers that have upper-case letters, and turns a
- * string literal starting a FROM item into a quoted identifier (same length).
- * `shifts` are the offsets in the rewritten text where a character was inserted.
+ * Quotes unquoted identifiers that have upper-case letters (and the keyword tokens starting at
+ * `keywords`), and turns a string literal starting a FROM item into a quoted identifier (same
+ * length). `shifts` are the offsets in the rewritten text where a character was inserted.
  */
-function rewrite(text: string): { sql: string; shifts: number[] } {
-  let tokens: ScanToken[];
-  try {
-    tokens = scanSync(text).tokens;
-  } catch {
-    return { sql: text, shifts: [] }; // the parser will report the error
-  }
+function rewrite(text: string, tokens: ScanToken[] | undefined, keywords: Set<number>): { sql: string; shifts: number[] } {
+  if (!tokens) return { sql: text, shifts: [] };
   const parts: string[] = [];
   const shifts: number[] = [];
   let copied = 0;
@@ -90,7 +126,7 @@ function rewrite(text: string): { sql: string; shifts: number[] } {
     else if ((word === 'from' || word === 'join') && clauses[top] !== 'call') clauses[top] = 'from';
     else if (CLAUSE_END.has(word)) clauses[top] = 'none';
     previousIsName = t.tokenName === 'IDENT' || (t.keywordKind > 0 && t.keywordKind < 4);
-    if (t.tokenName === 'IDENT' && PLAIN_IDENT.test(t.text) && t.text !== word) {
+    if ((t.tokenName === 'IDENT' || keywords.has(t.start)) && PLAIN_IDENT.test(t.text) && t.text !== word) {
       replacement = `"${t.text}"`;
     } else if (t.tokenName === 'SCONST' && /^'[^'"]*'$/.test(t.text)) {
       const startsItem = clauses[clauses.length - 1] === 'from' && (previous === 'from' || previous === 'join' || previous === ',');

@@ -4,6 +4,7 @@ import type { SelectItem } from './aggregate-to-plan.js';
 import { unsupported } from './expr-context.js';
 import { conjunction } from '../frame/logical/expr-utils.js';
 import { limitPlan, resolveOrderBy, sortPlan } from './order-by.js';
+import { oneRow } from './one-row.js';
 import { outputColumns } from './output-columns.js';
 import type { Node, SelectStmt } from './pg-ast.js';
 import type { QueryEnv } from './query-env.js';
@@ -46,6 +47,12 @@ function semiJoinByPosition(left: LogicalPlan, right: LogicalPlan, type: 'semi' 
   const what = type === 'semi' ? 'INTERSECT' : 'EXCEPT';
   if (!l || !r) throw unsupported(env.text, undefined, `${what} of queries whose columns are unknown before analysis`, new RegExp(`\\b${what}\\b`, 'i'));
   if (l.length !== r.length) throw unsupported(env.text, undefined, `${what} of queries with ${l.length} and ${r.length} columns`, new RegExp(`\\b${what}\\b`, 'i'));
+  const repeated = (cols: { name: string }[]): boolean => new Set(cols.map((c) => c.name)).size < cols.length;
+  if (repeated(l) || repeated(r)) {
+    // Columns that share a name cannot be told apart by it: name both sides by position, then give the left names back.
+    const joined = semiJoinByPosition(renamed(left, l.length, '__l'), renamed(right, r.length, '__r'), type, env);
+    return { kind: 'project', input: joined, exprs: l.map((c, i) => ({ kind: 'alias', arg: { kind: 'column', name: `__l${i}` }, name: c.name })) };
+  }
   const preds = l.map((lc, i): ExprNode => {
     const a: ExprNode = { kind: 'column', name: lc.name, qualifier: '__left' };
     const b: ExprNode = { kind: 'column', name: r[i]!.name, qualifier: '__right' };
@@ -59,6 +66,15 @@ function semiJoinByPosition(left: LogicalPlan, right: LogicalPlan, type: 'semi' 
     type,
     on: conjunction(preds),
   };
+}
+
+/**
+ * `plan` with its n columns named `${prefix}0`, `${prefix}1`...: a UNION ALL (which matches columns
+ * by position and takes its names from its first input) under an empty first input of those names.
+ */
+function renamed(plan: LogicalPlan, n: number, prefix: string): LogicalPlan {
+  const names: LogicalPlan = { kind: 'project', input: oneRow(), exprs: Array.from({ length: n }, (_, i) => ({ kind: 'alias', arg: { kind: 'literal', value: null, type: 'null' }, name: `${prefix}${i}` })) };
+  return { kind: 'union', all: true, inputs: [{ kind: 'limit', input: names, n: 0, offset: 0 }, plan] };
 }
 
 /** ORDER BY over a set operation's output: positions and names of its columns, or expressions over them. */

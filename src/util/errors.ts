@@ -104,6 +104,15 @@ export class InputError extends SluiceError {
   }
 }
 
+/**
+ * An error in the query itself that every attempt meets again, with the same data: a scalar
+ * subquery returning several rows, an integer overflow. A task failing with one fails its job at
+ * once instead of being retried.
+ */
+export class QueryError extends DeterministicError {
+  override name = 'QueryError';
+}
+
 /** System error codes (errno names) that may clear up on a later attempt. */
 export const TRANSIENT_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM', 'EBUSY', 'EINTR', 'EIO']);
 

@@ -54,6 +54,31 @@ describe('user SQL vs DuckDB', () => {
     const rows = Array.from({ length: table.numRows }, (_, i) => ({ c: table.getChildAt(0)!.get(i), c1: table.getChildAt(1)!.get(i), c2: table.getChildAt(2)!.get(i) }));
     assertRowsEqual(rows, await db!.query('SELECT 38 AS c, -col0 AS c1, col1 AS c2 FROM t'), { ordered: false });
   });
+  test('INTERSECT and EXCEPT match rows by position when a side repeats a name, and keep the left names', async () => {
+    for (const [ours, duck] of [
+      ['SELECT col3 AS c, col0 AS c FROM t INTERSECT SELECT col0, col3 FROM t1', 'SELECT col3 AS p0, col0 AS p1 FROM t INTERSECT SELECT col0, col3 FROM t1'],
+      ['SELECT col0 AS a, col3 AS b FROM t EXCEPT SELECT col3 AS c, col0 AS c FROM t2', 'SELECT col0 AS p0, col3 AS p1 FROM t EXCEPT SELECT col3, col0 FROM t2'],
+    ] as const) {
+      const df = s!.sql(ours);
+      assert.deepEqual(df.columns, ours.startsWith('SELECT col3 AS c') ? ['c', 'c'] : ['a', 'b']);
+      const table = await df.toArrow();
+      const rows = Array.from({ length: table.numRows }, (_, i) => ({ p0: table.getChildAt(0)!.get(i), p1: table.getChildAt(1)!.get(i) }));
+      assertRowsEqual(rows, await db!.query(duck), { ordered: false }, ours);
+      assert.ok(rows.length > 0, `${ours}: some rows`);
+    }
+  });
+  test('correlated subqueries with every join shuffled (none broadcast) give the same answers', async () => {
+    const frames = (s as unknown as { frames: { broadcastThresholdBytes: number } }).frames;
+    const before = frames.broadcastThresholdBytes;
+    frames.broadcastThresholdBytes = -1;
+    try {
+      const cases = USER_SQL_CASES.filter((c) => /correlated/i.test(c.name) && typeof c.sql === 'string');
+      assert.ok(cases.length >= 10, `${cases.length} cases`);
+      for (const c of cases) assertRowsEqual(await s!.sql(c.sql as string).collect(), await db!.query(c.sql as string), { ordered: false }, c.name);
+    } finally {
+      frames.broadcastThresholdBytes = before;
+    }
+  });
   for (const c of USER_SQL_CASES) {
     test(c.name, async () => {
       const [ours, duck] = typeof c.sql === 'string' ? [c.sql, c.sql] : [c.sql.sluice, c.sql.duck];

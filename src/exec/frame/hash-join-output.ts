@@ -53,12 +53,17 @@ export function filterPairs(spec: JoinSpec, probe: ColumnBatch, probeIdx: Int32A
 }
 
 /**
- * The output for unmatched rows and semi/anti results of one side, given its
+ * The output for unmatched rows and semi/anti/mark results of one side, given its
  * match flags: rows kept by an outer join (padded with nulls on the other side),
- * or the matched (semi) / unmatched (anti) rows as they are. Null if none.
+ * the matched (semi) / unmatched (anti) rows as they are, or every row with its
+ * flag (mark). Null if none.
  */
 export function sideRows(spec: JoinSpec, isProbe: boolean, batch: ColumnBatch, matched: Uint8Array): ColumnBatch | null {
   const filterHere = spec.filterSide === (isProbe ? 'probe' : 'build');
+  if (filterHere && spec.mark) {
+    const flags: ColumnVector = { type: 'bool', length: batch.numRows, values: matched.slice(0, batch.numRows), validity: null, nullCount: 0 };
+    return makeBatch(spec.outSchema, [...batch.columns, flags], batch.numRows);
+  }
   if (filterHere) {
     const rows = rowsFlagged(batch, matched, spec.anti ? 0 : 1);
     return rows && makeBatch(spec.outSchema, rows.columns, rows.numRows);

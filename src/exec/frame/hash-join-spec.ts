@@ -23,12 +23,14 @@ export interface JoinSpec {
   readonly emitPairs: boolean;
   readonly keepUnmatchedProbe: boolean;
   readonly keepUnmatchedBuild: boolean;
-  /** semi/anti: the side whose rows are output (the left side, whichever role it plays). */
+  /** semi/anti/mark: the side whose rows are output (the left side, whichever role it plays). */
   readonly filterSide: 'probe' | 'build' | null;
   readonly anti: boolean;
+  /** mark: every row of the filter side is output, with its match flag as a last boolean column. */
+  readonly mark: boolean;
 }
 
-const TYPES = new Set<JoinType>(['inner', 'left', 'right', 'full', 'semi', 'anti', 'cross']);
+const TYPES = new Set<JoinType>(['inner', 'left', 'right', 'full', 'semi', 'anti', 'cross', 'mark']);
 
 /** Compiles the type-dependent part of a join (`build`: which input is held in memory). */
 export function joinSpec(
@@ -45,7 +47,7 @@ export function joinSpec(
   const pairSchema: Schema = { fields: [...left.fields, ...right.fields] };
   const keepLeft = type === 'left' || type === 'full';
   const keepRight = type === 'right' || type === 'full';
-  const semiAnti = type === 'semi' || type === 'anti';
+  const semiAnti = type === 'semi' || type === 'anti' || type === 'mark';
   return {
     type,
     buildIsLeft,
@@ -59,6 +61,7 @@ export function joinSpec(
     keepUnmatchedBuild: buildIsLeft ? keepLeft : keepRight,
     filterSide: semiAnti ? (buildIsLeft ? 'build' : 'probe') : null,
     anti: type === 'anti',
+    mark: type === 'mark',
   };
 }
 

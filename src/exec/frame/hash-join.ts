@@ -112,8 +112,8 @@ function* grace(j: Join, held: ColumnBatch[], rest: Iterator<ColumnBatch>, heldR
   let probeRuns: ReturnType<typeof partitionToSpill> = [];
   try {
     probeRuns = partitionToSpill(probe(), j.probeKeys, level, fanout, ctx, 'join-probe');
-    const probeKeeps = spec.keepUnmatchedProbe || (spec.filterSide === 'probe' && spec.anti);
-    const buildKeeps = spec.keepUnmatchedBuild || (spec.filterSide === 'build' && spec.anti);
+    const probeKeeps = spec.keepUnmatchedProbe || (spec.filterSide === 'probe' && (spec.anti || spec.mark));
+    const buildKeeps = spec.keepUnmatchedBuild || (spec.filterSide === 'build' && (spec.anti || spec.mark));
     for (let i = 0; i < buildRuns.length; i++) {
       const b = buildRuns[i]!;
       const p = probeRuns[i]!;

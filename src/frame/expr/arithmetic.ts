@@ -1,7 +1,7 @@
 import type { ColumnVector } from '../batch/vector.js';
 import type { BinaryOp } from './expr-node.js';
 import type { DataType } from '../types.js';
-import { DeterministicError } from '../../util/errors.js';
+import { DeterministicError, QueryError } from '../../util/errors.js';
 import { computed, constant, foldIfConstant, type Compiled } from './compiled.js';
 import { arithmeticType } from './infer-type.js';
 import { allocValues, andValidity, clearValid, makeVector, validAt } from './vector-utils.js';
@@ -53,7 +53,7 @@ function narrowInt32(wide: Float64Array, validity: Uint8Array | null, n: number,
   for (let i = 0; i < n; i++) {
     const x = wide[i]!;
     if ((x | 0) !== x && validAt(validity, i)) {
-      throw new DeterministicError(`integer overflow: ${what} gives ${x}, out of int32 range; cast an operand to int64 first`);
+      throw new QueryError(`integer overflow: ${what} gives ${x}, out of int32 range; cast an operand to int64 first`);
     }
     out[i] = x;
   }
@@ -74,7 +74,11 @@ export function arithmeticVectors(op: BinaryOp, type: DataType, l: ColumnVector,
   }
   const out = allocValues(type, n) as Nums;
   loop(op, a, b, out, n);
-  if (op === '%' && type === 'int64') validity = nullDivisions(b, validity, n);
+  if (type === 'int64') {
+    // Integers have no -0 (float64 holds them: -3 * 0 and -3 % 3 would be -0, and 1 / -0 is -Infinity).
+    for (let i = 0; i < n; i++) if (out[i] === 0) out[i] = 0;
+    if (op === '%') validity = nullDivisions(b, validity, n);
+  }
   return makeVector(type, n, out, validity);
 }
 

@@ -1,6 +1,6 @@
 import type { ColumnVector } from '../batch/vector.js';
 import { typeName, type DataType } from '../types.js';
-import { DeterministicError } from '../../util/errors.js';
+import { DeterministicError, QueryError } from '../../util/errors.js';
 import { commonTypeOf } from './coercion.js';
 import type { ScalarFunction } from './function-def.js';
 import { chooseRows, validAt, type Raw } from './vector-utils.js';
@@ -76,6 +76,33 @@ const nullif: ScalarFunction = {
   },
 };
 
+/** The message of DuckDB and Spark for a scalar subquery of several rows. */
+export const SUBQUERY_ROWS_MESSAGE = 'more than one row returned by a subquery used as an expression';
+
+/**
+ * `single_row_value(rows, value)`: `value`, unless `rows` (the row count of the scalar subquery
+ * that gave `value`, null for none) exceeds 1 in some row, which is a QueryError. Made by the
+ * subquery rewrites; a column argument keeps it from being folded, and a CASE branch no row takes
+ * never evaluates it.
+ */
+const singleRowValue: ScalarFunction = {
+  name: 'single_row_value',
+  signature: 'single_row_value(rows, value)',
+  minArgs: 2,
+  maxArgs: 2,
+  bind(types) {
+    const t = types[1]!;
+    const vector = (args: ColumnVector[], n: number): ColumnVector => {
+      const [rows, value] = args as [ColumnVector, ColumnVector];
+      if (rows.type !== 'null') {
+        for (let i = 0; i < n; i++) if (validAt(rows.validity, i) && rows.values![i]! > 1) throw new QueryError(SUBQUERY_ROWS_MESSAGE);
+      }
+      return value;
+    };
+    return { returnType: t, argTypes: ['int64', t], nullSafe: true, vector };
+  },
+};
+
 /** DuckDB's order: NaN equals NaN and sorts above every number. */
 function compare(a: Raw, b: Raw): number {
   if (a! < b!) return -1;
@@ -90,4 +117,5 @@ export const CONDITIONAL_FUNCTIONS: readonly ScalarFunction[] = [
   extreme('greatest', (a, b) => compare(a, b) > 0),
   extreme('least', (a, b) => compare(a, b) < 0),
   nullif,
+  singleRowValue,
 ];

@@ -70,6 +70,13 @@ export function anyExpr(e: ExprNode, pred: (e: ExprNode) => boolean): boolean {
   return pred(e) || exprChildren(e).some((k) => anyExpr(k, pred));
 }
 
+/** The first sub-expression of `e` (itself included, pre-order) for which `pred` holds. */
+export function findExpr(e: ExprNode, pred: (e: ExprNode) => boolean): ExprNode | undefined {
+  let found: ExprNode | undefined;
+  anyExpr(e, (x) => (pred(x) ? ((found = x), true) : false));
+  return found;
+}
+
 /** Every `column` node in `e`, in visiting order. */
 export function columnsIn(e: ExprNode): Array<Extract<ExprNode, { kind: 'column' }>> {
   const out: Array<Extract<ExprNode, { kind: 'column' }>> = [];

@@ -15,8 +15,11 @@ export type LogicalPlan =
   | { kind: 'filter'; input: LogicalPlan; predicate: ExprNode }
   /** Output: the group-by columns, then one column per aggregate (each `agg`, optionally aliased). */
   | { kind: 'aggregate'; input: LogicalPlan; groupBy: ExprNode[]; aggs: ExprNode[] }
-  /** `on` is a boolean expression over both sides (null for a cross join); `using` lists columns joined by name, output once. */
-  | { kind: 'join'; left: LogicalPlan; right: LogicalPlan; type: JoinType; on: ExprNode | null; using?: string[]; strategy?: 'broadcast' | 'shuffle' }
+  /**
+   * `on` is a boolean expression over both sides (null for a cross join); `using` lists columns joined by name, output once.
+   * A `mark` join outputs every left row once, plus a non-null boolean column named `mark`: whether some right row matched it.
+   */
+  | { kind: 'join'; left: LogicalPlan; right: LogicalPlan; type: JoinType; on: ExprNode | null; using?: string[]; strategy?: 'broadcast' | 'shuffle'; mark?: string }
   | { kind: 'sort'; input: LogicalPlan; keys: SortKey[] }
   | { kind: 'limit'; input: LogicalPlan; n: number; offset: number }
   | { kind: 'distinct'; input: LogicalPlan }
@@ -31,7 +34,7 @@ export type LogicalPlan =
   /** `df.cache()`: computed once, then kept in the block store (`id` names the cached data). */
   | { kind: 'cache'; input: LogicalPlan; id: number };
 
-export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti' | 'cross';
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti' | 'cross' | 'mark';
 
 export interface SortKey {
   expr: ExprNode;

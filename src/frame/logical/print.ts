@@ -43,6 +43,7 @@ export function nodeLine(p: LogicalPlan): string {
       return `Aggregate: groupBy=[${list(p.groupBy)}], aggr=[${list(p.aggs)}]`;
     case 'join': {
       let s = `Join: type=${p.type}`;
+      if (p.mark !== undefined) s += ` mark=${p.mark}`;
       if (p.on) s += ` on=${printExpr(p.on)}`;
       if (p.using) s += ` using=[${p.using.join(', ')}]`;
       if (p.strategy) s += ` strategy=${p.strategy}`;

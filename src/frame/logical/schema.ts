@@ -4,7 +4,7 @@ import type { Field, Schema } from '../types.js';
 import { SluiceError } from '../../util/errors.js';
 import { mapExpr } from './expr-utils.js';
 import type { LogicalPlan } from './plan.js';
-import { joinColumnSources, planScope, resolveIndex, type ScopeField } from './scope.js';
+import { joinColumnSources, markName, planScope, resolveIndex, type ScopeField } from './scope.js';
 
 /**
  * The output schema of a plan node. Names: the alias, else `defaultName`.
@@ -73,6 +73,7 @@ function joinSchema(join: Extract<LogicalPlan, { kind: 'join' }>): Schema {
   const leftOuter = join.type === 'right' || join.type === 'full';
   const rightOuter = join.type === 'left' || join.type === 'full';
   const fields = joinColumnSources(join).map((s): Field => {
+    if (s.side === 'mark') return { name: markName(join), type: 'bool', nullable: false };
     if (s.side === 'right') {
       const f = right[s.index]!;
       return rightOuter && !f.nullable ? { ...f, nullable: true } : f;

@@ -54,7 +54,8 @@ function exprScope(exprs: ExprNode[], input: ScopeField[]): ScopeField[] {
 
 /** Where each output column of a join comes from: a side and an index in that side's output. */
 export interface JoinColumnSource {
-  side: 'left' | 'right';
+  /** 'mark': the boolean column a mark join adds (index 0). */
+  side: 'left' | 'right' | 'mark';
   index: number;
   /** A `using` column: present on both sides (its value depends on the join type). */
   using: boolean;
@@ -70,6 +71,7 @@ export function joinColumnSources(join: Extract<LogicalPlan, { kind: 'join' }>):
 function columnSources(join: Extract<LogicalPlan, { kind: 'join' }>, left: ScopeField[], right: () => ScopeField[]): JoinColumnSource[] {
   const out: JoinColumnSource[] = left.map((f, index) => ({ side: 'left', index, using: join.using?.includes(f.name) ?? false }));
   if (join.type === 'semi' || join.type === 'anti') return out;
+  if (join.type === 'mark') return [...out, { side: 'mark', index: 0, using: false }];
   right().forEach((f, index) => {
     if (!join.using?.includes(f.name)) out.push({ side: 'right', index, using: false });
   });
@@ -81,12 +83,19 @@ function joinScope(join: Extract<LogicalPlan, { kind: 'join' }>): ScopeField[] {
   let rightScope: ScopeField[] | undefined;
   const right = (): ScopeField[] => (rightScope ??= planScope(join.right));
   return columnSources(join, left, right).map((s) => {
+    if (s.side === 'mark') return { name: markName(join), qualifiers: [] };
     if (s.side === 'right') return right()[s.index]!;
     const f = left[s.index]!;
     if (!s.using) return f;
     const r = right().find((x) => x.name === f.name);
     return { name: f.name, qualifiers: [...f.qualifiers, ...(r?.qualifiers ?? [])] };
   });
+}
+
+/** The name of a mark join's boolean column. */
+export function markName(join: Extract<LogicalPlan, { kind: 'join' }>): string {
+  if (join.mark === undefined) throw new Error('a mark join needs the name of its mark column');
+  return join.mark;
 }
 
 /** Scope of the left and right inputs together, as a join's `on` condition sees them. */

@@ -85,6 +85,7 @@ function joinStats(join: Extract<LogicalPlan, { kind: 'join' }>): PlanStats {
   const lw = l.rows > 0 && l.bytes !== undefined ? l.bytes / l.rows : undefined;
   const rw = r.rows > 0 && r.bytes !== undefined ? r.bytes / r.rows : undefined;
   if (join.type === 'semi' || join.type === 'anti') return { rows: l.rows, bytes: l.bytes };
+  if (join.type === 'mark') return { rows: l.rows, bytes: l.bytes === undefined ? undefined : l.bytes + l.rows };
   // No condition: every pair. With one: a key/foreign-key join is about as large as its larger side.
   const rows = join.on === null && !join.using ? l.rows * r.rows : Math.max(l.rows, r.rows);
   return { rows, bytes: lw === undefined || rw === undefined ? undefined : rows * (lw + rw) };

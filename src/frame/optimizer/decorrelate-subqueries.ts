@@ -25,10 +25,10 @@
  *   on those conjuncts (anti for NOT EXISTS); q's other conjuncts stay inside q.
  *   q's projection is irrelevant to EXISTS and is dropped.
  * - An uncorrelated scalar subquery compared with a value is a one-row relation:
- *   cross join it, compare with its column, and project the original columns
- *   back. If q returns no row, the cross join is empty, as the filter with a NULL
- *   comparison would be; a q returning several rows (an error in SQL) is not
- *   detected here.
+ *   cross join it (a global aggregate is one; other plans go under a global
+ *   aggregate of `first` of the value, NULL for no rows, and the row count, and
+ *   reading the value raises SQL's error for several rows), compare with the
+ *   value, and project the original columns back.
  * Correlated IN and scalar subqueries, and subqueries outside top-level
  * conjuncts (under OR), are left for the physical planner to reject.
  */
@@ -39,6 +39,7 @@ import { mapNodeExprs, mapPlanUp } from '../logical/plan-walk.js';
 import { printPlan } from '../logical/print.js';
 import { exprField, outputSchema } from '../logical/schema.js';
 import { columnAt, isAddressable, joinConditionScope, planScope, rebaseColumns, resolveIndex } from '../logical/scope.js';
+import { scalarSubqueryRow } from '../logical/scalar-subquery.js';
 import type { OptimizerRule } from './rule.js';
 
 type Filter = Extract<LogicalPlan, { kind: 'filter' }>;
@@ -46,13 +47,25 @@ type Filter = Extract<LogicalPlan, { kind: 'filter' }>;
 export const decorrelateSubqueries: OptimizerRule = {
   name: 'decorrelate-subqueries',
   apply: (plan) => {
-    const used = [...printPlan(plan).matchAll(/__sq_(\d+)/g)].map((m) => Number(m[1]));
-    let next = Math.max(0, ...used) + 1;
-    const fresh = (): string => `__sq_${next++}`;
-    const rewrite = (p: LogicalPlan): LogicalPlan => mapPlanUp(p, (q) => (q.kind === 'filter' ? decorrelateFilter(q, fresh, rewrite) : q));
-    return rewrite(plan);
+    return decorrelateWith(plan, freshNames(plan));
   },
 };
+
+/** A generator of `__sq_N` names that `plan` (its subqueries included) does not use yet. */
+export function freshNames(plan: LogicalPlan): () => string {
+  const used = [...printPlan(plan).matchAll(/__sq_(\d+)/g)].map((m) => Number(m[1]));
+  let next = Math.max(0, ...used) + 1;
+  return () => `__sq_${next++}`;
+}
+
+/**
+ * The rule with the names it makes drawn from `fresh`: a caller that rewrites a subquery's plan
+ * and joins it to its own passes its generator, so the names of both cannot clash.
+ */
+export function decorrelateWith(plan: LogicalPlan, fresh: () => string): LogicalPlan {
+  const rewrite = (p: LogicalPlan): LogicalPlan => mapPlanUp(p, (q) => (q.kind === 'filter' ? decorrelateFilter(q, fresh, rewrite) : q));
+  return rewrite(plan);
+}
 
 function decorrelateFilter(filter: Filter, fresh: () => string, rewrite: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
   if (!hasSubquery(filter.predicate)) return filter;
@@ -77,9 +90,9 @@ function decorrelateFilter(filter: Filter, fresh: () => string, rewrite: (p: Log
     }
     const scalar = c.kind === 'binary' ? scalarOperand(c, rewrite) : undefined;
     if (scalar) {
-      const name = fresh();
-      input = { kind: 'join', type: 'cross', on: null, left: input, right: single(scalar.plan, name) };
-      remaining.push({ ...(c as Extract<ExprNode, { kind: 'binary' }>), [scalar.side]: { kind: 'column', name } });
+      const { row, value } = scalarSubqueryRow(scalar.plan, fresh);
+      input = { kind: 'join', type: 'cross', on: null, left: input, right: row };
+      remaining.push({ ...(c as Extract<ExprNode, { kind: 'binary' }>), [scalar.side]: value });
       widened = true;
       continue;
     }
@@ -122,12 +135,22 @@ function existsToJoin(input: LogicalPlan, negated: boolean, sub: LogicalPlan, fr
   const localPred = conjunction(local);
   const right: LogicalPlan = localPred ? { kind: 'filter', input: body.input, predicate: localPred } : body.input;
   if (hasOuterRefs(right) || correlated.some(hasSubquery)) return undefined;
-  // Inner and outer columns may share names and qualifiers (t correlated with t): then alias the inner side.
+  const joined = correlatedJoin(input, right, correlated, fresh);
+  return joined && { kind: 'join', type, left: input, right: joined.right, on: joined.on };
+}
+
+/**
+ * The correlated conjuncts (inner columns of `right`, `outer` references to `input`'s columns) as
+ * a join condition over input ++ right. Inner and outer columns may share names and qualifiers
+ * (t correlated with t): then the inner side is aliased afresh.
+ */
+export function correlatedJoin(input: LogicalPlan, right: LogicalPlan, correlated: ExprNode[], fresh: () => string): { right: LogicalPlan; on: ExprNode } | undefined {
+  if (correlated.length === 0) return undefined;
   const direct = correlatedCondition(input, right, correlated);
-  if (direct) return { kind: 'join', type, left: input, right, on: direct };
+  if (direct) return { right, on: direct };
   const aliased: LogicalPlan = { kind: 'subqueryAlias', input: right, alias: fresh() };
   const on = correlatedCondition(input, aliased, correlated);
-  return on ? { kind: 'join', type, left: input, right: aliased, on } : undefined;
+  return on ? { right: aliased, on } : undefined;
 }
 
 /** The correlated conjuncts over left ++ right: outer references become left columns, inner columns right ones. */

@@ -19,9 +19,10 @@
  * - Inner/cross join: a conjunct over one side filters that side; one over both
  *   sides becomes part of the join condition. Left join: only conjuncts over the
  *   left side (the right side's rows may be NULL-extended); right join in mirror;
- *   never below a full join. Semi/anti joins output only left rows.
+ *   never below a full join. Semi/anti joins output only left rows; a mark join
+ *   outputs each left row once (conjuncts reading its mark column stay above).
  * - Single-side conjuncts of an inner join's ON condition move into that side; for
- *   outer, semi and anti joins only where the side's rows are not preserved.
+ *   outer, semi, anti and mark joins only where the side's rows are not preserved.
  * - Scan: conjuncts over its columns are also copied into `scan.filters`, a hint
  *   that lets sources skip data (Parquet row groups); the Filter stays, because
  *   scans may return rows that do not match.
@@ -122,10 +123,15 @@ function pushJoin(join: Join, preds: ExprNode[]): LogicalPlan {
 
   // Conjuncts of the filter above, over the join's output columns.
   for (const p of preds) {
-    const sides = sidesOf(p, outScope, (i) => (sources[i]!.using && (join.type === 'right' || join.type === 'full') ? 'both' : sources[i]!.side));
+    const sideOf = (i: number): 'left' | 'right' | 'both' => {
+      const s = sources[i]!;
+      // A mark column is made by the join itself: a conjunct reading it stays above.
+      return s.side === 'mark' || (s.using && (join.type === 'right' || join.type === 'full')) ? 'both' : s.side;
+    };
+    const sides = sidesOf(p, outScope, sideOf);
     const onSide = (side: 'left' | 'right'): ExprNode | null =>
       rebaseColumns(p, outScope, (i) => (sources[i]!.side === side ? toScope(side === 'left' ? leftScope : rightScope)(sources[i]!.index) : null));
-    const intoLeft = sides === 'left' && (innerLike || join.type === 'left' || join.type === 'semi' || join.type === 'anti') ? onSide('left') : null;
+    const intoLeft = sides === 'left' && (innerLike || join.type === 'left' || join.type === 'semi' || join.type === 'anti' || join.type === 'mark') ? onSide('left') : null;
     const intoRight = sides === 'right' && (innerLike || join.type === 'right') ? onSide('right') : null;
     const intoCond =
       sides === 'both' && innerLike ? rebaseColumns(p, outScope, (i) => toScope(condScope)(sources[i]!.side === 'left' ? sources[i]!.index : leftWidth + sources[i]!.index)) : null;
@@ -137,7 +143,7 @@ function pushJoin(join: Join, preds: ExprNode[]): LogicalPlan {
 
   // Conjuncts of the join condition that read one side only, where that side's rows are not preserved.
   const leftOk = innerLike || join.type === 'right' || join.type === 'semi';
-  const rightOk = innerLike || join.type === 'left' || join.type === 'semi' || join.type === 'anti';
+  const rightOk = innerLike || join.type === 'left' || join.type === 'semi' || join.type === 'anti' || join.type === 'mark';
   const keptOn: ExprNode[] = [];
   for (const p of join.on ? splitConjunction(join.on) : []) {
     const sides = hasSubquery(p) ? 'none' : sidesOf(p, condScope, (i) => (i < leftWidth ? 'left' : 'right'));

@@ -92,7 +92,10 @@ function pruneJoin(join: Extract<LogicalPlan, { kind: 'join' }>, need: Needed): 
   const sources = joinColumnSources(join);
   const leftNeed: Needed = new Set();
   const rightNeed: Needed = new Set();
-  for (const i of need) (sources[i]!.side === 'left' ? leftNeed : rightNeed).add(sources[i]!.index);
+  for (const i of need) {
+    const s = sources[i]!;
+    if (s.side !== 'mark') (s.side === 'left' ? leftNeed : rightNeed).add(s.index);
+  }
   if (join.on) {
     const cond = used([join.on], joinConditionScope(join));
     for (const i of cond) (i < leftScope.length ? leftNeed.add(i) : rightNeed.add(i - leftScope.length));

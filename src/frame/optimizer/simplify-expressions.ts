@@ -9,8 +9,9 @@
  * `false AND x` is false and `true OR x` is true even when x is NULL; `NOT NOT x`
  * is x; `NOT (a < b)` is `a >= b` (both NULL exactly when a or b is NULL).
  * `x AND NULL` is not simplified: it is NULL or false depending on x.
- * Literal operations fold with the runtime's semantics (`/` is float64, division
- * by zero is NULL, int32 overflow is left to the runtime). Renamed outputs keep
+ * Literal operations fold with the runtime's semantics (`/` is float64); division
+ * by zero (IEEE for `/`, NULL for an integer `%`) and int32 overflow are left to
+ * the runtime. Renamed outputs keep
  * their names with an alias, and a Filter on `true` is removed.
  */
 import type { BinaryOp, ExprNode, LiteralValue } from '../expr/expr-node.js';
@@ -119,11 +120,13 @@ function foldBinary(op: BinaryOp, l: Literal, r: Literal): ExprNode | undefined 
   if (l.value === null || r.value === null) return nullOf(type);
   const a = l.value as number;
   const b = r.value as number;
-  if ((op === '/' || op === '%') && b === 0) return nullOf(type);
+  // By zero: IEEE ±Infinity/NaN for `/`, NULL for an integer `%`; left to the runtime, which decides.
+  if ((op === '/' || op === '%') && b === 0) return undefined;
   const v = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? a / b : a % b;
   if (type === 'int32' && (v > 2147483647 || v < -2147483648)) return undefined;
   if (type === 'int64' && !Number.isSafeInteger(v)) return undefined;
-  return { kind: 'literal', value: v, type };
+  // Integers have no -0 (as at runtime).
+  return { kind: 'literal', value: type === 'float64' || v !== 0 ? v : 0, type };
 }
 
 function compare(op: BinaryOp, a: LiteralValue, b: LiteralValue): boolean {

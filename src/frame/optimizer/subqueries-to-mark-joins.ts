@@ -1,6 +1,6 @@
 /**
  * Turn the subqueries decorrelate-subqueries leaves (inside OR, NOT, CASE, the
- * select list) into joins that add a column per subquery, so any expression
+ * select list, aggregate arguments) into joins that add a column per subquery, so any expression
  * can use them.
  *
  *   Filter: x IN (<subquery>) OR b = 1          Projection: x, b
@@ -15,31 +15,50 @@
  *                                                     Distinct (Projection: y AS __sq_2, Filter: y IS NOT NULL)
  *
  * Why it is correct:
- * - An uncorrelated scalar subquery is a one-row relation: `first` of its column
- *   under a global aggregate has exactly one row (NULL when the subquery is
- *   empty), cross joined to every row. (Several rows, an error in SQL, are not detected.)
+ * - An uncorrelated scalar subquery is a one-row relation cross joined to every
+ *   row: a global aggregate is one already; any other q goes under a global
+ *   aggregate of `first` of its column (NULL when q is empty) and its row count,
+ *   and reading the value raises SQL's error when there were several rows.
  * - Uncorrelated `EXISTS (q)` is `count(*) > 0` over q, cross joined the same way.
  * - Uncorrelated `x IN (q)` follows SQL's three-valued logic: true when some
  *   value of q equals x (a left join on the distinct non-null values matches at
  *   most one row, so no row is repeated); else false when q is empty; else NULL
  *   when x is NULL or q holds a NULL; else false. NOT IN is the negation.
- * - Correlated `EXISTS (q)` whose correlated conjuncts are equalities
- *   `inner = outer`: group q's rows (under its other conjuncts) by the inner sides
- *   and left join on the outer sides; a match (at most one, the groups being
- *   distinct) means some row of q satisfies all conjuncts for that outer row.
+ * - Correlated `EXISTS (q)`, q a filter whose conjuncts refer to the outer row
+ *   (any predicate: `u.a < t.b`, `u.k = t.k OR ..`) and to q's input: a mark
+ *   join of the input with q under its uncorrelated conjuncts, on the correlated
+ *   ones. It outputs every input row once, plus a non-null boolean: whether some
+ *   row of q satisfied the condition for it. NOT EXISTS is its negation.
+ *
+ *     Filter: EXISTS (<subquery>) OR b = 1      Projection: x, b
+ *       Subquery:                                 Filter: __sq_1 OR b = 1
+ *         Projection: 1                  →          Join: type=mark mark=__sq_1 on=a < x
+ *           Filter: a < outer(x) AND c > 0            Scan: t
+ *             Scan: u                                 Filter: c > 0
+ *       Scan: t                                         Scan: u
+ *
+ * - Correlated `x IN (SELECT v FROM q WHERE c)` follows SQL's three-valued logic
+ *   with two mark joins: m1 on `c AND x = v`, m2 on `c AND (x = v) IS NULL`;
+ *   the value is TRUE when m1, else NULL when m2 (x or some v NULL), else FALSE
+ *   (so FALSE when no row of q satisfies c, even for a NULL x). NOT IN is the
+ *   negation (NULL stays NULL), as in DuckDB and PostgreSQL.
  * - A correlated scalar subquery `SELECT f(agg) FROM q WHERE inner = outer AND p`:
- *   the same grouping gives the value for outer rows that have a group; the others
+ *   group q's rows (under p) by the inner sides and left join on the outer sides
+ *   (at most one group matches); that gives the value for outer rows that have a group; the others
  *   get the subquery's value over no rows (0 for count), computed once.
+ *   `SELECT v FROM q WHERE inner = outer AND p` (no aggregate) is grouped the
+ *   same way into `first(v)` and the row count: NULL without a group, SQL's
+ *   error when an outer row's group has several rows.
  * Other correlated forms are left for the physical planner to reject.
  */
-import type { ExprNode } from '../expr/expr-node.js';
-import { anyExpr, conjunction, exprChildren, hasSubquery, mapExpr, splitConjunction, withExprChildren } from '../logical/expr-utils.js';
+import { defaultName, type ExprNode } from '../expr/expr-node.js';
+import { anyExpr, conjunction, exprChildren, hasSubquery, mapExpr, splitConjunction, stripAlias, withExprChildren } from '../logical/expr-utils.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { mapPlanUp } from '../logical/plan-walk.js';
-import { printPlan } from '../logical/print.js';
+import { scalarSubqueryRow, subqueryRow, subqueryValue } from '../logical/scalar-subquery.js';
 import { columnAt, isAddressable, planScope, resolveIndex, type ScopeField } from '../logical/scope.js';
-import { decorrelateSubqueries, hasOuterRefs } from './decorrelate-subqueries.js';
-import type { OptimizerConfig, OptimizerRule } from './rule.js';
+import { correlatedJoin, decorrelateWith, freshNames, hasOuterRefs } from './decorrelate-subqueries.js';
+import type { OptimizerRule } from './rule.js';
 
 type Subquery = Extract<ExprNode, { kind: 'scalarSubquery' | 'exists' | 'inSubquery' }>;
 
@@ -52,20 +71,20 @@ const agg = (fn: 'count_star' | 'count' | 'first', args: ExprNode[]): ExprNode =
 const bin = (op: 'and' | 'or' | '=' | '>', left: ExprNode, right: ExprNode): ExprNode => ({ kind: 'binary', op, left, right });
 const isNull = (arg: ExprNode): ExprNode => ({ kind: 'unary', op: 'isNull', arg });
 const isNotNull = (arg: ExprNode): ExprNode => ({ kind: 'unary', op: 'isNotNull', arg });
+const not = (arg: ExprNode): ExprNode => ({ kind: 'unary', op: 'not', arg });
+
 
 export const subqueriesToMarkJoins: OptimizerRule = {
   name: 'subqueries-to-mark-joins',
-  apply: (plan, config) => {
-    const used = [...printPlan(plan).matchAll(/__sq_(\d+)/g)].map((m) => Number(m[1]));
-    let next = Math.max(0, ...used) + 1;
-    const fresh = (): string => `__sq_${next++}`;
-    const inner = (p: LogicalPlan): LogicalPlan => rewrite(decorrelateSubqueries.apply(p, config), fresh, config);
-    return rewrite(plan, fresh, config, inner);
+  apply: (plan) => {
+    // One name generator for the plan and every subquery plan rewritten on the way, which joins onto it.
+    const fresh = freshNames(plan);
+    return rewrite(plan, fresh);
   },
 };
 
-function rewrite(plan: LogicalPlan, fresh: () => string, config: OptimizerConfig, inner?: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
-  const sub = inner ?? ((p: LogicalPlan) => rewrite(decorrelateSubqueries.apply(p, config), fresh, config));
+function rewrite(plan: LogicalPlan, fresh: () => string): LogicalPlan {
+  const sub = (p: LogicalPlan): LogicalPlan => rewrite(decorrelateWith(p, fresh), fresh);
   return mapPlanUp(plan, (p) => {
     if (p.kind === 'filter' && hasSubquery(p.predicate)) {
       const r = new Rewriter(p.input, fresh, sub);
@@ -74,10 +93,18 @@ function rewrite(plan: LogicalPlan, fresh: () => string, config: OptimizerConfig
       const original = planScope(p.input);
       return { kind: 'project', input: { kind: 'filter', input: r.input, predicate }, exprs: original.map((_, i) => columnAt(original, i)) };
     }
+    // Output columns keep their names (a set operation's other branch, or a parent, may refer to them).
     if (p.kind === 'project' && p.exprs.some(hasSubquery)) {
       const r = new Rewriter(p.input, fresh, sub);
-      const exprs = p.exprs.map((e) => r.expr(e));
+      const exprs = p.exprs.map((e) => r.named(e));
       return r.changed ? { kind: 'project', input: r.input, exprs } : p;
+    }
+    if (p.kind === 'aggregate' && [...p.groupBy, ...p.aggs].some(hasSubquery)) {
+      // `max((SELECT ..))`: the subquery's column is joined onto the aggregate's input.
+      const r = new Rewriter(p.input, fresh, sub);
+      const groupBy = p.groupBy.map((e) => r.named(e));
+      const aggs = p.aggs.map((e) => r.named(e));
+      return r.changed ? { ...p, input: r.input, groupBy, aggs } : p;
     }
     return p;
   });
@@ -98,6 +125,12 @@ class Rewriter {
     this.scope = planScope(input);
   }
 
+  /** `expr(e)` under the name `e` had. */
+  named(e: ExprNode): ExprNode {
+    const out = this.expr(e);
+    return out === e || e.kind === 'alias' ? out : as(out, defaultName(e));
+  }
+
   /** `e` with every subquery it can rewrite replaced by an expression over the joined columns. */
   expr(e: ExprNode): ExprNode {
     if (e.kind === 'scalarSubquery' || e.kind === 'exists' || e.kind === 'inSubquery') {
@@ -115,7 +148,11 @@ class Rewriter {
   private subquery(e: Subquery): ExprNode | undefined {
     const plan = this.sub(e.plan);
     if (!hasOuterRefs(plan)) {
-      if (e.kind === 'scalarSubquery') return this.crossJoin(plan, (c) => agg('first', [c]));
+      if (e.kind === 'scalarSubquery') {
+        const { row, value } = scalarSubqueryRow(plan, this.fresh);
+        this.input = { kind: 'join', type: 'cross', on: null, left: this.input, right: row };
+        return value;
+      }
       if (e.kind === 'exists') {
         const n = this.crossJoin({ kind: 'limit', input: plan, n: 1, offset: 0 }, () => agg('count_star', []));
         return e.negated ? bin('=', n, { kind: 'literal', value: 0, type: 'int64' }) : bin('>', n, { kind: 'literal', value: 0, type: 'int64' });
@@ -123,8 +160,8 @@ class Rewriter {
       return this.inList(e.arg, plan, e.negated);
     }
     if (e.kind === 'exists') return this.correlatedExists(plan, e.negated);
-    if (e.kind === 'scalarSubquery') return this.correlatedScalar(plan);
-    return undefined;
+    if (e.kind === 'inSubquery') return this.correlatedIn(e.arg, plan, e.negated);
+    return this.correlatedScalar(plan);
   }
 
   /** Cross joins a one-row global aggregate of `plan`'s first column; returns the aggregate's column. */
@@ -151,23 +188,58 @@ class Rewriter {
       ],
       otherwise: FALSE,
     };
-    return negated ? { kind: 'unary', op: 'not', arg: result } : result;
+    return negated ? not(result) : result;
+  }
+
+  /**
+   * Joins onto the input a mark: whether some row of `body` satisfies its correlated conjuncts
+   * and `extra` (over `outer` references and `body`'s columns) for the row. `body` is the
+   * subquery under its projections: a Filter whose other conjuncts stay inside.
+   */
+  private mark(body: LogicalPlan, extra: ExprNode[]): ExprNode | undefined {
+    const parts = body.kind === 'filter' ? splitConjunction(body.predicate) : [];
+    const local = conjunction(parts.filter((p) => !hasOuter(p)));
+    const from = body.kind === 'filter' ? body.input : body;
+    const right: LogicalPlan = local ? { kind: 'filter', input: from, predicate: local } : from;
+    const correlated = [...parts.filter(hasOuter), ...extra];
+    if (hasOuterRefs(right) || correlated.some(hasSubquery)) return undefined;
+    const joined = correlatedJoin(this.input, right, correlated, this.fresh);
+    if (!joined) return undefined;
+    const name = this.fresh();
+    this.input = { kind: 'join', type: 'mark', mark: name, left: this.input, right: joined.right, on: joined.on };
+    return col(name);
   }
 
   private correlatedExists(plan: LogicalPlan, negated: boolean): ExprNode | undefined {
     let body = plan;
-    while (body.kind === 'project') body = body.input;
-    const keyed = this.groupKeys(body);
-    if (!keyed) return undefined;
-    const mark = this.fresh();
-    const grouped: LogicalPlan = { kind: 'aggregate', input: keyed.rest, groupBy: keyed.groupBy, aggs: [as(agg('count_star', []), mark)] };
-    this.input = { kind: 'join', type: 'left', left: this.input, right: grouped, on: keyed.on };
-    return negated ? isNull(col(mark)) : isNotNull(col(mark));
+    while (body.kind === 'project' || body.kind === 'distinct') body = body.input;
+    const found = this.mark(body, []);
+    return found && (negated ? not(found) : found);
+  }
+
+  /**
+   * Correlated `x IN (SELECT v FROM q WHERE c)`: TRUE when a row of q under c has v = x; else
+   * NULL when one has v = x unknown (x or v NULL); else FALSE (also for no rows).
+   */
+  private correlatedIn(arg: ExprNode, plan: LogicalPlan, negated: boolean): ExprNode | undefined {
+    const proj = plan.kind === 'distinct' ? plan.input : plan;
+    if (proj.kind !== 'project' || proj.exprs.length !== 1 || hasOuter(proj.exprs[0]!) || hasSubquery(proj.exprs[0]!)) return undefined;
+    const equal = bin('=', toOuter(arg), stripAlias(proj.exprs[0]!));
+    const before = this.input;
+    const found = this.mark(proj.input, [equal]);
+    const unknown = found && this.mark(proj.input, [isNull(equal)]);
+    if (!found || !unknown) {
+      this.input = before;
+      return undefined;
+    }
+    const result: ExprNode = { kind: 'case', branches: [{ when: found, then: TRUE }, { when: unknown, then: NULL_BOOL }], otherwise: FALSE };
+    return negated ? not(result) : result;
   }
 
   private correlatedScalar(plan: LogicalPlan): ExprNode | undefined {
     const proj = plan.kind === 'project' ? plan : undefined;
     const aggregate = proj ? proj.input : plan;
+    if (proj && aggregate.kind !== 'aggregate') return this.correlatedRows(proj);
     if (aggregate.kind !== 'aggregate' || aggregate.groupBy.length > 0 || (proj && proj.exprs.length !== 1)) return undefined;
     const keyed = this.groupKeys(aggregate.input);
     if (!keyed) return undefined;
@@ -181,6 +253,20 @@ class Rewriter {
     const empty = this.crossJoin(none, (c) => agg('first', [c]));
     this.input = { kind: 'join', type: 'left', left: this.input, right, on: keyed.on };
     return { kind: 'case', branches: [{ when: isNotNull(col(mark)), then: col(value) }], otherwise: empty };
+  }
+
+  /**
+   * A correlated scalar subquery over rows, `SELECT v FROM q WHERE inner = outer AND p`: per
+   * correlation key, `first` of v and the row count (several rows are an error when read).
+   */
+  private correlatedRows(proj: Extract<LogicalPlan, { kind: 'project' }>): ExprNode | undefined {
+    const v = proj.exprs.length === 1 ? stripAlias(proj.exprs[0]!) : undefined;
+    if (!v || hasOuter(v) || hasSubquery(v)) return undefined;
+    const keyed = this.groupKeys(proj.input);
+    if (!keyed) return undefined;
+    const [value, rows] = [this.fresh(), this.fresh()];
+    this.input = { kind: 'join', type: 'left', left: this.input, right: subqueryRow(keyed.rest, value, rows, keyed.groupBy, v), on: keyed.on };
+    return subqueryValue(value, rows);
   }
 
   /**
@@ -233,4 +319,9 @@ function hasOuter(e: ExprNode): boolean {
 /** True when `e` refers to the enclosing query and to no column of its own. */
 function onlyOuter(e: ExprNode): boolean {
   return hasOuter(e) && !anyExpr(e, (x) => x.kind === 'column' || x.kind === 'scalarSubquery' || x.kind === 'exists' || x.kind === 'inSubquery');
+}
+
+/** `e`'s columns as references to the enclosing query, as a subquery's correlated conjuncts hold them. */
+function toOuter(e: ExprNode): ExprNode {
+  return mapExpr(e, (x) => (x.kind === 'column' ? (x.qualifier === undefined ? { kind: 'outer', name: x.name } : { kind: 'outer', name: x.name, qualifier: x.qualifier }) : x));
 }

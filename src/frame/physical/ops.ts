@@ -32,7 +32,7 @@ export type PhysOp =
    * Equi-join on `leftKeys[i] = rightKeys[i]` (bound to each side's own schema), then `filter`
    * (bound to left ++ right) for the rest of the condition. The `build` side is held in a hash table
    * (spilling by key hash into partitions when refused memory). Output: left columns then right
-   * columns; semi/anti output only left columns.
+   * columns; semi/anti output only left columns, mark joins the left columns and a boolean match column.
    */
   | { op: 'hashJoin'; schema: Schema; left: PhysOp; right: PhysOp; type: JoinType; leftKeys: ExprNode[]; rightKeys: ExprNode[]; filter: ExprNode | null; build: 'left' | 'right' }
   /** Joins without equi keys (cross joins, range conditions): the right side is broadcast and held in memory. */

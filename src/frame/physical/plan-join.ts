@@ -22,8 +22,14 @@ export function planJoin(p: Join, left: Planned, right: Planned, ctx: PlannerCon
   const { leftKeys, rightKeys, residual } = p.using ? usingKeys(p.using) : splitCondition(p.on, left.fields, right.fields);
   const both = [...left.fields, ...right.fields];
   const outer = (f: QField[], nullable: boolean) => f.map((x) => ({ ...x, nullable: x.nullable || nullable }));
-  const semi = p.type === 'semi' || p.type === 'anti';
-  const fields = semi ? left.fields : [...outer(left.fields, p.type === 'right' || p.type === 'full'), ...outer(right.fields, p.type === 'left' || p.type === 'full')];
+  // Semi, anti and mark joins keep each left row at most once, where it was.
+  const semi = p.type === 'semi' || p.type === 'anti' || p.type === 'mark';
+  const fields =
+    p.type === 'mark'
+      ? [...left.fields, { name: p.mark ?? 'mark', type: 'bool' as const, nullable: false }]
+      : semi
+        ? left.fields
+        : [...outer(left.fields, p.type === 'right' || p.type === 'full'), ...outer(right.fields, p.type === 'left' || p.type === 'full')];
   const filter = residual ? bindExpr(residual, both) : null;
   const schema = toSchema(fields);
   let joined: Planned;

@@ -5,7 +5,10 @@ import type { ExprNode } from '../expr/expr-node.js';
 import { defaultName } from '../expr/expr-node.js';
 import { inferNullable, inferType } from '../expr/infer-type.js';
 import type { LogicalPlan } from '../logical/plan.js';
-import { stripAlias } from '../logical/expr-utils.js';
+import { findExpr, stripAlias } from '../logical/expr-utils.js';
+import { mapNodeExprs, mapPlanUp } from '../logical/plan-walk.js';
+import { printExpr } from '../logical/print.js';
+import { SluiceError } from '../../util/errors.js';
 import { bindExpr, columnAt, toSchema, type QField } from './bind.js';
 import type { PhysOp } from './ops.js';
 import { planAggregate } from './plan-aggregate.js';
@@ -19,9 +22,28 @@ import { exchange, mergeDeps, satisfiesHash, toSingle, type Planned, type Planne
  * Returns the final stage as a lineage node the scheduler runs like any other.
  */
 export function planPhysical(plan: LogicalPlan, ctx: Omit<PlannerContext, 'plan'>): PlanNode {
+  rejectSubqueries(plan);
   const full: PlannerContext = { ...ctx, plan: (p) => planNode(p, full) };
   const top = full.plan(plan);
   return stageNode(top, full);
+}
+
+/**
+ * Subqueries the optimizer's rewrites left in place cannot run: say which, here on the driver,
+ * rather than in every task (where retrying would meet the same error).
+ */
+function rejectSubqueries(plan: LogicalPlan): void {
+  mapPlanUp(plan, (p) =>
+    mapNodeExprs(p, (e) => {
+      const sub = findExpr(e, (x) => x.kind === 'scalarSubquery' || x.kind === 'exists' || x.kind === 'inSubquery');
+      if (sub) {
+        throw new SluiceError(
+          `unsupported subquery: ${printExpr(sub)}. Correlated subqueries are supported when their references to the outer query are in their WHERE clause (for scalar subqueries: equalities inner = outer only), outside aggregates, GROUP BY, LIMIT and DISTINCT.`,
+        );
+      }
+      return e;
+    }),
+  );
 }
 
 /** The stage that runs `top`'s operators. */

@@ -13,12 +13,12 @@ import { batchesOf, bin, canon, col, rowFingerprint, rowsOf, schemaOf, testCtx, 
 
 const L = schemaOf('l', ['int32', 'string', 'float64']);
 const R = schemaOf('r', ['float64', 'string', 'int32']);
-const JOIN_TYPES: JoinType[] = ['inner', 'left', 'right', 'full', 'semi', 'anti'];
+const JOIN_TYPES: JoinType[] = ['inner', 'left', 'right', 'full', 'semi', 'anti', 'mark'];
 
 type HashJoinOp = Extract<PhysOp, { op: 'hashJoin' }>;
 
 function joinOp(type: JoinType, keys: number[][], filter: ExprNode | null, build: 'left' | 'right'): HashJoinOp {
-  const fields = type === 'semi' || type === 'anti' ? L.fields : [...L.fields, ...R.fields];
+  const fields = type === 'mark' ? [...L.fields, { name: 'm', type: 'bool' as const, nullable: false }] : type === 'semi' || type === 'anti' ? L.fields : [...L.fields, ...R.fields];
   const scan = (schema: Schema): PhysOp => ({ op: 'scan', schema, scan: { kind: 'memory', partitions: [] } });
   return {
     op: 'hashJoin',
@@ -46,9 +46,10 @@ function naiveJoin(type: JoinType, left: Row[], right: Row[], keys: number[][], 
       if (!match(l, r)) return;
       any = true;
       rightMatched.add(j);
-      if (type !== 'semi' && type !== 'anti') out.push([...l, ...r]);
+      if (type !== 'semi' && type !== 'anti' && type !== 'mark') out.push([...l, ...r]);
     });
     if ((type === 'semi' && any) || (type === 'anti' && !any)) out.push(l);
+    if (type === 'mark') out.push([...l, any]);
     if (!any && (type === 'left' || type === 'full')) out.push([...l, ...nullsR]);
   }
   if (type === 'right' || type === 'full') right.forEach((r, j) => rightMatched.has(j) || out.push([...nullsL, ...r]));
@@ -162,7 +163,7 @@ test('a 64 KiB budget spills a ~100k-row build side (grace hash join) with the s
 
 test('a grace join with a residual filter and a left build side equals the in-memory one', () => {
   const { left, right } = bigTables(30_000, 30_000);
-  for (const type of ['full', 'anti'] as JoinType[]) {
+  for (const type of ['full', 'anti', 'mark'] as JoinType[]) {
     const op = joinOp(type, [[0, 0], [1, 1]], bin('<', col(2), col(5)), 'left');
     const small = run(op, left, right, 64 * 1024);
     assert.ok(small.metrics.spills > 0);

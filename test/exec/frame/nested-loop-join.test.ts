@@ -13,7 +13,7 @@ const R = schemaOf('r', ['int32', 'float64']);
 
 function nljOp(type: JoinType, filter: ExprNode | null): Extract<PhysOp, { op: 'nestedLoopJoin' }> {
   const scan = (schema: Schema): PhysOp => ({ op: 'scan', schema, scan: { kind: 'memory', partitions: [] } });
-  const fields = type === 'semi' || type === 'anti' ? L.fields : [...L.fields, ...R.fields];
+  const fields = type === 'mark' ? [...L.fields, { name: 'm', type: 'bool' as const, nullable: false }] : type === 'semi' || type === 'anti' ? L.fields : [...L.fields, ...R.fields];
   return { op: 'nestedLoopJoin', schema: { fields }, left: scan(L), right: scan(R), type, filter };
 }
 
@@ -27,9 +27,10 @@ function naive(type: JoinType, left: Row[], right: Row[], pred: ((l: Row, r: Row
       if (pred && !pred(l, r)) return;
       any = true;
       hit.add(j);
-      if (type !== 'semi' && type !== 'anti') out.push([...l, ...r]);
+      if (type !== 'semi' && type !== 'anti' && type !== 'mark') out.push([...l, ...r]);
     });
     if ((type === 'semi' && any) || (type === 'anti' && !any)) out.push(l);
+    if (type === 'mark') out.push([...l, any]);
     if (!any && (type === 'left' || type === 'full')) out.push([...l, null, null]);
   }
   if (type === 'right' || type === 'full') right.forEach((r, j) => hit.has(j) || out.push([null, null, ...r]));
@@ -44,7 +45,7 @@ test('range conditions and cross joins match the all-pairs reference for every j
     fc.property(
       fc.array(lrow, { maxLength: 15 }),
       fc.array(rrow, { maxLength: 15 }),
-      fc.constantFrom<JoinType>('inner', 'cross', 'left', 'right', 'full', 'semi', 'anti'),
+      fc.constantFrom<JoinType>('inner', 'cross', 'left', 'right', 'full', 'semi', 'anti', 'mark'),
       fc.boolean(),
       fc.integer({ min: 1, max: 5 }),
       (lrows, rrows, type, filtered, size) => {

@@ -132,3 +132,17 @@ test('applying the rule again changes nothing', () => {
   const once = pushDownFilter.apply(plan, defaultOptimizerConfig);
   assert.equal(printPlan(pushDownFilter.apply(once, defaultOptimizerConfig)), printPlan(once));
 });
+
+test('a mark join keeps every left row once: left conjuncts go below it, mark conjuncts stay above, right-only ON conjuncts go right', () => {
+  const marked: LogicalPlan = { kind: 'join', left: a, right: b, type: 'mark', mark: 'm', on: and(gt(col('y'), col('x')), and(gt(col('x'), lit(0)), gt(col('y'), lit(2)))) };
+  assert.equal(
+    pushed(filter(marked, and(col('m'), gt(col('k'), lit(1))))),
+    text(`
+      Filter: m
+        Join: type=mark mark=m on=y > x AND x > 0
+          Filter: k > 1
+            Scan: a rows=100 filters=[k > 1]
+          Filter: y > 2
+            Scan: b rows=100 filters=[y > 2]`),
+  );
+});

@@ -101,6 +101,12 @@ export class DuckOracle {
     });
   }
 
+  /** Runs `sql` and returns its column names and its rows as arrays (by position: names may repeat), values normalised. */
+  async queryPositional(sql: string): Promise<{ names: string[]; rows: unknown[][] }> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return { names: reader.columnNames(), rows: reader.getRowsJS().map((r) => r.map(normalizeValue)) };
+  }
+
   /** Runs a statement without reading a result. */
   async run(sql: string): Promise<void> {
     await this.conn.run(sql);

@@ -58,7 +58,8 @@ export class QueryGen {
         const r = this.select({ depth, types: outputTypes(l), allowOrder: false });
         q = { k: 'setop', op: this.eg.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT'] as const), l: q, r } satisfies SetOp;
       }
-      if (allowOrder && this.chance(0.3)) this.order(q as SetOp, outputAliases(q));
+      // ORDER BY a repeated output name is ambiguous in sluice (as in PostgreSQL); DuckDB picks one (KNOWN.md).
+      if (allowOrder && this.chance(0.3) && new Set(outputAliases(q)).size === outputAliases(q).length) this.order(q as SetOp, outputAliases(q));
       return q;
     }
     return this.select({ depth, types, allowOrder });
@@ -202,7 +203,9 @@ export class QueryGen {
       q.groupBy = keys.length ? keys : undefined;
       const aggCtx: ExprContext = { ...selectCtx, groupKeys: keys };
       q.items = types.map((t) => ({ e: this.eg.expr(aggCtx, t, 1), alias: this.alias('c') }));
-      if (this.chance(0.4)) q.having = this.eg.pred({ ...aggCtx, subqueries: undefined }, 1);
+      // DuckDB cannot match a boolean key expression under NOT in HAVING (it rewrites NOT (a <= b) first): KNOWN.md.
+      const havingKeys = keys.filter((k) => k.t !== 'bool' || k.k === 'col');
+      if (this.chance(0.4)) q.having = this.eg.pred({ ...aggCtx, groupKeys: havingKeys, subqueries: undefined }, 1);
     } else {
       q.items = types.map((t) => ({ e: this.eg.expr(selectCtx, t), alias: this.alias('c') }));
       // Without zero-column batch support, a SELECT over joins keeps a column.
@@ -213,7 +216,8 @@ export class QueryGen {
         q.items[0] = { e: { k: 'case', t: e.t, whens: [{ when, then: e }], else: e }, alias: q.items[0]!.alias };
       }
     }
-    if (this.features.duplicateOutputNames && q.items.length > 1 && this.chance(0.05)) q.items[1]!.alias = q.items[0]!.alias;
+    // Only in the outer query: a derived table's reference to a repeated name is ambiguous in sluice (as in Spark), where DuckDB picks one (KNOWN.md).
+    if (this.features.duplicateOutputNames && depth === 0 && q.items.length > 1 && this.chance(0.05)) q.items[1]!.alias = q.items[0]!.alias;
     if (opts.allowOrder && this.chance(0.3) && new Set(outputAliases(q)).size === q.items.length) this.order(q, outputAliases(q));
     return q;
   }

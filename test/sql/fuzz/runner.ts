@@ -5,9 +5,11 @@
  * and a predicate p, Q's rows are those of Q WHERE p, Q WHERE NOT p and Q WHERE p IS NULL together.
  * Tables are generated per round and reused by many queries, in one session and one database.
  */
-import { Session } from '../../../src/index.js';
+import { Session, type DataFrame } from '../../../src/index.js';
+import { collectBatches } from '../../../src/api/frame/frame-actions.js';
+import { getValue } from '../../../src/frame/batch/values.js';
 import { Rng } from '../../frame/oracle/random.js';
-import { DuckOracle } from '../../frame/oracle/duckdb-oracle.js';
+import { DuckOracle, type Row } from '../../frame/oracle/duckdb-oracle.js';
 import { compareOutcomes, errorKey, type Difference, type Outcome } from './compare-results.js';
 import type { Features } from './features.js';
 import { QueryGen } from './query-gen.js';
@@ -66,6 +68,25 @@ function mix(...xs: number[]): number {
   return h >>> 0;
 }
 
+/**
+ * A row keyed by column name, or `name#position` for a name the output repeats (two columns named
+ * `c` are both kept and compared by position; collect() records would keep one).
+ */
+function byPosition(names: string[], value: (i: number) => unknown): Row {
+  const out: Row = {};
+  names.forEach((n, i) => {
+    out[names.indexOf(n) === names.lastIndexOf(n) ? n : `${n}#${i}`] = value(i);
+  });
+  return out;
+}
+
+/** sluice's rows as collect() gives them, but by position (see byPosition). */
+async function collectPositional(df: DataFrame): Promise<Row[]> {
+  const { schema, batches } = await collectBatches(df.ctx, df.plan);
+  const names = schema.fields.map((f) => f.name);
+  return batches.flatMap((b) => Array.from({ length: b.numRows }, (_, r) => byPosition(names, (i) => getValue(b.columns[i]!, r))));
+}
+
 class Engines {
   private constructor(
     public session: Session,
@@ -95,7 +116,8 @@ class Engines {
 
   async duck(sql: string): Promise<Outcome> {
     try {
-      return { rows: await this.db.query(sql) };
+      const { names, rows } = await this.db.queryPositional(sql);
+      return { rows: rows.map((r) => byPosition(names, (i) => r[i])) };
     } catch (e) {
       return { error: (e as Error).message };
     }
@@ -127,7 +149,7 @@ class Engines {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs)));
     try {
-      const r = await Promise.race([df.collect(), timeout]);
+      const r = await Promise.race([collectPositional(df), timeout]);
       if (r !== 'timeout') return { rows: r };
       // A hung session is replaced so the run goes on.
       void this.session.stop().catch(() => undefined);
@@ -160,6 +182,7 @@ function tlpQuery(q: Select, p: Expr): Query {
 export async function runFuzz(opts: RunOptions): Promise<RunSummary> {
   const perRound = opts.perRound ?? 100;
   const printer = new Printer(opts.features);
+  const duckPrinter = new Printer(opts.features, 'duckdb');
   const engines = await Engines.open(opts.master ?? 'local[2]', opts.timeoutMs ?? 60_000);
   const summary: RunSummary = { queries: 0, bothFailed: 0, tlpChecks: 0, mismatches: [] };
   try {
@@ -210,7 +233,7 @@ export async function runFuzz(opts: RunOptions): Promise<RunSummary> {
   async function differential(q: Query): Promise<Found[]> {
     const sql = printer.query(q);
     const ordered = isOrdered(q);
-    const duck = await engines.duck(sql);
+    const duck = await engines.duck(duckPrinter.query(q));
     const [opt, unopt] = (await engines.sluiceRuns(sql, [true, false])) as [Outcome, Outcome];
     if ('error' in duck && 'error' in opt && 'error' in unopt) summary.bothFailed++;
     const out: Found[] = [];
@@ -224,7 +247,7 @@ export async function runFuzz(opts: RunOptions): Promise<RunSummary> {
         if (!withinFeatures(cand, opts.features)) return false;
         const s = printer.query(cand);
         const a = await engines.sluice(s, true);
-        const b = m.check === 'duckdb' ? await engines.duck(s) : await engines.sluice(s, false);
+        const b = m.check === 'duckdb' ? await engines.duck(duckPrinter.query(cand)) : await engines.sluice(s, false);
         const d = compareOutcomes(a, b, isOrdered(cand));
         return !!d && d.kind === m.diff.kind && errorKey(a) === errorKey(m.sluice) && errorKey(b) === errorKey(m.reference);
       };

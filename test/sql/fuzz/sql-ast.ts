@@ -89,7 +89,14 @@ const isAndOr = (e: Expr): boolean => e.k === 'bin' && (e.op === 'AND' || e.op =
 const isComparison = (e: Expr): boolean => e.k === 'bin' && ['=', '<>', '<', '<=', '>', '>='].includes(e.op);
 
 export class Printer {
-  constructor(private readonly features: Features) {}
+  /**
+   * `duckdb`: the text DuckDB runs where the dialects differ on purpose (KNOWN.md): `ln(x)` of a
+   * number ≤ 0 is NULL in sluice (Spark) and an error in DuckDB, so DuckDB's argument is made NULL there.
+   */
+  constructor(
+    private readonly features: Features,
+    private readonly dialect: 'sluice' | 'duckdb' = 'sluice',
+  ) {}
 
   expr(e: Expr): string {
     switch (e.k) {
@@ -116,6 +123,10 @@ export class Printer {
         return `(CASE ${e.operand ? this.expr(e.operand) + ' ' : ''}${whens}${e.else ? ' ELSE ' + this.expr(e.else) : ''} END)`;
       }
       case 'fn':
+        if (e.name === 'ln' && this.dialect === 'duckdb') {
+          const x = this.expr(e.args[0]!);
+          return `ln((CASE WHEN ${x} <= 0 THEN NULL ELSE ${x} END))`;
+        }
         return `${e.name}(${e.args.map((a) => this.expr(a)).join(', ')})`;
       case 'cast':
         return `CAST(${this.expr(e.e)} AS ${SQL_TYPE[e.t]})`;
