@@ -5,20 +5,12 @@
  * the join's id6 switch to appending). Answers vs DuckDB, on inline and on worker threads, with
  * tables cached after reading and tables scanned by each question.
  */
-import { GROUPBY_SCHEMA, JOIN_SCHEMAS, h2oGroupBy, h2oJoin } from './h2o-data.js';
+import { GROUPBY_SCHEMA, h2oGroupBy } from './h2o-data.js';
 import { GROUPBY_QUESTIONS, JOIN_QUESTIONS } from './h2o-questions.js';
-import { ORACLE_MASTER, h2oSuite } from './h2o-suite.js';
+import { ORACLE_MASTER, h2oJoinTables, h2oSuite } from './h2o-suite.js';
 
 const groupby = () => ({ x: { data: h2oGroupBy(20_000), schema: GROUPBY_SCHEMA, numPartitions: 2 } });
-const join = () => {
-  const j = h2oJoin(20_000);
-  return {
-    x: { data: j.x, schema: JOIN_SCHEMAS.x, numPartitions: 2 },
-    small: { data: j.small, schema: JOIN_SCHEMAS.small, numPartitions: 1 },
-    medium: { data: j.medium, schema: JOIN_SCHEMAS.medium, numPartitions: 2 },
-    big: { data: j.big, schema: JOIN_SCHEMAS.big, numPartitions: 2 },
-  };
-};
+const join = () => h2oJoinTables(20_000, 2);
 
 h2oSuite('h2o groupby N=2e4 from Parquet, cached', ORACLE_MASTER, groupby, GROUPBY_QUESTIONS, { kind: 'parquet', rowGroupSize: 2048, cache: ['x'] });
 h2oSuite('h2o groupby N=2e4 from Parquet, scanned', 'inline', groupby, GROUPBY_QUESTIONS, { kind: 'parquet', rowGroupSize: 2048, cache: [] });

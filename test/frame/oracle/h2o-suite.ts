@@ -10,13 +10,24 @@ import { Session, type DataFrame } from '../../../src/index.js';
 import * as api from '../../../src/index.js';
 import type { ScalarType } from '../../../src/frame/types.js';
 import { DuckOracle, assertRowsEqual, type Row } from './duckdb-oracle.js';
-import type { Columns } from './h2o-data.js';
+import { JOIN_SCHEMAS, h2oJoin, type Columns } from './h2o-data.js';
 import { sluiceSqlOf, type Frames, type H2oQuestion } from './h2o-questions.js';
 
 export interface H2oTable {
   data: Columns;
   schema: Record<string, ScalarType>;
   numPartitions: number;
+}
+
+/** The four join tables of N rows (x and big in `parts` partitions, medium in 2, small in 1). */
+export function h2oJoinTables(n: number, parts: number): Record<string, H2oTable> {
+  const j = h2oJoin(n);
+  return {
+    x: { data: j.x, schema: JOIN_SCHEMAS.x, numPartitions: parts },
+    small: { data: j.small, schema: JOIN_SCHEMAS.small, numPartitions: 1 },
+    medium: { data: j.medium, schema: JOIN_SCHEMAS.medium, numPartitions: 2 },
+    big: { data: j.big, schema: JOIN_SCHEMAS.big, numPartitions: parts },
+  };
 }
 
 /**
