@@ -32,7 +32,12 @@ export class BatchBlockWriter {
 
   /** The block with every batch added (`complete`), or nothing: an incomplete block is freed. */
   finish(complete: boolean): BlockRef | undefined {
-    if (complete) this.group.flush();
+    try {
+      if (complete) this.group.flush();
+    } catch (e) {
+      this.writer.abort(); // a failed last write (a full disk) must not keep the block's reservation
+      throw e;
+    }
     const block = this.writer.finish();
     if (this.writer.spilledBytes > 0) {
       this.metrics.spills++;
