@@ -1,5 +1,6 @@
 import { defaultName, type ExprNode } from '../frame/expr/expr-node.js';
 import type { LogicalPlan } from '../frame/logical/plan.js';
+import { markName } from '../frame/logical/scope.js';
 
 /** An output column of a plan as SQL name resolution sees it. */
 export interface OutputColumn {
@@ -58,7 +59,7 @@ function exprColumn(e: ExprNode, input?: OutputColumn[]): OutputColumn {
 function joinColumns(plan: Extract<LogicalPlan, { kind: 'join' }>): OutputColumn[] | undefined {
   const left = outputColumns(plan.left);
   if (plan.type === 'semi' || plan.type === 'anti') return left;
-  if (plan.type === 'mark') return left && [...left, { name: plan.mark ?? 'mark' }];
+  if (plan.type === 'mark') return left && [...left, { name: markName(plan) }];
   const right = outputColumns(plan.right);
   if (!left || !right) return undefined;
   const using = new Set(plan.using ?? []);

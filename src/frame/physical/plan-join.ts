@@ -1,6 +1,7 @@
 import type { ExprNode } from '../expr/expr-node.js';
 import type { LogicalPlan } from '../logical/plan.js';
 import { columnsIn, conjunction, splitConjunction } from '../logical/expr-utils.js';
+import { markName } from '../logical/scope.js';
 import { bindExpr, findField, toSchema, type QField } from './bind.js';
 import { project } from './planner.js';
 import { exchange, mergeDeps, satisfiesHash, toSingle, type Planned, type PlannerContext } from './planned.js';
@@ -26,7 +27,7 @@ export function planJoin(p: Join, left: Planned, right: Planned, ctx: PlannerCon
   const semi = p.type === 'semi' || p.type === 'anti' || p.type === 'mark';
   const fields =
     p.type === 'mark'
-      ? [...left.fields, { name: p.mark ?? 'mark', type: 'bool' as const, nullable: false }]
+      ? [...left.fields, { name: markName(p), type: 'bool' as const, nullable: false }]
       : semi
         ? left.fields
         : [...outer(left.fields, p.type === 'right' || p.type === 'full'), ...outer(right.fields, p.type === 'left' || p.type === 'full')];
