@@ -124,7 +124,7 @@ export function lineNumberAt(path: string, byteOffset: number, confine?: Confine
   }
 }
 
-function openForRead(path: string, confine: Confinement): number {
+export function openForRead(path: string, confine: Confinement): number {
   try {
     return openInput(path, confine);
   } catch (e) {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
-import { InputError, SluiceError } from '../../util/errors.js';
+import { SluiceError } from '../../util/errors.js';
 import type { TextSplit } from '../text-splits.js';
+import { openForRead } from '../line-reader.js';
 import { IN, OUT, skipQuoted, type ScanState } from './csv-records.js';
 import { csvBytes, type CsvBytes } from './csv-tokenizer.js';
 import type { CsvOptions } from './frame-options.js';
@@ -37,7 +38,7 @@ export function alignCsvSplits(splits: readonly TextSplit[], c: CsvBytes): TextS
       out.push(...group);
       continue;
     }
-    const starts = recordStarts(group[0]!.path, group.slice(1).map((s) => s.start), c);
+    const starts = recordStarts(group[0]!.path, group.slice(1).map((s) => s.start), c, group[0]!.fileSize);
     const bounds = [group[0]!.start, ...starts, group[group.length - 1]!.end];
     for (let k = 0; k < group.length; k++) {
       const start = Math.min(bounds[k]!, group[k]!.fileSize);
@@ -52,16 +53,12 @@ export function alignCsvSplits(splits: readonly TextSplit[], c: CsvBytes): TextS
  * For each target `s` (ascending), the offset just after the first `\n` outside quotes at or after
  * byte `s - 1`; the file size when there is none.
  */
-export function recordStarts(path: string, targets: readonly number[], c: CsvBytes): number[] {
+export function recordStarts(path: string, targets: readonly number[], c: CsvBytes, knownSize?: number): number[] {
   const res: number[] = [];
-  let fd: number;
+  const fd = openForRead(path, undefined);
   try {
-    fd = fs.openSync(path, 'r');
-  } catch (e) {
-    throw new InputError(`cannot open input file ${path}: ${(e as Error).message}`, path);
-  }
-  try {
-    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, fs.fstatSync(fd).size)));
+    const size = knownSize ?? fs.fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size)));
     let base = 0;
     const scan: ScanState = { state: OUT, newlines: 0 };
     let t = 0;
@@ -91,7 +88,6 @@ export function recordStarts(path: string, targets: readonly number[], c: CsvByt
       }
       base += n;
     }
-    const size = fs.fstatSync(fd).size;
     while (res.length < targets.length) res.push(size);
     return res;
   } finally {
