@@ -1,0 +1,52 @@
+/**
+ * The contract of stored blocks, the same on every backend (threads, processes, machines).
+ *
+ * A block is one stored run of encoded partitions: a map task's shuffle output, a cached
+ * partition, a broadcast value or a slice of `parallelize`. Only its owner holds its bytes,
+ * in memory or on its disk. Everyone else (the driver, the scheduler, other workers) holds
+ * a {@link BlockRef}: plain data that any process can be sent, that never carries memory.
+ * Tasks read other workers' blocks through the {@link BlockFetcher} their backend supplies.
+ */
+
+/** A worker's id, as backends announce it (`worker-1`, `host:port#3`). The driver's own blocks use {@link DRIVER}. */
+export type BlockOwner = string;
+
+/** Owner of the blocks the driver stores itself (parallelize slices, broadcast values). */
+export const DRIVER: BlockOwner = 'driver';
+
+/**
+ * Where a block is and what it holds, indexed sparsely: only partitions holding data are
+ * listed, so a map output over P reduce partitions costs what it holds, not P. Partition
+ * `parts[i]` (ascending) is the byte range `[offsets[i], offsets[i+1])` of the block; a
+ * partition not listed is empty. `rows[i]`: records in `parts[i]`, when the writer counted
+ * them. Plain data.
+ */
+export interface BlockRef {
+  /** Unique in the session; chosen by the owner. */
+  blockId: string;
+  /** The worker that holds the bytes. */
+  worker: BlockOwner;
+  bytes: number;
+  numPartitions: number;
+  parts: number[];
+  offsets: number[];
+  rows?: number[];
+}
+
+/** One non-empty partition's byte range of a block: what a reading task asks its fetcher for. */
+export interface BlockRegion {
+  blockId: string;
+  worker: BlockOwner;
+  start: number;
+  end: number;
+  rows?: number;
+}
+
+/** A region made readable on this worker: bytes in its memory, or a byte range of a file on its disk. */
+export type LocalRegion = { kind: 'bytes'; chunks: Uint8Array[] } | { kind: 'file'; path: string; start: number; end: number };
+
+/** What the bytes a worker holds come to; reported with task results and heartbeats. */
+export interface HeldBytes {
+  memory: number;
+  disk: number;
+}
