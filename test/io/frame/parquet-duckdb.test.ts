@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { Session } from '../../../src/index.js';
 import { DuckOracle } from '../../frame/oracle/duckdb-oracle.js';
 import { planFileScan } from '../../../src/io/frame/scan-planner.js';
 import { readFileScan, type FileScanSpec } from '../../../src/io/frame/scan-reader.js';
@@ -82,3 +83,27 @@ test('a partition of several row groups gives string columns one shared dictiona
     db.close();
   }
 });
+
+for (const master of ['inline', 'local[2]']) {
+  test(`read.parquet of many row groups in several partitions gives DuckDB's rows and groups, ${master}`, async () => {
+    const db = await DuckOracle.open({ threads: 1 });
+    const s = await Session.local({ master });
+    try {
+      const p = path.join(dir, `t-session-${master}.parquet`);
+      await db.run(`CREATE TABLE v AS ${tableSql(30000, 17)}`);
+      await db.run(`COPY v TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+      const cols = 'low, high, i32, i64, f64, empty';
+      const expected = await db.query(`SELECT ${cols} FROM read_parquet('${p}')`);
+      // A split per few row groups: partitions of several row groups each, read by both workers.
+      const df = s.read.parquet(p, { splitBytes: 64 * 1024 });
+      assert.ok(df.toDataset().numPartitions > 2, 'several partitions');
+      assert.deepEqual(await df.select(...cols.split(', ')).collect(), expected);
+      const groups = await db.query(`SELECT low, count(*) AS n, sum(i32) AS s FROM read_parquet('${p}') GROUP BY low ORDER BY low NULLS FIRST`);
+      const got = await s.sql(`SELECT low, count(*) AS n, sum(i32) AS s FROM '${p}' GROUP BY low ORDER BY low NULLS FIRST`).collect();
+      assert.deepEqual(got, groups);
+    } finally {
+      await s.stop();
+      db.close();
+    }
+  });
+}
