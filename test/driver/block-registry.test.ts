@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BlockRegistry } from '../../src/api/block-registry.js';
+import { BlockRegistry } from '../../src/driver/block-registry.js';
 import type { BlockRef } from '../../src/exec/block-store.js';
 
 /** A memory map output over `n` reduce partitions holding data for `parts` (10 bytes each, `rows` per part when given). */

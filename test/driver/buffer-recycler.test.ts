@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BufferRecycler } from '../../src/api/buffer-recycler.js';
+import { BufferRecycler } from '../../src/driver/buffer-recycler.js';
 import { MIN_REUSE_BYTES, reuseCap, type BlockRef } from '../../src/exec/block-store.js';
 
 /** Sizes in units of the smallest buffer worth reusing. */
