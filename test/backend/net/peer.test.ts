@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as tlsModule from 'node:tls';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -239,6 +240,27 @@ test('TLS with given certificate and key files', async (t) => {
     await assert.rejects(connectPeer({ ...server.address(), secret: SECRET, role: 'control', timeoutMs: 2000 }));
     await assert.rejects(connectPeer({ ...server.address(), secret: 'wrong', role: 'control', tls }));
     assert.equal(messages.length, 1);
+    // A man in the middle that terminates TLS with its own certificate and relays the handshake
+    // is refused: the proofs are bound to each TLS session (a client without `ca` trusts any certificate).
+    const mitmCert = join(dir, 'mitm-cert.pem');
+    const mitmKey = join(dir, 'mitm-key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', mitmKey, '-out', mitmCert, '-days', '1', '-subj', '/CN=mitm'], { stdio: 'ignore' });
+    let relayed = 0;
+    const mitm = tlsModule.createServer({ cert: readFileSync(mitmCert), key: readFileSync(mitmKey) }, (c) => {
+      const up = tlsModule.connect({ ...server.address(), rejectUnauthorized: false });
+      c.on('data', (d) => ((relayed += d.length), up.write(d)));
+      up.on('data', (d) => c.write(d));
+      for (const [x, y] of [[c, up], [up, c]] as const) {
+        x.on('error', () => y.destroy());
+        x.on('close', () => y.destroy());
+      }
+    });
+    await new Promise<void>((r) => mitm.listen(0, '127.0.0.1', r));
+    const mitmPort = (mitm.address() as net.AddressInfo).port;
+    await assert.rejects(connectPeer({ host: '127.0.0.1', port: mitmPort, secret: SECRET, role: 'control', tls: { cert, key } }), /failed to prove|closed during/);
+    assert.ok(relayed > 0, 'the relay did carry the handshake');
+    assert.equal(messages.length, 1, 'nothing got through the relay');
+    mitm.close();
     peer.close();
     await server.close();
   } finally {
