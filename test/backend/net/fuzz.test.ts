@@ -136,7 +136,7 @@ test('10,000 random and mutated frames crash nothing, every bad connection is cl
       s.on('error', () => {});
       s.resume();
       s.write(data);
-      if (!(await closedWithin(s, 5000))) notClosed.push(`pre-auth #${c}${truncated ? ' (truncated)' : ''}`);
+      if (!(await closedWithin(s, 15_000))) notClosed.push(`pre-auth #${c}${truncated ? ' (truncated)' : ''}`);
       s.destroy();
       return;
     }
@@ -148,7 +148,7 @@ test('10,000 random and mutated frames crash nothing, every bad connection is cl
     // A random length can announce a frame that never completes; the client's FIN ends that wait,
     // so the server must close on its own every connection, however its garbage ended.
     s.end(Buffer.concat(frames));
-    if (!(await closedWithin(s, 5000))) notClosed.push(`post-auth #${c}`);
+    if (!(await closedWithin(s, 15_000))) notClosed.push(`post-auth #${c}`);
     s.destroy();
   };
 

@@ -65,8 +65,8 @@ test('a link taken down mid-fetch gives a FetchError (timeout), not a hang; the 
   await withNetnsPair(async (pair) => {
     const owner = pair.spawn(pair.a, process.execPath, [fixture('block-owner'), '--host', pair.a.ip, '--bytes', String(n)], { env });
     const { port } = await jsonLines(owner)();
-    const args = [fixture('block-fetcher'), '--host', pair.a.ip, '--port', String(port), '--bytes', String(n), '--max-in-flight', String(256 << 10), '--timeout-ms', '1500'];
-    const fetcher = pair.spawn(pair.b, process.execPath, [...args, '--pause-after-first'], { env });
+    const args = [fixture('block-fetcher'), '--host', pair.a.ip, '--port', String(port), '--bytes', String(n), '--max-in-flight', String(256 << 10)];
+    const fetcher = pair.spawn(pair.b, process.execPath, [...args, '--timeout-ms', '1500', '--pause-after-first'], { env });
     const next = jsonLines(fetcher);
     assert.deepEqual(await next(), { first: true });
     pair.linkDown(pair.a);
