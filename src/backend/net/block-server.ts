@@ -21,9 +21,16 @@ const DEFAULT_CHUNK_BYTES = 256 * 1024;
  * request; a malformed request closes that connection.
  *
  * ```ts
- * const server = await serveBlocks({ port: 0, secret }, (id, start, end) => store.read(id, start, end));
- * const client = new BlockClient({ secret, maxBytesInFlight: 48 << 20, timeoutMs: 30_000 });
- * const [bytes] = await client.fetchAll([{ blockId: id, worker: 'w1', start: 0, end: 100, address: server.address() }]);
+ * const data = new Uint8Array([10, 20, 30, 40]);
+ * const server = await serveBlocks({ port: 0, secret: 's3cret' }, (blockId, start, end) => {
+ *   if (blockId !== 'b1') throw new Error(`no block ${blockId}`); // the fetcher gets a FetchError
+ *   return { kind: 'bytes', chunks: [data.subarray(start, end)] }; // or { kind: 'file', path, start, end }
+ * });
+ * const client = new BlockClient({ secret: 's3cret', maxBytesInFlight: 48 << 20, timeoutMs: 30_000 });
+ * const [chunks] = await client.fetchAll([{ blockId: 'b1', worker: 'w1', start: 1, end: 3, address: server.address() }]);
+ * // chunks: [Uint8Array [20, 30]]
+ * client.close();
+ * await server.close();
  * ```
  */
 export function serveBlocks(opts: Omit<ListenOptions, 'role'> & { role?: string } & BlockServeOptions, read: ReadRegion): Promise<PeerServer> {
