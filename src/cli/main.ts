@@ -10,7 +10,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { formatRunError } from './report-error.js';
 import { runJobFile } from './run-job.js';
+import { runWorkerWithRetry } from './run-worker.js';
+import { connectTimeoutMs, workerSettings, type WorkerCliOptions } from './worker.js';
 
 const JOB_HELP = `
 Job files (.ts, .mts, .js, .mjs; TypeScript is compiled on the fly by tsx):
@@ -77,6 +80,51 @@ program
     const code = await runJobFile(job, args, o);
     // Exit explicitly: a job may leave timers or handles open; stdout/stderr are synchronous for files and pipes.
     process.exit(code);
+  });
+
+const WORKER_HELP = `
+The worker dials the driver (a job run with \`sluice run --listen\`, \`sluice submit\`,
+Session.cluster or master 'slurm'), proves it holds the cluster secret, announces its
+cores and memory, and runs tasks until the driver stops or goes away.
+The secret file must be readable by its owner only (chmod 600), as ssh requires of keys.
+Job code and its node_modules must be at the same path on every host.
+
+Exit codes: 0 the driver stopped the worker, 1 the worker failed, 2 invalid options.
+
+Example:
+  sluice worker --driver node01:7077 --secret-file ~/.sluice/secret --cores 16 --memory 48g --dir /scratch/sluice`;
+
+program
+  .command('worker')
+  .description('run a worker that joins a driver (cluster, Slurm, Kubernetes)')
+  .requiredOption('--driver <host:port>', "the driver's address")
+  .requiredOption('--secret-file <file>', 'file holding the cluster secret (mode 0600)')
+  .option('--cores <n>', 'task slots (default: $SLURM_CPUS_ON_NODE or all cores)')
+  .option('--memory <size>', 'memory budget of the worker, e.g. 48g (default: 3/4 of RAM)')
+  .option('--dir <dir>', 'scratch directory for spilled blocks (default: $TMPDIR/sluice-worker)')
+  .option('--host <host>', 'address other workers reach this one at (default: as the driver sees it)')
+  .option('--tls-cert <file>', 'TLS certificate (PEM); with --tls-key')
+  .option('--tls-key <file>', 'TLS private key (PEM)')
+  .option('--tls-ca <file>', 'CA certificate (PEM) to verify peers with')
+  .option('--connect-timeout <seconds>', 'keep retrying a driver that is not listening yet', '120')
+  .addHelpText('after', WORKER_HELP)
+  .action(async (o: WorkerCliOptions) => {
+    let settings;
+    let timeout;
+    try {
+      settings = workerSettings(o);
+      timeout = connectTimeoutMs(o);
+    } catch (e) {
+      process.stderr.write(`sluice worker: ${formatRunError(e).replace(/^error: /, '')}\n`);
+      process.exit(2);
+    }
+    try {
+      await runWorkerWithRetry(settings, timeout);
+    } catch (e) {
+      process.stderr.write(`sluice worker: ${formatRunError(e).replace(/^error: /, '')}\n`);
+      process.exit(1);
+    }
+    process.exit(0);
   });
 
 // `sluice run job.ts | head`: a closed pipe ends the run quietly, as for other Unix tools.
