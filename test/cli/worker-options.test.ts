@@ -51,11 +51,13 @@ test('a bad memory size or core count is refused with the value in the message',
   for (const c of ['0', '-2', '1.5', 'x', '']) assert.throws(() => workerSettings(base({ cores: c })), /--cores: expected a positive integer/, c);
 });
 
-test('secret files: unreadable, too open (like ssh), empty or short secrets are refused', () => {
+test('secret files: unreadable, open to other users (like ssh) or group-writable, empty or short secrets are refused', () => {
   assert.throws(() => workerSettings(base({ secretFile: path.join(tmp, 'missing') })), /--secret-file: cannot read the secret file .*missing \(ENOENT\)/);
   const open = file('open-secret', SECRET, 0o644);
   assert.throws(() => workerSettings(base({ secretFile: open })), (e: Error) => /permissions 0644 for the secret file .*open-secret are too open/.test(e.message) && e.message.includes(`chmod 600 ${open}`));
-  assert.throws(() => workerSettings(base({ secretFile: file('group-secret', SECRET, 0o640) })), /permissions 0640/);
+  assert.throws(() => workerSettings(base({ secretFile: file('other-secret', SECRET, 0o604) })), /permissions 0604/);
+  assert.throws(() => workerSettings(base({ secretFile: file('group-writable', SECRET, 0o620) })), /permissions 0620/);
+  assert.equal(workerSettings(base({ secretFile: file('group-readable', SECRET, 0o440) })).secret, SECRET, 'as Kubernetes mounts a Secret for an fsGroup');
   assert.throws(() => workerSettings(base({ secretFile: file('empty', '\n', 0o600) })), /is empty/);
   assert.throws(() => workerSettings(base({ secretFile: file('short', 'abc', 0o600) })), /too short \(3 characters/);
   assert.throws(() => workerSettings(base({ secretFile: tmp })), /is not a regular file|too open/);

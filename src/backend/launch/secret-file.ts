@@ -7,8 +7,10 @@ export const MIN_SECRET_LENGTH = 16;
 
 /**
  * Reads a cluster secret from a file: its text without the trailing newline. Like ssh with a private
- * key, a file that its group or other users may read or write is refused (on a shared machine
- * anyone could join the cluster and run code in it), as are empty and short secrets.
+ * key, a file that other users may read or write is refused (on a shared machine anyone could join
+ * the cluster and run code in it), as is one its group may write, and empty or short secrets. A
+ * group-readable file is accepted: Kubernetes mounts a Secret so (mode 0440) for a pod that runs
+ * as a non-root user with an fsGroup.
  */
 export function readSecretFile(path: string, what = '--secret-file'): string {
   let fd: number;
@@ -21,7 +23,7 @@ export function readSecretFile(path: string, what = '--secret-file'): string {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new SluiceError(`${what}: ${path} is not a regular file`);
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+    if (process.platform !== 'win32' && (st.mode & 0o027) !== 0) {
       const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
       throw new SluiceError(`${what}: permissions ${mode} for the secret file ${path} are too open: other users could join the cluster. Run: chmod 600 ${path}`);
     }
