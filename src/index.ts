@@ -10,8 +10,8 @@
  */
 export { Session, type SessionOptions } from './api/session.js';
 export { Dataset } from './api/dataset.js';
-export { Broadcast } from './api/broadcast.js';
-export { Accumulator } from './api/accumulator.js';
+export { Broadcast } from './driver/broadcast.js';
+export { Accumulator } from './driver/accumulator.js';
 export type { AsyncOptions, Env, ManyOrAsync, Pair, Widen } from './api/types.js';
 export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/partitioner.js';
 export { importModule } from './api/import-module.js';

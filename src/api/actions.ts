@@ -3,7 +3,7 @@ import type { PlanNode } from '../plan/node.js';
 import { compareKeys } from '../serde/keys.js';
 import { SluiceError } from '../util/errors.js';
 import { userCallSite } from '../util/call-site.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../driver/engine.js';
 import { ship } from './plan-builders.js';
 import { decodeBatch } from '../serde/record-codec.js';
 import type { AsyncOptions } from './types.js';

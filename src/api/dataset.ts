@@ -1,7 +1,7 @@
 import type { PlanNode } from '../plan/node.js';
 import type { Partitioner } from '../plan/partitioner.js';
 import * as act from './actions.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../driver/engine.js';
 import { describePlan } from './describe-plan.js';
 import { narrowNode, ship } from './plan-builders.js';
 import * as sh from './shuffle-ops.js';

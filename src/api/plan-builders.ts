@@ -5,18 +5,9 @@ import type { FnSpec } from '../serde/function-spec.js';
 import { userCallSite } from '../util/call-site.js';
 import { SluiceError } from '../util/errors.js';
 import type { AsyncOptions } from './types.js';
+import { IdSource } from '../driver/id-source.js';
 
-/** Allocates node and shuffle ids for one session. */
-export class IdSource {
-  private node = 0;
-  private shuffle = 0;
-  nodeId(): number {
-    return this.node++;
-  }
-  shuffleId(): number {
-    return this.shuffle++;
-  }
-}
+export { IdSource };
 
 /** Ships a user function for operator `op`, checking its free variables now, at the call site. */
 export function ship(fn: Function, env: object | undefined, op: string, opts?: AsyncOptions): FnSpec {

@@ -5,12 +5,14 @@ import '../io/register.js';
 import { planTextSplits } from '../io/text-splits.js';
 import { encodeBatch } from '../serde/record-codec.js';
 import type { Listener } from '../scheduler/bus.js';
-import { Accumulator, AccumulatorRegistry } from './accumulator.js';
-import { Broadcast, BroadcastRegistry } from './broadcast.js';
+import { Accumulator, AccumulatorRegistry } from '../driver/accumulator.js';
+import { Broadcast, BroadcastRegistry } from '../driver/broadcast.js';
+import { blockRegion } from '../exec/block-ref.js';
+import type { SliceRef } from '../plan/node.js';
 import { Dataset } from './dataset.js';
-import { Driver } from './driver.js';
-import { Engine } from './engine.js';
-import { memoryPerWorker, parseMaster } from './master.js';
+import { Driver } from '../driver/driver.js';
+import { Engine } from '../driver/engine.js';
+import { memoryPerWorker, parseMaster } from '../driver/master.js';
 import { IdSource, sourceNode } from './plan-builders.js';
 import { DataFrame } from './dataframe.js';
 import { FrameContext } from './frame/frame-context.js';
@@ -76,10 +78,10 @@ export class Session {
     const memory = memoryPerWorker(opts.memory ?? (process.env.SLUICE_MEMORY || undefined), workers);
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
     const backend: Backend = master.kind === 'inline' ? new InlineBackend({ memoryPerWorker: memory }) : new ThreadsBackend({ workers, memoryPerWorker: memory, preload });
-    const broadcasts = new BroadcastRegistry();
     const accumulators = new AccumulatorRegistry();
     const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
-    const driver = new Driver(backend, broadcasts, accumulators, { maxTaskFailures });
+    const driver = new Driver(backend, accumulators, { maxTaskFailures });
+    const broadcasts = driver.broadcasts;
     await Promise.all([driver.start(), sqlParserReady()]);
     return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators, sqlFiles);
   }
@@ -94,17 +96,14 @@ export class Session {
     return this.engine.defaultParallelism;
   }
 
-  /** Splits an array into partitions (encoded once, shared with the workers without copying). */
+  /** Splits an array into partitions (each encoded once into a block the driver holds; threads read it without copying). */
   parallelize<T>(data: readonly T[], numPartitions = this.defaultParallelism): Dataset<T> {
     checkPartitionCount(numPartitions, 'parallelize');
     if (!Array.isArray(data)) throw new TypeError(`parallelize: data must be an array, got ${data === null ? 'null' : typeof data}`);
-    const slices: SharedArrayBuffer[] = [];
+    const slices: Array<SliceRef | null> = [];
     for (let p = 0; p < numPartitions; p++) {
       const part = data.slice(Math.floor((p * data.length) / numPartitions), Math.floor(((p + 1) * data.length) / numPartitions));
-      const bytes = encodeBatch(part);
-      const shared = new SharedArrayBuffer(bytes.byteLength);
-      new Uint8Array(shared).set(bytes);
-      slices.push(shared);
+      slices.push(part.length === 0 ? null : (blockRegion(this.engine.driver.storeSlice(encodeBatch(part)), 0) ?? null));
     }
     return this.dataset(sourceNode(this.engine.ids, 'parallelize', numPartitions, { kind: 'parallelize', slices }));
   }

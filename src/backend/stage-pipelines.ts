@@ -1,3 +1,4 @@
+import type { BlockSource } from '../exec/block-store.js';
 import type { TaskPayload } from '../exec/task.js';
 import { flattenWire, unflattenWire, type FlatWire } from '../plan/stages.js';
 
@@ -19,7 +20,7 @@ const KEEP = 8;
  * not with each task (a smaller message is cheaper to clone on both sides, and at thousands of
  * tiny tasks the messages are most of the driver's work).
  */
-type StageParts = Pick<TaskPayload, 'output' | 'spillDir' | 'budget'>;
+type StageParts = Pick<TaskPayload, 'output' | 'spillDir'>;
 
 /** What changes from task to task; empty inputs are left out. */
 type TaskParts = Omit<TaskPayload, 'node' | keyof StageParts | 'shuffleInputs' | 'cachedBlocks' | 'broadcasts'> &
@@ -35,6 +36,8 @@ export interface RunMessage {
   stage?: StageParts & { node: FlatWire };
   /** Pipelines the thread may drop now. */
   forget: number[];
+  /** Where the blocks of other workers this task reads are (threads share memory and disk). */
+  blocks?: Record<string, BlockSource>;
 }
 
 /** Pipelines a thread may drop now: their stages are done. They may hold a job's parallelize or createDataFrame data in shared memory. */
@@ -67,7 +70,7 @@ const isEmpty = (o: object): boolean => {
 
 /** The same stage parts (by identity: the driver reuses them for every task of a stage). */
 function sameParts(a: StageParts, b: StageParts): boolean {
-  return a.output === b.output && a.spillDir === b.spillDir && a.budget.buffer === b.budget.buffer;
+  return a.output === b.output && a.spillDir === b.spillDir;
 }
 
 /** Driver side, one per worker thread: the pipelines that thread holds, least recently used first. */
@@ -76,8 +79,8 @@ export class SentPipelines {
 
   /** The message running `payload` on this thread; call {@link sent} once it is posted. */
   message(payload: TaskPayload): RunMessage {
-    const { node, output, spillDir, budget, shuffleInputs, cachedBlocks, broadcasts, ...task } = payload;
-    const parts: StageParts = { output, spillDir, budget };
+    const { node, output, spillDir, shuffleInputs, cachedBlocks, broadcasts, ...task } = payload;
+    const parts: StageParts = { output, spillDir };
     const pipeline = pipelineId(node);
     const heldParts = this.held.get(pipeline);
     const has = heldParts !== undefined && sameParts(heldParts, parts);
@@ -93,7 +96,6 @@ export class SentPipelines {
     if (!isEmpty(shuffleInputs)) msg.payload.shuffleInputs = shuffleInputs;
     if (!isEmpty(cachedBlocks)) msg.payload.cachedBlocks = cachedBlocks;
     if (!isEmpty(broadcasts)) msg.payload.broadcasts = broadcasts;
-    if (task.reusableBuffers?.length === 0) delete msg.payload.reusableBuffers;
     if (!has) msg.stage = { ...parts, node: flat(node) };
     return msg;
   }
@@ -109,7 +111,7 @@ export class SentPipelines {
     for (const id of msg.forget) this.held.delete(id);
     const parts = msg.stage ?? this.held.get(msg.pipeline)!;
     this.held.delete(msg.pipeline);
-    this.held.set(msg.pipeline, { output: parts.output, spillDir: parts.spillDir, budget: parts.budget });
+    this.held.set(msg.pipeline, { output: parts.output, spillDir: parts.spillDir });
   }
 }
 

@@ -1,13 +1,18 @@
+import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { MemoryBudget } from '../exec/memory-budget.js';
+import { DRIVER } from '../exec/block-ref.js';
+import type { BlockSource } from '../exec/block-store.js';
 import type { TaskOutcome } from '../exec/run-task.js';
 import type { TaskPayload } from '../exec/task.js';
+import { taskRegions } from '../exec/task-regions.js';
+import type { BlockStore } from '../exec/worker-services.js';
 import type { WorkerId } from '../scheduler/events.js';
 import { describeThrown } from '../util/errors.js';
 import { engineFailure, type Backend, type BackendEvent } from './backend.js';
-import { SentPipelines, type ForgetMessage } from './stage-pipelines.js';
+import { SentPipelines, type ForgetMessage, type RunMessage } from './stage-pipelines.js';
 import type { WireNode } from '../plan/stages.js';
 import { deathError, lastWordsBuffer, readLastWords } from './last-words.js';
+import { ReadGate } from './read-gate.js';
 
 /** Pauses before trying again to start a thread that failed to start; after the last, the worker is given up. */
 const RESTART_DELAYS_MS = [100, 400, 1600];
@@ -15,12 +20,34 @@ const RESTART_DELAYS_MS = [100, 400, 1600];
 /** Test hook (main thread): the next `failStarts` thread starts fail, as when threads cannot be created. */
 export const threadFaults = { failStarts: 0 };
 
-export type WorkerMessage = { type: 'ready' } | { type: 'done'; taskId: number; outcome: TaskOutcome };
+/** A block a thread stored: its bytes stay where they are (shared memory or a file), the main thread notes where. */
+export interface NewBlock {
+  blockId: string;
+  source: BlockSource;
+  bytes: number;
+}
+
+/** `blocks`: what the task stored, beside (not inside) its result. */
+export type WorkerMessage = { type: 'ready' } | { type: 'done'; taskId: number; outcome: TaskOutcome; blocks: NewBlock[] };
+
+/** Tells a thread to free blocks of its store. */
+export interface FreeMessage {
+  type: 'free';
+  blockIds: string[];
+}
+
+/** What a thread starts with: its worker id and budget, and the blocks of its dead predecessor it takes over. */
+export interface ThreadData {
+  preload: string[];
+  lastWords: SharedArrayBuffer;
+  worker: WorkerId;
+  memory: number;
+  adopt: NewBlock[];
+}
 
 interface Slot {
   id: WorkerId;
   thread: Worker;
-  budget: MemoryBudget;
   /** Where the thread writes the stack it exits on. */
   lastWords: SharedArrayBuffer;
   running?: TaskPayload;
@@ -31,11 +58,14 @@ interface Slot {
 }
 
 /**
- * local[N]: N worker threads, one task at a time each. A thread that dies at
- * any moment (idle, running a task, or while one is handed to it) is reported
- * as WorkerLost, with its task's failure, and replaced under the same worker id
- * (WorkerJoined again). Shuffle and cached blocks live in shared memory or
- * files, so they survive it and nothing needs recomputing.
+ * local[N]: N worker threads, one task at a time each. Each thread owns its
+ * worker's block store and budget; the main thread keeps only where each block's
+ * bytes are (a SharedArrayBuffer or a file) and attaches those a task reads to
+ * the message that runs it, so threads read each other's blocks without copying.
+ * A thread that dies at any moment (idle, running a task, or while one is handed
+ * to it) is reported as WorkerLost, with its task's failure, and replaced under
+ * the same worker id (WorkerJoined again); its blocks survive it in shared memory
+ * or files, the new thread takes them over, and nothing needs recomputing.
  */
 export class ThreadsBackend implements Backend {
   readonly name: string;
@@ -45,24 +75,25 @@ export class ThreadsBackend implements Backend {
   private readonly restarting = new Set<WorkerId>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
+  private driverStore: BlockStore | undefined;
+  /** Every live block of the workers: its owner and where its bytes are. */
+  private readonly blocks = new Map<string, NewBlock & { owner: WorkerId }>();
+  private readonly gate = new ReadGate();
 
   constructor(private readonly opts: { workers: number; memoryPerWorker: number; preload: string[] }) {
     this.name = `local[${opts.workers}]`;
   }
 
-  async start(emit: (e: BackendEvent) => void): Promise<void> {
+  async start(emit: (e: BackendEvent) => void, driverStore: BlockStore): Promise<void> {
     this.emit = emit;
+    this.driverStore = driverStore;
     const ready: Promise<void>[] = [];
-    for (let i = 1; i <= this.opts.workers; i++) {
-      const id = `worker-${i}`;
-      const budget = MemoryBudget.create(this.opts.memoryPerWorker);
-      ready.push(this.spawn(id, budget));
-    }
+    for (let i = 1; i <= this.opts.workers; i++) ready.push(this.spawn(`worker-${i}`));
     await Promise.all(ready);
-    for (const s of this.slots.values()) emit({ type: 'WorkerJoined', worker: s.id, slots: 1, budget: s.budget.handle() });
+    for (const s of this.slots.values()) emit({ type: 'WorkerJoined', worker: s.id, slots: 1, memory: this.opts.memoryPerWorker });
   }
 
-  private spawn(id: WorkerId, budget: MemoryBudget): Promise<void> {
+  private spawn(id: WorkerId): Promise<void> {
     const lastWords = lastWordsBuffer();
     let thread: Worker;
     try {
@@ -70,11 +101,13 @@ export class ThreadsBackend implements Backend {
         threadFaults.failStarts--;
         throw new Error('injected fault: the worker thread could not start');
       }
-      thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: { preload: this.opts.preload, lastWords } });
+      const adopt = [...this.blocks.values()].filter((b) => b.owner === id).map(({ blockId, source, bytes }) => ({ blockId, source, bytes }));
+      const workerData: ThreadData = { preload: this.opts.preload, lastWords, worker: id, memory: this.opts.memoryPerWorker, adopt };
+      thread = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData });
     } catch (e) {
       return Promise.reject(e);
     }
-    const slot: Slot = { id, thread, budget, lastWords, pipelines: new SentPipelines() };
+    const slot: Slot = { id, thread, lastWords, pipelines: new SentPipelines() };
     this.slots.set(id, slot);
     let ready = false;
     return new Promise((resolve, reject) => {
@@ -85,7 +118,7 @@ export class ThreadsBackend implements Backend {
           // it again would let the event loop end with stop()'s promise unsettled.
           if (!this.stopping) thread.unref();
           resolve();
-        } else this.finished(slot, m.taskId, m.outcome);
+        } else this.finished(slot, m.taskId, m.outcome, m.blocks);
       });
       // 'error' (an uncaught exception or unhandled rejection, even between tasks) comes before 'exit'.
       thread.on('error', (err) => {
@@ -109,8 +142,10 @@ export class ThreadsBackend implements Backend {
     slot.thread.ref();
     try {
       const msg = slot.pipelines.message(payload);
+      const ids = this.attach(msg, payload);
       slot.thread.postMessage(msg);
       slot.pipelines.sent(msg);
+      this.gate.begin(payload.taskId, ids);
     } catch (e) {
       // A payload that cannot be posted (too deep, not cloneable) fails for good; the thread is fine.
       slot.running = undefined;
@@ -119,6 +154,39 @@ export class ThreadsBackend implements Backend {
       // Reported later: the driver is in the middle of carrying out the scheduler's commands.
       setImmediate(() => this.emit({ type: 'TaskFailed', worker, taskId: payload.taskId, error }));
     }
+  }
+
+  /** Attaches where the blocks the task reads are (the driver's from its store); returns their ids. */
+  private attach(msg: RunMessage, payload: TaskPayload): string[] {
+    const blocks: Record<string, BlockSource> = {};
+    for (const { region } of taskRegions(payload)) {
+      if (region.blockId in blocks) continue;
+      let source: BlockSource | undefined = this.blocks.get(region.blockId)?.source;
+      if (region.worker === DRIVER && this.driverStore) {
+        try {
+          const local = this.driverStore.read(region.blockId, region.start, region.end);
+          source = local.kind === 'file' ? { kind: 'file', path: local.path } : { kind: 'memory', buffer: local.chunks[0]!.buffer as SharedArrayBuffer };
+        } catch {
+          // Gone (a destroyed broadcast): the thread's fetcher reports it.
+        }
+      }
+      if (source) blocks[region.blockId] = source;
+    }
+    msg.blocks = blocks;
+    return Object.keys(blocks);
+  }
+
+  free(worker: WorkerId, blockIds: readonly string[]): void {
+    const mine = blockIds.filter((id) => this.blocks.get(id)?.owner === worker);
+    if (mine.length === 0) return;
+    this.gate.free(mine, (ids) => {
+      const slot = this.slots.get(worker);
+      const entries = ids.map((id) => this.blocks.get(id)).filter((b) => b !== undefined);
+      for (const id of ids) this.blocks.delete(id);
+      if (slot && !slot.dead) slot.thread.postMessage({ type: 'free', blockIds: ids } satisfies FreeMessage);
+      // The owner thread is gone and its successor not started: nothing will adopt these, so their files go now.
+      else for (const b of entries) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
+    });
   }
 
   kill(worker: WorkerId, taskId: number): void {
@@ -136,9 +204,16 @@ export class ThreadsBackend implements Backend {
     }
   }
 
-  private finished(slot: Slot, taskId: number, outcome: TaskOutcome): void {
-    if (slot.dead || slot.running?.taskId !== taskId) return;
+  private finished(slot: Slot, taskId: number, outcome: TaskOutcome, blocks: NewBlock[]): void {
+    if (slot.dead || slot.running?.taskId !== taskId) {
+      // A result nobody will hear of (the thread is being ended): its blocks' files go (memory goes with the thread).
+      for (const b of blocks) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
+      return;
+    }
+    // Known before the driver hears of the result: its next tasks may read these blocks.
+    for (const b of blocks) this.blocks.set(b.blockId, { ...b, owner: slot.id });
     slot.running = undefined;
+    this.gate.end(taskId);
     if (!this.stopping) slot.thread.unref();
     if (outcome.ok) this.emit({ type: 'TaskFinished', worker: slot.id, taskId, result: outcome.result });
     else this.emit({ type: 'TaskFailed', worker: slot.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
@@ -162,6 +237,7 @@ export class ThreadsBackend implements Backend {
       this.slots.delete(slot.id);
       const payload = slot.running;
       slot.running = undefined;
+      if (payload) this.gate.end(payload.taskId);
       const taskErrors = payload ? { [payload.taskId]: deathError(payload, reason, lastWords) } : undefined;
       this.emit({ type: 'WorkerLost', worker: slot.id, reason, outputsLost: false, taskErrors });
       this.restart(slot.id, 0, reason);
@@ -169,7 +245,8 @@ export class ThreadsBackend implements Backend {
   }
 
   /**
-   * Starts a new thread under `id`, with a fresh budget. A thread that cannot
+   * Starts a new thread under `id`, with a fresh budget (it takes over the blocks the dead
+   * thread stored: their memory counts against the new budget). A thread that cannot
    * start (out of memory or descriptors, a preload that fails) is tried again
    * after a growing pause; after the last attempt the worker is gone for good,
    * and once no worker is left or coming back the backend reports
@@ -178,11 +255,10 @@ export class ThreadsBackend implements Backend {
   private restart(id: WorkerId, attempt: number, why: string): void {
     if (this.stopping) return;
     this.restarting.add(id);
-    const budget = MemoryBudget.create(this.opts.memoryPerWorker);
-    this.spawn(id, budget).then(
+    this.spawn(id).then(
       () => {
         this.restarting.delete(id);
-        if (!this.stopping) this.emit({ type: 'WorkerJoined', worker: id, slots: 1, budget: budget.handle() });
+        if (!this.stopping) this.emit({ type: 'WorkerJoined', worker: id, slots: 1, memory: this.opts.memoryPerWorker });
       },
       (err) => {
         void this.slots.get(id)?.thread.terminate();
@@ -217,5 +293,6 @@ export class ThreadsBackend implements Backend {
       }),
     );
     this.slots.clear();
+    this.blocks.clear();
   }
 }

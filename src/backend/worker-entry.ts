@@ -1,26 +1,60 @@
 /**
  * The code each worker thread runs: load the preload modules (sources and sinks
  * of the io layer, user plugins), then run tasks one at a time as they arrive.
+ * The thread owns its worker's block store and budget; blocks of other workers
+ * (and the driver's) come attached to each task as shared buffers or file paths.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { BlockRegion, LocalRegion } from '../exec/block-ref.js';
+import type { BlockSource } from '../exec/block-store.js';
+import { LocalBlockStore, regionOf } from '../exec/local-block-store.js';
+import { MemoryBudget } from '../exec/memory-budget.js';
 import { runTask } from '../exec/run-task.js';
+import { FetchError, type BlockFetcher } from '../exec/worker-services.js';
 import { ReceivedPipelines, type ForgetMessage, type RunMessage } from './stage-pipelines.js';
 import { recordLastWords } from './last-words.js';
-import type { WorkerMessage } from './threads-backend.js';
+import type { FreeMessage, NewBlock, ThreadData, WorkerMessage } from './threads-backend.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker-entry must run in a worker thread');
 
-const { preload, lastWords } = workerData as { preload: string[]; lastWords: SharedArrayBuffer };
+const { preload, lastWords, worker, memory, adopt } = workerData as ThreadData;
 recordLastWords(lastWords);
+
+/** Blocks stored since the last task ended, reported with its result. */
+let stored = new Map<string, NewBlock>();
+const store = new LocalBlockStore(worker, MemoryBudget.create(memory), {
+  recycle: true,
+  hooks: { put: (blockId, source, bytes) => void stored.set(blockId, { blockId, source, bytes }), free: (blockId) => void stored.delete(blockId) },
+});
+// Blocks a dead thread of this worker left (they survive it in shared memory and files) are this thread's now.
+for (const b of adopt) store.adopt(b.blockId, b.source, b.bytes, true);
+stored.clear();
+
 for (const m of preload) await import(m);
 
 const pipelines = new ReceivedPipelines();
 
-port.on('message', async (msg: RunMessage | ForgetMessage) => {
+/** This thread's own blocks from its store; others' from what the task came with. */
+function fetcher(attached: Record<string, BlockSource>): BlockFetcher {
+  return {
+    localize: async (regions: readonly BlockRegion[]): Promise<LocalRegion[]> =>
+      regions.map((r) => {
+        if (store.has(r.blockId)) return store.read(r.blockId, r.start, r.end);
+        const source = attached[r.blockId];
+        if (!source) throw new FetchError(r, `the block is not held by ${r.worker} any more`);
+        return regionOf(source, r.start, r.end);
+      }),
+  };
+}
+
+port.on('message', async (msg: RunMessage | ForgetMessage | FreeMessage) => {
   if (msg.type === 'forget') return pipelines.forget(msg);
-  const outcome = await runTask(pipelines.payload(msg));
-  const reply: WorkerMessage = { type: 'done', taskId: msg.payload.taskId, outcome };
+  if (msg.type === 'free') return store.free(msg.blockIds);
+  const outcome = await runTask(pipelines.payload(msg), { worker, store, fetcher: fetcher(msg.blocks ?? {}) });
+  const blocks = [...stored.values()];
+  stored = new Map();
+  const reply: WorkerMessage = { type: 'done', taskId: msg.payload.taskId, outcome, blocks };
   const rec = outcome.ok ? outcome.result.records : undefined;
   // Move collected records without copying when they own their whole buffer.
   const movable = rec && !(rec.buffer instanceof SharedArrayBuffer) && rec.byteOffset === 0 && rec.byteLength === rec.buffer.byteLength;

@@ -50,3 +50,29 @@ export interface HeldBytes {
   memory: number;
   disk: number;
 }
+
+/** Where partition `p` is listed in a block's index (binary search), or -1 when it is empty. */
+export function partPosition(ref: Pick<BlockRef, 'parts'>, p: number): number {
+  const { parts } = ref;
+  let lo = 0;
+  let hi = parts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (parts[mid]! < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return parts[lo] === p ? lo : -1;
+}
+
+/** The region of the i-th listed partition of a block. */
+export function regionAt(ref: BlockRef, i: number): BlockRegion {
+  const r: BlockRegion = { blockId: ref.blockId, worker: ref.worker, start: ref.offsets[i]!, end: ref.offsets[i + 1]! };
+  if (ref.rows) r.rows = ref.rows[i];
+  return r;
+}
+
+/** The region of partition `p` of a block, or undefined when it is empty. */
+export function blockRegion(ref: BlockRef, p: number): BlockRegion | undefined {
+  const i = partPosition(ref, p);
+  return i < 0 ? undefined : regionAt(ref, i);
+}

@@ -1,6 +1,8 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { SluiceError } from '../util/errors.js';
 import type { MemoryBudget } from './memory-budget.js';
+import { partPosition, type LocalRegion } from './block-ref.js';
+import type { StoredBlock } from './worker-services.js';
 import { SpillWriter, frameSize, parseFrames, payloadBytes, readFrames, tempPath, writeFrameInto, type Payload } from './spill-file.js';
 
 /**
@@ -18,7 +20,7 @@ export type BlockSource = { kind: 'memory'; buffer: SharedArrayBuffer } | { kind
  * records in `parts[i]`, when the writer counted them (frame shuffles do, so
  * reduce tasks can size their tables). Plain data.
  */
-export type BlockRef = BlockSource & {
+export type LocalBlock = BlockSource & {
   bytes: number;
   numPartitions: number;
   parts: number[];
@@ -26,30 +28,13 @@ export type BlockRef = BlockSource & {
   rows?: number[];
 };
 
-/** One non-empty partition's region of a block: what a reduce task is given to read. */
-export type BlockRegion = BlockSource & { start: number; end: number; rows?: number };
+/** One non-empty partition's region of a local block. */
+export type LocalBlockRegion = BlockSource & { start: number; end: number; rows?: number };
 
-/** The region of partition `p` of a block, or undefined when it is empty. */
-export function blockRegion(ref: BlockRef, p: number): BlockRegion | undefined {
+/** The region of partition `p` of a local block, or undefined when it is empty. */
+export function blockRegion(ref: LocalBlock, p: number): LocalBlockRegion | undefined {
   const i = partPosition(ref, p);
-  return i < 0 ? undefined : regionAt(ref, i);
-}
-
-/** Where partition `p` is listed in a block's index (binary search), or -1 when it is empty. */
-export function partPosition(ref: BlockRef, p: number): number {
-  const { parts } = ref;
-  let lo = 0;
-  let hi = parts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (parts[mid]! < p) lo = mid + 1;
-    else hi = mid;
-  }
-  return parts[lo] === p ? lo : -1;
-}
-
-/** The region of the i-th listed partition of a block. */
-export function regionAt(ref: BlockRef, i: number): BlockRegion {
+  if (i < 0) return undefined;
   const where: BlockSource = ref.kind === 'memory' ? { kind: 'memory', buffer: ref.buffer } : { kind: 'file', path: ref.path };
   return { ...where, start: ref.offsets[i]!, end: ref.offsets[i + 1]!, rows: ref.rows?.[i] };
 }
@@ -224,7 +209,7 @@ export class BlockWriter {
    * {@link freeBlock}. With a spill: a file with contiguous per-partition
    * regions; all memory is released.
    */
-  finish(): BlockRef {
+  finish(): LocalBlock {
     this.checkOpen();
     this.done = true;
     try {
@@ -246,7 +231,7 @@ export class BlockWriter {
     return [...this.parts].sort((x, y) => x[0] - y[0]);
   }
 
-  private finishMemory(): BlockRef {
+  private finishMemory(): LocalBlock {
     const buffer = blockBuffer(this.reserved);
     const bytes = new Uint8Array(buffer);
     const index = new IndexBuilder();
@@ -257,12 +242,12 @@ export class BlockWriter {
       part.mem = []; // let chunks be collected as they are copied
       index.add(p, start, at, part.rows);
     }
-    const ref: BlockRef = { kind: 'memory', buffer, bytes: this.reserved, ...index.finish(this.numPartitions, at, this.counted) };
+    const ref: LocalBlock = { kind: 'memory', buffer, bytes: this.reserved, ...index.finish(this.numPartitions, at, this.counted) };
     this.reserved = 0; // now owned by the block
     return ref;
   }
 
-  private finishFile(spill: SpillWriter): BlockRef {
+  private finishFile(spill: SpillWriter): LocalBlock {
     const sorted = this.sortedParts();
     // Fast path: nothing left in memory and the spill file is already partition-ordered.
     if (this.reserved === 0) {
@@ -365,7 +350,7 @@ class IndexBuilder {
     this.rows.push(rows);
   }
 
-  finish(numPartitions: number, end: number, counted: boolean): Pick<BlockRef, 'numPartitions' | 'parts' | 'offsets' | 'rows'> {
+  finish(numPartitions: number, end: number, counted: boolean): Pick<LocalBlock, 'numPartitions' | 'parts' | 'offsets' | 'rows'> {
     const offsets = [...this.offsets, end];
     return counted ? { numPartitions, parts: this.parts, offsets, rows: this.rows } : { numPartitions, parts: this.parts, offsets };
   }
@@ -389,7 +374,7 @@ function copyRange(fd: number, s: Segment, buf: Buffer, out: SpillWriter): void 
  * Memory blocks yield views into the shared buffer (no copy): treat them as
  * read-only. File blocks read only this partition's region, in bounded buffers.
  */
-export function* readBlockPartition(ref: BlockRef, partition: number): Generator<Uint8Array> {
+export function* readBlockPartition(ref: LocalBlock, partition: number): Generator<Uint8Array> {
   const n = ref.numPartitions;
   if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
     throw new SluiceError(`readBlockPartition: partition ${partition} out of range [0, ${n})`);
@@ -399,7 +384,7 @@ export function* readBlockPartition(ref: BlockRef, partition: number): Generator
 }
 
 /** Yields the encoded chunks of one region of a block (see readBlockPartition). */
-export function* readBlockRegion(region: BlockRegion): Generator<Uint8Array> {
+export function* readBlockRegion(region: LocalBlockRegion): Generator<Uint8Array> {
   const { start } = region;
   const length = region.end - start;
   if (length === 0) return;
@@ -417,7 +402,7 @@ export function* readBlockRegion(region: BlockRegion): Generator<Uint8Array> {
  * there and every frame passes its checksum (reads the whole file; for the
  * check after a fetch failure, not the hot path). Memory blocks cannot go missing.
  */
-export function blockReadable(ref: BlockRef): boolean {
+export function blockReadable(ref: LocalBlock): boolean {
   if (ref.kind === 'memory') return true;
   try {
     for (let p = 0; p < ref.offsets.length - 1; p++) for (const _ of readBlockPartition(ref, p)) void _;
@@ -431,7 +416,31 @@ export function blockReadable(ref: BlockRef): boolean {
  * Frees a block: a memory block gives its reservation back to `budget` (pass
  * the budget it was written with); a file block's file is deleted.
  */
-export function freeBlock(ref: BlockRef, budget?: MemoryBudget): void {
+export function freeBlock(ref: LocalBlock, budget?: MemoryBudget): void {
   if (ref.kind === 'memory') budget?.release(ref.bytes);
   else rmSync(ref.path, { force: true });
+}
+
+/** A finished local block as its worker's store takes it (see BlockStore.put). */
+export function toStored(block: LocalBlock): StoredBlock {
+  const { numPartitions, parts, offsets, rows, bytes } = block;
+  const end = offsets[offsets.length - 1] ?? 0;
+  const data: StoredBlock['data'] = block.kind === 'memory' ? { kind: 'memory', chunks: [new Uint8Array(block.buffer, 0, end)] } : { kind: 'file', path: block.path };
+  return rows ? { numPartitions, parts, offsets, rows, bytes, data } : { numPartitions, parts, offsets, bytes, data };
+}
+
+/**
+ * Yields the encoded chunks of a region made local by a fetcher (see readBlockRegion):
+ * bytes in memory are checked for frame lengths, file ranges against their checksums.
+ * `what` names the region in errors.
+ */
+export function* readLocalRegion(region: LocalRegion, what: string): Generator<Uint8Array> {
+  if (region.kind === 'file') {
+    if (region.end > region.start) yield* readFrames(region.path, region.start, region.end - region.start);
+    return;
+  }
+  const { chunks } = region;
+  // A region fetched in pieces may split a frame: parse it whole.
+  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks));
+  if (bytes.byteLength > 0) yield* parseFrames(bytes, what, 0, false);
 }

@@ -3,7 +3,7 @@ import { encodeBatch, decodeBatch } from '../serde/record-codec.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
-import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
+import { BlockWriter, freeBlock, toStored } from './block-store.js';
 import { fusable, fusedOps, fusedSink, FUSE_LIMIT, isFusable, type Sink } from './operators/fused.js';
 import { mapPartitionsOp } from './operators/narrow.js';
 import { pipelineOp, type PipelinePath } from './pipeline-ops.js';
@@ -51,7 +51,7 @@ function sourceOrShuffle(node: WireNode, p: number, ctx: TaskContext): Batches {
   const c = node.compute;
   switch (c.kind) {
     case 'parallelize':
-      return parallelizeSource(c, p);
+      return parallelizeSource(c, p, ctx);
     case 'range':
       return rangeSource(c, p, node.numPartitions);
     case 'shuffleRead':
@@ -126,14 +126,14 @@ export function partitionCache(
   p: number,
   ctx: TaskContext,
 ): { stored: Iterable<unknown[]> } | { keep(b: unknown[]): void; end(complete: boolean): void } {
-  const ref = ctx.payload.cachedBlocks[`${node.id}:${p}`];
-  if (ref) return { stored: (function* () { for (const chunk of readBlockPartition(ref, 0)) yield decodeBatch(chunk); })() };
+  const ref = ctx.cachedRef(node.id, p);
+  if (ref) return { stored: (function* () { for (const chunk of ctx.readWhole(ref)) yield decodeBatch(chunk); })() };
   const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
   return {
     keep: (b) => writer.add(0, encodeBatch(b)),
     end: (complete) => {
       const block = writer.finish();
-      if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
+      if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: ctx.store(toStored(block)) });
       else freeBlock(block, ctx.budget);
     },
   };

@@ -2,7 +2,7 @@ import { narrowInputs } from '../plan/node.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
 import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
 import type { Batches } from './batch.js';
-import { BlockWriter, freeBlock, readBlockPartition } from './block-store.js';
+import { BlockWriter, freeBlock, readBlockPartition, type LocalBlock } from './block-store.js';
 import { isFusable } from './operators/fused.js';
 import type { TaskContext } from './task-context.js';
 

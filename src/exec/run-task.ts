@@ -4,7 +4,6 @@ import { aggFnSpecs } from './aggregator-fns.js';
 import { runAction } from './actions.js';
 import type { Batches } from './batch.js';
 import { compute, computeInto, pipelineFns } from './compute.js';
-import { freeBlock, offerBlockBuffers, reuseCap } from './block-store.js';
 import { writeShuffle } from './shuffle-write.js';
 import type { ActionSpec, TaskPayload, TaskResult } from './task.js';
 import { TaskContext } from './task-context.js';
@@ -14,34 +13,45 @@ import { ASYNC_OPERATORS, AsyncResultSeen, learnedAsync } from './async-calls.js
 import { computeAsync, isAsyncPipeline } from './compute-async.js';
 import { runActionAsync } from './actions-async.js';
 import { computeCuts, releaseCuts } from './deep-lineage.js';
+import { localizeInputs, unreadableMaps, type LocalInputs } from './task-regions.js';
+import { broadcastDecoded } from './task-context.js';
+import type { WorkerServices } from './worker-services.js';
 
 export type TaskOutcome =
   | { ok: true; result: TaskResult }
-  | { ok: false; error: TaskErrorInfo; fetchFailed?: { shuffleId: number; mapPartition: number } };
+  | { ok: false; error: TaskErrorInfo; fetchFailed?: { shuffleId: number; mapPartition: number; lost?: number[] } };
 
 /**
- * Runs one task to completion on the current thread: the stage's fused pipeline
- * over one partition, then its output (a shuffle write or an action's partial
- * result). Never throws: failures come back as plain data for the scheduler.
+ * Runs one task to completion on the current thread: first every stored input it
+ * reads is made local through the worker's fetcher, then the stage's fused
+ * pipeline runs over one partition, then its output (a shuffle write or an
+ * action's partial result) goes to the worker's store or back with the result.
+ * Never throws: failures come back as plain data for the scheduler.
  */
-export async function runTask(payload: TaskPayload): Promise<TaskOutcome> {
-  let ctx = new TaskContext(payload);
-  if (payload.reusableBuffers) offerBlockBuffers(payload.reusableBuffers, reuseCap(ctx.budget.limit));
+export async function runTask(payload: TaskPayload, services: WorkerServices): Promise<TaskOutcome> {
   const started = Date.now();
+  let inputs: LocalInputs | undefined;
+  try {
+    inputs = await localizeInputs(payload, services, (ref) => !broadcastDecoded(ref));
+  } catch (e) {
+    return failure(e, payload, inputs);
+  }
+  let ctx = new TaskContext(payload, services, inputs);
   for (;;) {
     try {
       const result = await attempt(payload, ctx);
       ctx.metrics.computeMs = Date.now() - started;
+      result.held = services.store.held();
       return { ok: true, result };
     } catch (e) {
       releaseCuts(ctx);
-      // Blocks this attempt stored will never be registered: give their memory back.
-      for (const { ref } of ctx.cacheBlocks) freeBlock(ref, ctx.budget);
-      if (!(e instanceof AsyncResultSeen)) return failure(e, payload);
-      if (learnedAsync.has(e.key)) return failure(notAwaitable(e), payload);
+      // Blocks this attempt stored will never be registered: free them.
+      services.store.free(ctx.cacheBlocks.map((c) => c.ref.blockId));
+      if (!(e instanceof AsyncResultSeen)) return failure(e, payload, inputs);
+      if (learnedAsync.has(e.key)) return failure(notAwaitable(e), payload, inputs);
       // A function returned a thenable on the sync path: run the task again on the async path.
       learnedAsync.add(e.key);
-      ctx = new TaskContext(payload);
+      ctx = new TaskContext(payload, services, inputs);
     }
   }
 }
@@ -50,7 +60,7 @@ async function attempt(payload: TaskPayload, ctx: TaskContext): Promise<TaskResu
   const { node, output } = payload;
   const fns = taskFns(payload);
   await ctx.prepare(fns);
-  const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics };
+  const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics, held: { memory: 0, disk: 0 } };
   const m = ctx.metrics;
   const async = fns.some((f) => ctx.isAsync(f));
   // A lineage thousands of operators deep is computed in pieces (the async path is not cut).
@@ -138,7 +148,7 @@ async function* countAsync(input: AsyncIterable<unknown[]>, ctx: TaskContext): A
   }
 }
 
-function failure(thrown: unknown, p: TaskPayload): TaskOutcome {
+function failure(thrown: unknown, p: TaskPayload, inputs: LocalInputs | undefined): TaskOutcome {
   // A spill no operator claimed (a frame operator's, a cache write's) is blamed on the stage.
   const e = spillFailure(thrown, p.node.op, p.node.site);
   const base = { stageId: p.stageId, partition: p.partition, attempt: p.attempt };
@@ -149,6 +159,12 @@ function failure(thrown: unknown, p: TaskPayload): TaskOutcome {
   const error: TaskErrorInfo = { ...base, ...blamed, ...describeThrown(e), internal: !(e instanceof SluiceError) };
   // Malformed input in failfast mode, a missing file, a type error, an overflow: another attempt meets the same.
   if (isDeterministic(e)) error.fatal = true;
-  if (e instanceof FetchFailedError) return { ok: false, error, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition } };
+  if (e instanceof FetchFailedError) {
+    // One unreadable output often means more (a cleaned-up or full disk): report every one this task
+    // was given, so one resubmission of the map stage recomputes them all.
+    const lost = unreadableMaps(p, inputs, e.shuffleId);
+    if (!lost.includes(e.mapPartition)) lost.push(e.mapPartition);
+    return { ok: false, error, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition, lost } };
+  }
   return { ok: false, error };
 }

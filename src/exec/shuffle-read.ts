@@ -4,7 +4,7 @@ import { compareKeys } from '../serde/keys.js';
 import { decodeBatch } from '../serde/record-codec.js';
 import { aggFns } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
-import { readBlockRegion } from './block-store.js';
+import { readLocalRegion } from './block-store.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import { ExternalSorter } from './external-sorter.js';
 import type { TaskContext } from './task-context.js';
@@ -29,7 +29,7 @@ export function* shuffleChunks(dep: ShuffleDep, partition: number, ctx: TaskCont
   for (const piece of slice.pieces) {
     let chunks: Generator<Uint8Array>;
     try {
-      chunks = readBlockRegion(piece);
+      chunks = readLocalRegion(ctx.local(piece), `block ${piece.blockId} of ${piece.worker}`);
     } catch (e) {
       throw new FetchFailedError(dep.shuffleId, piece.map, e);
     }

@@ -4,7 +4,8 @@ import { encodeBatch } from '../serde/record-codec.js';
 import { estimateSize } from '../serde/keys.js';
 import { SluiceError, type CallSite } from '../util/errors.js';
 import { aggFns } from './aggregator-fns.js';
-import { BlockWriter, type BlockRef } from './block-store.js';
+import { BlockWriter, toStored } from './block-store.js';
+import type { BlockRef } from './block-ref.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import type { TaskContext } from './task-context.js';
 import { spillFailure } from './user-function-error.js';
@@ -79,7 +80,7 @@ export async function writeShuffle(
     writer.abort();
     throw spillFailure(e, op, site);
   }
-  const ref = writer.finish();
+  const ref = ctx.store(toStored(writer.finish()));
   m.spilledBytes += writer.spilledBytes;
   return ref;
 }

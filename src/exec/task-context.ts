@@ -1,10 +1,12 @@
 import { compileFunction, resolveEnv } from '../serde/compile-function.js';
 import { decodeValue } from '../serde/record-codec.js';
 import type { FnSpec } from '../serde/function-spec.js';
-import type { BlockRef } from './block-store.js';
-import { readBlockPartition } from './block-store.js';
-import { MemoryBudget } from './memory-budget.js';
+import { blockRegion, type BlockRef, type BlockRegion, type LocalRegion } from './block-ref.js';
+import { readLocalRegion, type LocalBlock } from './block-store.js';
+import type { MemoryBudget } from './memory-budget.js';
 import type { TaskPayload } from './task.js';
+import { regionKey, type LocalInputs } from './task-regions.js';
+import type { StoredBlock, WorkerServices } from './worker-services.js';
 import { zeroMetrics, type Metrics } from '../util/metrics.js';
 import { fnKey, isDeclaredAsync, learnedAsync } from './async-calls.js';
 
@@ -18,8 +20,13 @@ export interface BoundFn {
   async: boolean;
 }
 
-/** Per-worker cache of decoded broadcast values (decoded once, reused by every task). */
-const broadcastCache = new Map<number, { value: unknown }>();
+/** Per-worker cache of decoded broadcast values by block id (decoded once, reused by every task). */
+const broadcastCache = new Map<string, { value: unknown }>();
+
+/** Whether this worker already decoded a broadcast (its block need not be fetched again). */
+export function broadcastDecoded(ref: BlockRef): boolean {
+  return broadcastCache.has(ref.blockId);
+}
 
 /** Worker-side half of an accumulator: adds of one task attempt, sent back with its result. */
 class LocalAccumulator {
@@ -42,14 +49,42 @@ export class TaskContext {
   readonly budget: MemoryBudget;
   readonly cacheBlocks: Array<{ nodeId: number; partition: number; ref: BlockRef }> = [];
   /** Partitions stored at the cuts of a very deep lineage, by `nodeId:partition` (see deep-lineage). */
-  readonly cuts = new Map<string, BlockRef>();
+  readonly cuts = new Map<string, LocalBlock>();
   private readonly fns = new Map<FnSpec, BoundFn>();
   private readonly accumulators = new Map<number, LocalAccumulator>();
 
-  constructor(readonly payload: TaskPayload) {
-    this.budget = MemoryBudget.fromShared(payload.budget);
+  constructor(
+    readonly payload: TaskPayload,
+    readonly services: WorkerServices,
+    private readonly inputs: LocalInputs,
+  ) {
+    this.budget = services.store.budget;
     // A broadcast the driver no longer lists was destroyed: forget its decoded value.
-    for (const id of broadcastCache.keys()) if (!(id in payload.broadcasts)) broadcastCache.delete(id);
+    const live = new Set(Object.values(payload.broadcasts).map((r) => r.blockId));
+    for (const id of broadcastCache.keys()) if (!live.has(id)) broadcastCache.delete(id);
+  }
+
+  /** A region of the task's inputs, made local before the pipeline ran (see localizeInputs). */
+  local(region: Pick<BlockRegion, 'blockId' | 'start'>): LocalRegion {
+    const r = this.inputs.regions.get(regionKey(region));
+    if (!r) throw new Error(`internal: block ${region.blockId} was not made local for this task`);
+    return r;
+  }
+
+  /** The stored copy of a cached node's partition this task may read, if any. */
+  cachedRef(nodeId: number, partition: number): BlockRef | undefined {
+    return this.inputs.cached[`${nodeId}:${partition}`];
+  }
+
+  /** The encoded chunks of a one-partition block the task reads (a cached partition, a broadcast). */
+  *readWhole(ref: BlockRef): Generator<Uint8Array> {
+    const region = blockRegion(ref, 0);
+    if (region) yield* readLocalRegion(this.local(region), `block ${ref.blockId}`);
+  }
+
+  /** Stores a finished block in this worker's store (it is now the worker's, until the driver frees it). */
+  store(block: StoredBlock): BlockRef {
+    return this.services.store.put(block);
   }
 
   get partition(): number {
@@ -95,13 +130,13 @@ export class TaskContext {
   }
 
   private broadcast(id: number): { value: unknown } {
-    let b = broadcastCache.get(id);
+    const ref = this.payload.broadcasts[id];
+    if (!ref) throw new Error(`broadcast ${id} is not available to this task (was it destroyed?)`);
+    let b = broadcastCache.get(ref.blockId);
     if (!b) {
-      const ref = this.payload.broadcasts[id];
-      if (!ref) throw new Error(`broadcast ${id} is not available to this task (was it destroyed?)`);
-      const chunks = [...readBlockPartition(ref, 0)];
+      const chunks = [...this.readWhole(ref)];
       b = { value: decodeValue(chunks[0]!) };
-      broadcastCache.set(id, b);
+      broadcastCache.set(ref.blockId, b);
     }
     return b;
   }

@@ -1,5 +1,5 @@
 import type { PhysOp } from '../frame/physical/ops.js';
-import { narrowInputs } from '../plan/node.js';
+import { narrowInputs, type SliceRef } from '../plan/node.js';
 import type { WireNode } from '../plan/stages.js';
 import { frameInputs } from './frame/frame-inputs.js';
 
@@ -8,6 +8,8 @@ export interface TaskInputs {
   shuffles: Array<{ shuffleId: number; numMaps: number; partition: number }>;
   /** Partitions of cached nodes in the stage's pipeline (read if stored, else computed and stored). */
   cached: Array<{ nodeId: number; partition: number }>;
+  /** Slices of parallelize sources the pipeline reads (driver-owned blocks). */
+  slices: SliceRef[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface TaskInputs {
  * number of partitions of what it reads. Each input is listed once.
  */
 export function taskInputs(node: WireNode, p: number): TaskInputs {
-  const out: TaskInputs = { shuffles: [], cached: [] };
+  const out: TaskInputs = { shuffles: [], cached: [], slices: [] };
   const seen = new Set<string>();
   // An explicit stack, not recursion: a pipeline may chain thousands of narrow operators.
   const stack: Array<[WireNode, number]> = [[node, p]];
@@ -28,6 +30,10 @@ export function taskInputs(node: WireNode, p: number): TaskInputs {
     if (seen.has(key)) continue;
     seen.add(key);
     if (n.cached) out.cached.push({ nodeId: n.id, partition: q });
+    if (n.compute.kind === 'parallelize') {
+      const slice = n.compute.slices[q];
+      if (slice) out.slices.push(slice);
+    }
     const next: Array<[WireNode, number]> = [];
     const read = (d: number, r: number): void => {
       const dep = n.deps[d]!;

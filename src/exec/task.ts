@@ -1,8 +1,7 @@
 import type { FnSpec } from '../serde/function-spec.js';
 import type { WireNode } from '../plan/stages.js';
 import type { ShuffleSpec } from '../plan/node.js';
-import type { BlockRef, BlockRegion } from './block-store.js';
-import type { SharedBudgetHandle } from './memory-budget.js';
+import type { BlockRef, BlockRegion, HeldBytes } from './block-ref.js';
 import type { Metrics } from '../util/metrics.js';
 
 /** What a task does with the records of its partition at the end of the pipeline. */
@@ -29,7 +28,7 @@ export type ActionSpec =
   /** DataFrames: the partition's rows written as files under tempDir (committed by the driver). */
   | { kind: 'frameWrite'; format: 'csv' | 'jsonLines' | 'parquet' | 'arrow'; tempDir: string; options: Record<string, unknown> };
 
-/** Everything a worker needs to run one task. Plain data: posted to threads as is. */
+/** Everything a worker needs to run one task. Plain data, with no memory in it: sent to any worker as is. */
 export interface TaskPayload {
   taskId: number;
   jobId: number;
@@ -48,10 +47,8 @@ export interface TaskPayload {
   cachedBlocks: Record<string, BlockRef>;
   /** Broadcast values the functions may use, by broadcast id (encoded once). */
   broadcasts: Record<number, BlockRef>;
-  budget: SharedBudgetHandle;
+  /** Where the worker writes spill and block files. */
   spillDir: string;
-  /** Buffers of freed memory blocks nothing reads any more, for this worker's next blocks (see BufferRecycler). */
-  reusableBuffers?: SharedArrayBuffer[];
 }
 
 /** One reduce partition of one shuffle as a task reads it. */
@@ -80,4 +77,6 @@ export interface TaskResult {
   /** Accumulator updates of this attempt, applied by the driver only if the attempt is accepted. */
   accumulators: Array<[number, number | unknown[]]>;
   metrics: Metrics;
+  /** What the worker's store holds after this task (memory and disk). */
+  held: HeldBytes;
 }

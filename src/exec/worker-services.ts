@@ -1,4 +1,5 @@
 import type { BlockRef, BlockRegion, HeldBytes, LocalRegion } from './block-ref.js';
+import type { MemoryBudget } from './memory-budget.js';
 
 /**
  * What a worker gives the tasks it runs, whatever the backend: its own block store, and a
@@ -16,6 +17,8 @@ export interface WorkerServices {
  * Budgets live here, in the worker; the driver frees a block by telling its owner.
  */
 export interface BlockStore {
+  /** The worker's memory budget: operators reserve from it, memory blocks stay reserved until freed. */
+  readonly budget: MemoryBudget;
   /** Stores a finished block written as encoded partitions (see BlockWriter) and returns its reference. */
   put(block: StoredBlock): BlockRef;
   /** The bytes of `[start, end)` of one of this worker's blocks, read without copying where possible. */

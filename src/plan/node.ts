@@ -52,9 +52,18 @@ export type AggSpec =
   | { kind: 'sum' };
 
 /** What computing one partition of a node means; one variant per operator family. */
+/** Where one parallelize slice is: a region of a driver-owned block (the shape of exec's BlockRegion). */
+export interface SliceRef {
+  blockId: string;
+  worker: string;
+  start: number;
+  end: number;
+}
+
 export type ComputeSpec =
   // sources
-  | { kind: 'parallelize'; slices: SharedArrayBuffer[] }
+  /** Each partition's encoded records: a region of a block the driver stores (null when empty). */
+  | { kind: 'parallelize'; slices: Array<SliceRef | null> }
   | { kind: 'range'; start: number; end: number; step: number }
   | { kind: 'textFile'; splits: TextSplitSpec[] }
   | { kind: 'jsonLines'; splits: TextSplitSpec[]; mode: 'failfast' | 'permissive'; droppedAccumulator?: number }

@@ -138,45 +138,38 @@ test('local[2]: a task message holds only what changes from task to task; its st
   for (const m of mapTasks) assert.ok(entries(m) <= 12, `${entries(m)} entries: ${JSON.stringify(m)}`);
 });
 
-/** Buffers handed to tasks for reuse (`reusableBuffers`) while `run` runs, on either backend. */
-async function reusableHandedOver(run: () => Promise<unknown>): Promise<number> {
+/** Blocks attached to map-task messages (tasks reading no stored input) while `run` runs on local[N]. */
+async function blocksAttachedToMapTasks(run: () => Promise<unknown>): Promise<number> {
   const post = Worker.prototype.postMessage;
-  const launch = InlineBackend.prototype.launch;
   let n = 0;
   Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: readonly unknown[]) {
-    n += (msg as { payload?: TaskPayload }).payload?.reusableBuffers?.length ?? 0;
+    const m = msg as { type?: string; payload?: Partial<TaskPayload>; blocks?: Record<string, unknown> };
+    if (m.type === 'run' && !m.payload?.shuffleInputs) n += Object.keys(m.blocks ?? {}).length;
     return post.call(this, msg, transfer as never);
-  };
-  InlineBackend.prototype.launch = function (this: InlineBackend, worker: string, payload: TaskPayload) {
-    n += payload.reusableBuffers?.length ?? 0;
-    return launch.call(this, worker, payload);
   };
   try {
     await run();
   } finally {
     Worker.prototype.postMessage = post;
-    InlineBackend.prototype.launch = launch;
   }
   return n;
 }
 
-for (const master of ['local[2]', 'inline']) {
-  test(`${master}: the tiny blocks of a 500-partition query are not handed to the next query's tasks for reuse`, async () => {
-    const s = await Session.local({ master });
-    try {
-      s.setShufflePartitions(500);
-      const query = async (): Promise<void> => {
-        const got = await s.createDataFrame(rows(100), { numPartitions: 500 }).groupBy('k').agg(sum('v').as('s')).collect();
-        assert.equal(got.length, 13);
-      };
-      await query(); // its 500 map outputs are freed when it ends
-      // Before: each query's first task carried all of them, and each block written searched them all.
-      assert.equal(await reusableHandedOver(async () => (await query(), await query())), 0);
-    } finally {
-      await s.stop();
-    }
-  });
-}
+test('local[2]: the 500 freed map outputs of a query are not attached to the next query\'s map tasks', async () => {
+  const s = await Session.local({ master: 'local[2]' });
+  try {
+    s.setShufflePartitions(500);
+    const query = async (): Promise<void> => {
+      const got = await s.createDataFrame(rows(100), { numPartitions: 500 }).groupBy('k').agg(sum('v').as('s')).collect();
+      assert.equal(got.length, 13);
+    };
+    await query(); // its 500 map outputs are freed when it ends
+    // A task carries where the blocks it reads are, and nothing else: map tasks of a memory table read none.
+    assert.equal(await blocksAttachedToMapTasks(async () => (await query(), await query())), 0);
+  } finally {
+    await s.stop();
+  }
+});
 
 // ---------------------------------------------------------------- answers at large partition counts
 

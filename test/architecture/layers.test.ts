@@ -16,7 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   backend: ['scheduler', 'exec', 'serde', 'plan', 'util'],
   io: ['exec', 'frame', 'serde', 'plan', 'util'],
   ml: ['api'],
-  api: ['util', 'serde', 'plan', 'frame', 'sql', 'exec', 'scheduler', 'backend', 'io'],
+  driver: ['backend', 'scheduler', 'exec', 'frame', 'sql', 'io', 'plan', 'serde', 'util'],
+  api: ['driver', 'util', 'serde', 'plan', 'frame', 'sql', 'exec', 'scheduler', 'backend', 'io'],
   ui: ['scheduler', 'util'],
   cli: ['api', 'backend', 'ui', 'util'],
 };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type BlockRef } from '../../src/exec/block-store.js';
+import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type LocalBlock } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
@@ -30,7 +30,7 @@ function write(np: number, adds: Array<[number, Payload]>, budget: MemoryBudget)
   return { ref, expected, writer: w };
 }
 
-function readAll(ref: BlockRef): Uint8Array[][] {
+function readAll(ref: LocalBlock): Uint8Array[][] {
   return Array.from({ length: ref.numPartitions }, (_, p) => [...readBlockPartition(ref, p)].map((c) => new Uint8Array(c)));
 }
 
@@ -54,7 +54,7 @@ test('a memory block ref posted to another port is readable without copying', ()
   const { ref, expected } = write(3, [[0, chunk(10, 1)], [2, chunk(20, 2)], [2, chunk(0, 3)]], budget);
   const { port1, port2 } = new MessageChannel();
   port1.postMessage(ref);
-  const got = receiveMessageOnPort(port2)!.message as BlockRef;
+  const got = receiveMessageOnPort(port2)!.message as LocalBlock;
   port1.close();
   assert.deepEqual(readAll(got), expected);
   assert.ok(got.kind === 'memory' && ref.kind === 'memory');

@@ -15,6 +15,9 @@ import { importModule, Session, TaskFailedError, type SluiceEvent } from '../../
 import type { BackendEvent } from '../../src/backend/backend.js';
 import { ThreadsBackend } from '../../src/backend/threads-backend.js';
 import type { TaskPayload } from '../../src/exec/task.js';
+import { DRIVER } from '../../src/exec/block-ref.js';
+import { LocalBlockStore } from '../../src/exec/local-block-store.js';
+import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { within } from './within.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -168,7 +171,7 @@ describe('local[2]: a worker thread that dies', () => {
 test('ThreadsBackend: a payload that cannot be posted fails its task (fatal) and frees the slot', async () => {
   const backend = new ThreadsBackend({ workers: 1, memoryPerWorker: 1 << 20, preload: [] });
   const events: BackendEvent[] = [];
-  await backend.start((e) => void events.push(e));
+  await backend.start((e) => void events.push(e), new LocalBlockStore(DRIVER, MemoryBudget.create(1 << 20)));
   try {
     const payload = (taskId: number) => ({ taskId, stageId: 0, partition: 0, attempt: 0, node: { id: 0, op: 'map', numPartitions: 1, compute: { kind: 'identity' }, deps: [] }, notCloneable: () => taskId }) as unknown as TaskPayload;
     backend.launch('worker-1', payload(1));

@@ -8,8 +8,8 @@ import type { Schema } from '../../frame/types.js';
 import type { UdfDefinition } from '../../frame/expr/expr-node.js';
 import { planFileScan } from '../../io/frame/scan-planner.js';
 import type { PlanNode } from '../../plan/node.js';
-import type { AccumulatorRegistry } from '../accumulator.js';
-import type { Engine } from '../engine.js';
+import type { AccumulatorRegistry } from '../../driver/accumulator.js';
+import type { Engine } from '../../driver/engine.js';
 
 export type FileFormat = 'csv' | 'jsonLines' | 'parquet' | 'arrow';
 

@@ -1,5 +1,5 @@
 import type { DataType } from '../../frame/types.js';
-import type { Accumulator } from '../accumulator.js';
+import type { Accumulator } from '../../driver/accumulator.js';
 import { DataFrame } from '../dataframe.js';
 import type { FileFormat, FrameContext } from './frame-context.js';
 

@@ -1,7 +1,7 @@
 import { sliceBatch } from '../../frame/batch/batch.js';
 import type { PhysOp } from '../../frame/physical/ops.js';
 import type { WireNode } from '../../plan/stages.js';
-import { freeBlock, type BlockRef } from '../block-store.js';
+import { freeBlock, type LocalBlock } from '../block-store.js';
 import { guardAsync } from '../guard.js';
 import type { TaskContext } from '../task-context.js';
 import { asyncEvaluator, callsAsyncUdf, residualAsFilter, splitAsync, type AsyncEval } from './async-udfs.js';
@@ -17,7 +17,7 @@ import { unionInput } from './frame-inputs.js';
  */
 export class AwaitedUdfs {
   readonly roots = new Map<string, PhysOp>();
-  readonly blocks: BlockRef[] = [];
+  readonly blocks: LocalBlock[] = [];
 
   root(node: WireNode, p: number): PhysOp | undefined {
     return this.roots.get(`${node.id}:${p}`);
@@ -34,7 +34,7 @@ export class AwaitedUdfs {
  * `frameTask` gives the task services for a node, reading `awaited` blocks.
  */
 export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContext, frameTask: (node: WireNode) => FrameTask, awaited: AwaitedUdfs): Promise<void> {
-  if (node.compute.kind !== 'frame' || (node.cached && task.payload.cachedBlocks[`${node.id}:${p}`])) return;
+  if (node.compute.kind !== 'frame' || (node.cached && task.cachedRef(node.id, p))) return;
   const t = frameTask(node);
   const isAsync = (spec: Parameters<TaskContext['isAsync']>[0]) => task.isAsync(spec);
   // Children first, at the partitions executeFrame reads them at; an unchanged subtree is kept as it is.
@@ -81,7 +81,7 @@ export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContex
  * (within the memory budget, then on disk); it stops when it has the `need`
  * rows read above it (a projection calls the UDF on those rows only).
  */
-async function evaluate(ev: AsyncEval, q: number, t: FrameTask, need: number): Promise<BlockRef> {
+async function evaluate(ev: AsyncEval, q: number, t: FrameTask, need: number): Promise<LocalBlock> {
   const { task } = t;
   const run = asyncEvaluator(ev, t.op, (spec) => guardAsync(task.fn(spec), spec.op, spec.site));
   const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);

@@ -1,6 +1,6 @@
 import { decodeIpc } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
-import { BlockWriter, freeBlock, readBlockPartition, type BlockRef } from '../block-store.js';
+import { BlockWriter, freeBlock, readBlockPartition, type LocalBlock } from '../block-store.js';
 import type { MemoryBudget } from '../memory-budget.js';
 import type { Metrics } from '../../util/metrics.js';
 import { SharedDictGroup } from './shared-dict-group.js';
@@ -31,7 +31,7 @@ export class BatchBlockWriter {
   }
 
   /** The block with every batch added (`complete`), or nothing: an incomplete block is freed. */
-  finish(complete: boolean): BlockRef | undefined {
+  finish(complete: boolean): LocalBlock | undefined {
     try {
       if (complete) this.group.flush();
     } catch (e) {
@@ -50,6 +50,6 @@ export class BatchBlockWriter {
 }
 
 /** The batches of a block written by BatchBlockWriter. */
-export function* readBatchBlock(ref: BlockRef): Generator<ColumnBatch> {
+export function* readBatchBlock(ref: LocalBlock): Generator<ColumnBatch> {
   for (const chunk of readBlockPartition(ref, 0)) yield* decodeIpc(chunk);
 }

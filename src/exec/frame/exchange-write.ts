@@ -2,7 +2,8 @@ import { takeRows } from '../../frame/batch/batch.js';
 import { hashRows, partitionOfHash } from '../../frame/batch/hash.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import type { FramePartitioning } from '../../frame/physical/ops.js';
-import { BlockWriter, type BlockRef } from '../block-store.js';
+import { BlockWriter, toStored } from '../block-store.js';
+import type { BlockRef } from '../block-ref.js';
 import { payloadBytes } from '../spill-file.js';
 import type { TaskContext } from '../task-context.js';
 import type { FrameOpContext } from './op-context.js';
@@ -84,7 +85,7 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   } finally {
     reservation.releaseAll();
   }
-  const ref = writer.finish();
+  const ref = task.store(toStored(writer.finish()));
   m.spilledBytes += writer.spilledBytes;
   return ref;
 }

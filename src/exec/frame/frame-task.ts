@@ -15,6 +15,8 @@ import { writeFrameShuffle } from './exchange-write.js';
 import type { FrameOpContext } from './op-context.js';
 import { AwaitedUdfs, awaitFrameUdfs } from './await-udfs.js';
 import { BatchBlockWriter, readBatchBlock } from './batch-block.js';
+import { decodeIpc } from '../../frame/batch/ipc.js';
+import { toStored } from '../block-store.js';
 import { runFrameAction } from './frame-actions.js';
 import type { TaskOutput, TaskResult } from '../task.js';
 
@@ -134,9 +136,9 @@ function narrowRecords(node: WireNode, d: number, p: number, task: TaskContext):
 }
 
 function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => BatchStream): Generator<ColumnBatch> {
-  const ref = task.payload.cachedBlocks[`${node.id}:${p}`];
+  const ref = task.cachedRef(node.id, p);
   if (ref) {
-    yield* readBatchBlock(ref);
+    for (const chunk of task.readWhole(ref)) yield* decodeIpc(chunk);
     return;
   }
   const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
@@ -149,7 +151,7 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
     complete = true;
   } finally {
     const block = writer.finish(complete);
-    if (block) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: block });
+    if (block) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: task.store(toStored(block)) });
   }
 }
 

@@ -1,12 +1,14 @@
 import { decodeBatch } from '../../serde/record-codec.js';
 import type { ComputeSpec } from '../../plan/node.js';
-import { BATCH_SIZE, sliceBatches, type Batches } from '../batch.js';
+import { BATCH_SIZE, sliceBatches } from '../batch.js';
+import { readLocalRegion } from '../block-store.js';
+import type { TaskContext } from '../task-context.js';
 
-/** parallelize(): the driver encoded each slice once into shared memory. */
-export function parallelizeSource(spec: Extract<ComputeSpec, { kind: 'parallelize' }>, p: number): Batches {
-  const buf = spec.slices[p];
-  if (!buf || buf.byteLength === 0) return [];
-  return sliceBatches(decodeBatch(new Uint8Array(buf)));
+/** parallelize(): the driver encoded each slice once into a block of its own; the task's fetcher made it local. */
+export function* parallelizeSource(spec: Extract<ComputeSpec, { kind: 'parallelize' }>, p: number, ctx: TaskContext): Generator<unknown[]> {
+  const slice = spec.slices[p];
+  if (!slice) return;
+  for (const chunk of readLocalRegion(ctx.local(slice), `parallelize slice ${p}`)) yield* sliceBatches(decodeBatch(chunk) as unknown[]);
 }
 
 /** range(): partition p holds an equal share of the arithmetic sequence (Spark's range split). */

@@ -3,7 +3,9 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendEvent } from '../backend/backend.js';
-import { freeBlock, reuseCap, type BlockRef } from '../exec/block-store.js';
+import { DRIVER, type BlockRef } from '../exec/block-ref.js';
+import { BlockWriter, toStored } from '../exec/block-store.js';
+import { LocalBlockStore } from '../exec/local-block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import { sliceKey, type ActionSpec, type TaskPayload, type TaskResult } from '../exec/task.js';
 import { taskInputs } from '../exec/task-inputs.js';
@@ -15,13 +17,9 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { describeThrown, JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
 import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
 import { BlockRegistry } from './block-registry.js';
-import { BufferRecycler } from './buffer-recycler.js';
 import { Cleaner } from './cleaner.js';
-import type { BroadcastRegistry } from './broadcast.js';
+import { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
-
-/** Bytes of freed block buffers the driver hands to one task at most. */
-const RECYCLE_PER_TASK = 256 << 20;
 
 interface JobState {
   jobId: number;
@@ -42,23 +40,27 @@ interface JobState {
 
 /**
  * The driver: turns actions into jobs, feeds the scheduler, carries out its
- * commands on the backend, and keeps the index of stored blocks. All state
- * changes happen here on the main thread, one event at a time.
+ * commands on the backend, and keeps the index of stored blocks (where each
+ * is, never its bytes). All state changes happen here on the main thread, one
+ * event at a time.
  */
 export class Driver {
   readonly bus = new EventBus();
-  /** Freed block buffers for the workers' next blocks, up to reuseCap of their budgets together. */
-  private readonly recycler = new BufferRecycler(0);
-  readonly blocks = new BlockRegistry((ref) => this.recycler.retire(ref, this.tasks.size > 0));
+  /** The driver's own blocks (parallelize slices, broadcast values), served to workers by the backend. */
+  readonly store = new LocalBlockStore(DRIVER, MemoryBudget.create(Number.MAX_SAFE_INTEGER));
+  readonly broadcasts = new BroadcastRegistry(this.store);
+  readonly blocks = new BlockRegistry((ref) => this.freeBlock(ref));
   readonly spillDir: string;
   private readonly scheduler: Scheduler;
-  private readonly budgets = new Map<WorkerId, MemoryBudget>();
+  /** Live workers and their memory budgets (bytes), as they announced them. */
+  private readonly workers = new Map<WorkerId, { memory: number; host?: string }>();
   private readonly jobs = new Map<number, JobState>();
   private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId }>();
   private readonly finished = new Map<number, TaskResult>();
   /** Frees the blocks of plan nodes nothing can reach any more. */
-  readonly cleaner = new Cleaner(({ nodeId, shuffleIds }) => {
+  readonly cleaner = new Cleaner(({ nodeId, shuffleIds, driverBlocks }) => {
     if (this.stopped) return;
+    this.store.free(driverBlocks);
     this.blocks.uncache(nodeId);
     for (const shuffleId of shuffleIds) this.dropShuffle(shuffleId);
   });
@@ -70,7 +72,6 @@ export class Driver {
 
   constructor(
     readonly backend: Backend,
-    private readonly broadcasts: BroadcastRegistry,
     private readonly accumulators: AccumulatorRegistry,
     config: Partial<SchedulerConfig>,
   ) {
@@ -94,13 +95,26 @@ export class Driver {
     for (const id of shuffleIds) if (!this.scheduler.shuffleInUse(id)) this.dropShuffle(id);
   }
 
+  /** Frees a block at its owner: the driver's own store, or the worker's through the backend. */
+  private freeBlock(ref: BlockRef): void {
+    if (ref.worker === DRIVER) this.store.free([ref.blockId]);
+    else if (!this.stopped) this.backend.free(ref.worker, [ref.blockId]);
+  }
+
+  /** Stores one encoded partition in the driver's own store (a parallelize slice): workers fetch it from there. */
+  storeSlice(chunk: Uint8Array): BlockRef {
+    const w = new BlockWriter({ numPartitions: 1, budget: this.store.budget, spillDir: this.spillDir });
+    w.add(0, chunk);
+    return this.store.put(toStored(w.finish()));
+  }
+
   private dropShuffle(shuffleId: number): void {
     this.blocks.dropShuffle(shuffleId);
     this.dispatch({ type: 'ShuffleRemoved', shuffleId });
   }
 
   async start(): Promise<void> {
-    await this.backend.start((e) => this.onBackend(e));
+    await this.backend.start((e) => this.onBackend(e), this.store);
   }
 
   /** Runs `action` over the given partitions of `root` (all by default); results come back in partition order. */
@@ -155,6 +169,7 @@ export class Driver {
     await this.backend.stop();
     this.blocks.clear();
     this.broadcasts.clear();
+    this.store.clear();
     this.removeSpillDir();
     process.off('exit', this.removeSpillDir);
   }
@@ -169,17 +184,11 @@ export class Driver {
         this.backendFailure = e.reason;
         for (const jobId of [...this.jobs.keys()]) this.dispatch({ type: 'AbortJob', jobId, message: e.reason });
         return;
-      case 'WorkerJoined': {
-        const budget = MemoryBudget.fromShared(e.budget);
-        const old = this.budgets.get(e.worker);
-        if (old) this.blocks.moveBudget(old, budget);
-        this.budgets.set(e.worker, budget);
-        let total = 0;
-        for (const b of this.budgets.values()) total += b.limit;
-        this.recycler.setCap(reuseCap(total));
+      case 'WorkerJoined':
+        this.workers.set(e.worker, { memory: e.memory, host: e.host });
         return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
-      }
       case 'WorkerLost': {
+        this.workers.delete(e.worker);
         // Its tasks end here: the scheduler fails (and retries) them as part of the loss.
         const ids = [...this.tasks].filter(([, t]) => t.worker === e.worker).map(([id]) => id);
         for (const id of ids) this.taskEnded(id, e.worker, false, undefined, e.taskErrors?.[id] ?? lostError(this.tasks.get(id)!.payload, e.worker, e.reason));
@@ -198,11 +207,8 @@ export class Driver {
       }
       case 'TaskFailed': {
         this.taskEnded(e.taskId, e.worker, false, undefined, e.error);
-        // One unreadable output often means more (a cleaned-up or full disk): find them all now,
-        // so one resubmission of the map stage recomputes them all.
-        const f = e.fetchFailed;
-        const fetchFailed = f && { ...f, lost: this.blocks.lostMapOutputs(f.shuffleId) };
-        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed });
+        // The worker reports every output of the shuffle it found unreadable, so one resubmission recomputes them all.
+        this.dispatch({ type: 'TaskFailed', taskId: e.taskId, error: e.error, fetchFailed: e.fetchFailed });
         return this.removeTask(e.taskId);
       }
     }
@@ -210,8 +216,6 @@ export class Driver {
 
   private removeTask(taskId: number): void {
     this.tasks.delete(taskId);
-    // No task can be reading a freed block any more.
-    if (this.tasks.size === 0) this.recycler.drained();
   }
 
   private taskEnded(taskId: number, worker: string, ok: boolean, metrics?: Metrics, error?: TaskErrorInfo): void {
@@ -308,8 +312,7 @@ export class Driver {
   private launchTask(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
     const job = this.jobs.get(jobId);
     const stage = job?.stages.get(stageId);
-    const budget = this.budgets.get(worker);
-    if (!job || !stage || !budget) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
+    if (!job || !stage || !this.workers.has(worker)) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
     let node = job.wire.get(stageId);
     if (!node) job.wire.set(stageId, (node = toWire(stage.node)));
     let output = job.outputs.get(stageId);
@@ -334,9 +337,7 @@ export class Driver {
       shuffleInputs,
       cachedBlocks,
       broadcasts: this.broadcasts.refs(),
-      budget: budget.handle(),
       spillDir: this.spillDir,
-      reusableBuffers: this.recycler.take(RECYCLE_PER_TASK),
     };
     this.tasks.set(taskId, { jobId, payload, worker });
     this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker });
@@ -349,9 +350,8 @@ export class Driver {
     const job = this.jobs.get(jobId);
     const stage = job?.stages.get(stageId);
     if (!r || !job || !stage) return;
-    const budget = this.budgets.get(worker);
-    if (stage.shuffle && r.mapOutput) this.blocks.putMapOutput(stage.shuffle.shuffleId, partition, r.mapOutput, budget);
-    for (const c of r.cacheBlocks) this.blocks.putCached(c.nodeId, c.partition, c.ref, budget);
+    if (stage.shuffle && r.mapOutput) this.blocks.putMapOutput(stage.shuffle.shuffleId, partition, r.mapOutput);
+    for (const c of r.cacheBlocks) this.blocks.putCached(c.nodeId, c.partition, c.ref);
     this.accumulators.apply(r.accumulators);
     const m = job.stageMetrics.get(stageId);
     if (m) addMetrics(m, r.metrics);
@@ -360,13 +360,8 @@ export class Driver {
 
   private discard(taskId: number, r: TaskResult): void {
     this.finished.delete(taskId);
-    const budget = this.budgets.get(this.tasks.get(taskId)?.worker ?? '');
-    const free = (ref: BlockRef): void => {
-      freeBlock(ref, budget);
-      this.recycler.retire(ref, true); // this task is done, but others may read what it stored
-    };
-    if (r.mapOutput) free(r.mapOutput);
-    for (const c of r.cacheBlocks) free(c.ref);
+    if (r.mapOutput) this.freeBlock(r.mapOutput);
+    for (const c of r.cacheBlocks) this.freeBlock(c.ref);
   }
 }
 

@@ -1,11 +1,8 @@
-import { blockReadable, freeBlock, partPosition, regionAt, type BlockRef } from '../exec/block-store.js';
-import type { MemoryBudget } from '../exec/memory-budget.js';
+import { partPosition, regionAt, type BlockRef } from '../exec/block-ref.js';
 import type { ShuffleSlice } from '../exec/task.js';
 
 interface Stored {
   ref: BlockRef;
-  /** Whose budget holds the block's memory. */
-  budget?: MemoryBudget;
 }
 
 /**
@@ -45,17 +42,18 @@ class ShuffleOutputs {
 
 /**
  * The driver's index of stored blocks: shuffle map outputs by (shuffle, map
- * partition) and cached partitions by (node, partition). Replacing or dropping
- * an entry frees the block (memory reservation or file).
+ * partition) and cached partitions by (node, partition), each with the worker
+ * that holds it. Replacing or dropping an entry frees the block: `onFree` tells
+ * its owner (the driver never holds a worker's bytes).
  */
 export class BlockRegistry {
   private readonly shuffles = new Map<number, ShuffleOutputs>();
   private readonly cached = new Map<number, Array<Stored | undefined>>();
 
-  /** `onFree`: told of every block this registry frees (the driver reuses their memory). */
+  /** `onFree`: told of every block this registry drops, to free it at its owner. */
   constructor(private readonly onFree: (ref: BlockRef) => void = () => {}) {}
 
-  putMapOutput(shuffleId: number, mapPartition: number, ref: BlockRef, budget?: MemoryBudget): void {
+  putMapOutput(shuffleId: number, mapPartition: number, ref: BlockRef): void {
     let sh = this.shuffles.get(shuffleId);
     if (!sh) this.shuffles.set(shuffleId, (sh = new ShuffleOutputs()));
     const old = sh.outputs[mapPartition];
@@ -64,7 +62,7 @@ export class BlockRegistry {
       sh.remove(mapPartition, old.ref);
       this.free(old);
     }
-    sh.outputs[mapPartition] = { ref, budget };
+    sh.outputs[mapPartition] = { ref };
     sh.add(mapPartition, ref);
   }
 
@@ -106,19 +104,10 @@ export class BlockRegistry {
     return sh.uncounted === 0 ? { pieces, rows } : { pieces };
   }
 
-  /** Map partitions of a shuffle whose stored output can no longer be read (file gone or corrupt). */
-  lostMapOutputs(shuffleId: number): number[] {
-    const lost: number[] = [];
-    (this.shuffles.get(shuffleId)?.outputs ?? []).forEach((s, p) => {
-      if (s && !blockReadable(s.ref)) lost.push(p);
-    });
-    return lost;
-  }
-
   /** Keeps the first copy of a cached partition; a later duplicate is freed. */
-  putCached(nodeId: number, partition: number, ref: BlockRef, budget?: MemoryBudget): void {
-    if (this.cachedRef(nodeId, partition)) this.free({ ref, budget });
-    else this.put(this.cached, nodeId, partition, { ref, budget });
+  putCached(nodeId: number, partition: number, ref: BlockRef): void {
+    if (this.cachedRef(nodeId, partition)) this.free({ ref });
+    else this.put(this.cached, nodeId, partition, { ref });
   }
 
   cachedRef(nodeId: number, partition: number): BlockRef | undefined {
@@ -137,32 +126,13 @@ export class BlockRegistry {
     this.cached.delete(nodeId);
   }
 
-  /** A worker restarted with a new budget: its stored blocks now count against that one. */
-  moveBudget(from: MemoryBudget, to: MemoryBudget): void {
-    for (const parts of this.tables()) {
-      for (const s of parts) {
-        if (s?.budget !== from) continue;
-        if (s.ref.kind === 'memory') to.tryReserve(s.ref.bytes);
-        s.budget = to;
-      }
-    }
-  }
-
-  /** Frees everything (session stop). */
+  /** Forgets everything without freeing (session stop: the workers and their stores are gone). */
   clear(): void {
-    for (const parts of this.tables()) for (const s of parts) if (s) freeBlock(s.ref, s.budget);
     this.shuffles.clear();
     this.cached.clear();
   }
 
-  /** Every stored entry's list: map outputs per shuffle, cached partitions per node. */
-  private *tables(): Generator<Array<Stored | undefined>> {
-    for (const sh of this.shuffles.values()) yield sh.outputs;
-    yield* this.cached.values();
-  }
-
   private free(s: Stored): void {
-    freeBlock(s.ref, s.budget);
     this.onFree(s.ref);
   }
 

@@ -1,7 +1,7 @@
 import type { ActionSpec, TaskResult } from '../exec/task.js';
 import type { PlanNode } from '../plan/node.js';
 import type { Driver } from './driver.js';
-import type { IdSource } from './plan-builders.js';
+import type { IdSource } from './id-source.js';
 import { preparePlan } from './prepare.js';
 
 /** What a Dataset needs from its session: ids for new nodes and a way to run jobs. */

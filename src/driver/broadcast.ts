@@ -1,5 +1,6 @@
-import { BlockWriter, freeBlock, type BlockRef } from '../exec/block-store.js';
-import { MemoryBudget } from '../exec/memory-budget.js';
+import type { BlockRef } from '../exec/block-ref.js';
+import { BlockWriter, toStored } from '../exec/block-store.js';
+import type { BlockStore } from '../exec/worker-services.js';
 import { encodeValue } from '../serde/record-codec.js';
 import { ENV_SPECIAL, type EnvSpecial, type EnvSpecialSource } from '../serde/function-spec.js';
 import { SluiceError } from '../util/errors.js';
@@ -32,18 +33,18 @@ export class Broadcast<T> implements EnvSpecialSource {
   }
 }
 
-/** Driver side: the encoded value of each live broadcast, in shared memory. */
+/** Driver side: the encoded value of each live broadcast, a block of the driver's own store (owner DRIVER). */
 export class BroadcastRegistry {
   private readonly blocks = new Map<number, BlockRef>();
   private nextId = 0;
-  // Broadcasts are the driver's own memory, not a worker's budget.
-  private readonly budget = MemoryBudget.create(Number.MAX_SAFE_INTEGER);
+
+  constructor(private readonly store: BlockStore) {}
 
   create<T>(value: T, spillDir: string): Broadcast<T> {
     const id = this.nextId++;
-    const w = new BlockWriter({ numPartitions: 1, budget: this.budget, spillDir });
+    const w = new BlockWriter({ numPartitions: 1, budget: this.store.budget, spillDir });
     w.add(0, encodeValue(value));
-    this.blocks.set(id, w.finish());
+    this.blocks.set(id, this.store.put(toStored(w.finish())));
     return new Broadcast(id, value, this);
   }
 
@@ -57,7 +58,7 @@ export class BroadcastRegistry {
 
   drop(id: number): void {
     const ref = this.blocks.get(id);
-    if (ref) freeBlock(ref, this.budget);
+    if (ref) this.store.free([ref.blockId]);
     this.blocks.delete(id);
   }
 

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BlockRegistry } from '../../src/api/block-registry.js';
-import type { BlockRef } from '../../src/exec/block-store.js';
+import { BlockRegistry } from '../../src/driver/block-registry.js';
+import type { BlockRef } from '../../src/exec/block-ref.js';
 
-/** A memory map output over `n` reduce partitions holding data for `parts` (10 bytes each, `rows` per part when given). */
+let nextBlock = 0;
+
+/** A map output of worker-1 over `n` reduce partitions holding data for `parts` (10 bytes each, `rows` per part when given). */
 function output(n: number, parts: number[], rows?: number[]): BlockRef {
   const offsets = [...parts.map((_, i) => i * 10), parts.length * 10];
-  return { kind: 'memory', buffer: new SharedArrayBuffer(parts.length * 10), bytes: parts.length * 10, numPartitions: n, parts, offsets, ...(rows ? { rows } : {}) };
+  return { blockId: `b${nextBlock++}`, worker: 'worker-1', bytes: parts.length * 10, numPartitions: n, parts, offsets, ...(rows ? { rows } : {}) };
 }
 
 test('a reduce partition\'s slice lists only the map outputs holding data for it, in map order', () => {
