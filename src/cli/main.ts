@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SluiceError } from '../util/errors.js';
 import { formatRunError } from './report-error.js';
 import { runJobFile } from './run-job.js';
-import { runWorkerWithRetry } from './run-worker.js';
+import { runWorkerCommand } from './run-worker.js';
 import { submit, type SubmitCliOptions } from './submit.js';
 import { connectTimeoutMs, workerSettings, type WorkerCliOptions } from './worker.js';
 
@@ -129,7 +129,7 @@ program
       process.exit(2);
     }
     try {
-      await runWorkerWithRetry(settings, timeout);
+      await runWorkerCommand(settings, timeout);
     } catch (e) {
       process.stderr.write(`sluice worker: ${formatRunError(e).replace(/^error: /, '')}\n`);
       process.exit(1);
