@@ -7,6 +7,9 @@ import { attachProgress } from '../ui/progress.js';
 import { JobSummary } from '../ui/summary.js';
 import { loadJob } from './load-job.js';
 import { formatRunError } from './report-error.js';
+import { parseHostPort } from '../backend/launch/address.js';
+import { readSecretFile } from '../backend/launch/secret-file.js';
+import { SluiceError } from '../util/errors.js';
 
 /** Options of `sluice run`. */
 export interface RunOptions {
@@ -18,6 +21,15 @@ export interface RunOptions {
   maxTaskFailures?: number;
   /** Print the stage summary to stderr at the end (default true). */
   summary?: boolean;
+  /** Run as the driver of a cluster that workers join (`sluice worker`), instead of on this machine's threads. */
+  cluster?: ClusterDriverOptions;
+}
+
+/** `sluice run --listen host:port --secret-file F --min-workers N`. */
+export interface ClusterDriverOptions {
+  listen: string;
+  secretFile: string;
+  minWorkers: number;
 }
 
 /** Exit codes of `sluice run`. */
@@ -46,7 +58,7 @@ export async function runJobFile(file: string, args: string[], opts: RunOptions 
 
   let session: Session;
   try {
-    session = await Session.local({ master: opts.master, memory: opts.memory, maxTaskFailures: opts.maxTaskFailures });
+    session = opts.cluster ? await clusterSession(opts.cluster, opts) : await Session.local({ master: opts.master, memory: opts.memory, maxTaskFailures: opts.maxTaskFailures });
   } catch (e) {
     return fail(e);
   }
@@ -119,4 +131,18 @@ export async function runJobFile(file: string, args: string[], opts: RunOptions 
 function fail(e: unknown): number {
   process.stderr.write(`${formatRunError(e)}\n`);
   return EXIT.failed;
+}
+
+type ClusterFactory = (o: { listen: string; secret: string; minWorkers: number; maxTaskFailures?: number }) => Promise<Session>;
+
+/** A driver session that `minWorkers` workers join; the secret comes from a file only its owner may read. */
+async function clusterSession(c: ClusterDriverOptions, opts: RunOptions): Promise<Session> {
+  parseHostPort(c.listen, '--listen');
+  const secret = readSecretFile(c.secretFile, '--secret-file');
+  // Looked up at run time: the cluster backend lands on another branch.
+  const cluster = (Session as unknown as { cluster?: ClusterFactory }).cluster;
+  if (typeof cluster !== 'function') throw new SluiceError('cluster backend missing: this build of sluice has no Session.cluster');
+  const o: Parameters<ClusterFactory>[0] = { listen: c.listen, secret, minWorkers: c.minWorkers };
+  if (opts.maxTaskFailures !== undefined) o.maxTaskFailures = opts.maxTaskFailures;
+  return cluster.call(Session, o);
 }
