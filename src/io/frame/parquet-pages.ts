@@ -12,10 +12,12 @@ import { Utf8DictBuilder } from '../../frame/batch/utf8-dict-builder.js';
 import { stringVector, Utf8Dict } from '../../frame/batch/utf8-dict.js';
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { DataType } from '../../frame/types.js';
+import { snappyPage } from './parquet-snappy.js';
 import type { StringCoding } from './parquet-strings.js';
 
-/** Codecs hyparquet leaves to the caller (it does Snappy itself): Node's zlib, and fzstd for Zstandard (Polars' default). */
+/** Codecs: Snappy in WebAssembly (parquet-snappy.ts; hyparquet's own is JavaScript), Node's zlib, and fzstd for Zstandard (Polars' default). */
 export const PARQUET_COMPRESSORS: Compressors = {
+  SNAPPY: snappyPage,
   ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, new Uint8Array(outputLength)),
   GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
   BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
