@@ -153,7 +153,10 @@ function readV1Page(page: Uint8Array, n: number, encoding: string, decoder: Colu
   const reader = { view, offset: 0 };
   let defs: Uint8Array | null = null;
   let present = n;
-  if (decoder.element.repetition_type !== 'REQUIRED') {
+  if (decoder.element.repetition_type !== 'REQUIRED' && allPresent(view, n)) {
+    // One run of "present" covering the page (a nullable column without nulls): skip the levels.
+    reader.offset = 4 + view.getUint32(0, true);
+  } else if (decoder.element.repetition_type !== 'REQUIRED') {
     defs = new Uint8Array(n);
     readRleBitPackedHybrid(reader, 1, defs);
     present = 0;
@@ -175,6 +178,23 @@ function readV1Page(page: Uint8Array, n: number, encoding: string, decoder: Colu
     return { dataPage: out, plain: null, definitionLevels: defs };
   }
   return { dataPage: readPlain(reader, decoder.type, present, decoder.element.type_length), plain: null, definitionLevels: defs };
+}
+
+/**
+ * Whether the definition levels a version-1 page starts with (4-byte length, then an RLE/bit-packed
+ * hybrid of width 1) are one RLE run of 1s covering all `n` values.
+ */
+function allPresent(view: DataView, n: number): boolean {
+  if (view.byteLength < 6) return false;
+  const len = view.getUint32(0, true);
+  let header = 0;
+  let at = 4;
+  for (let shift = 0; at < 4 + len && shift < 35; shift += 7) {
+    const b = view.getUint8(at++);
+    header += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+  }
+  return header % 2 === 0 && header / 2 >= n && at < 4 + len && at < view.byteLength && view.getUint8(at) === 1;
 }
 
 function validityOf(pages: Page[], rows: number): Uint8Array | null {
