@@ -19,16 +19,17 @@ export function loadFiles(n) {
   return { csv: `${base}.csv`, parquet: `${base}.parquet`, json: `${base}.jsonl`, arrow: `${base}.arrow` };
 }
 
-export async function ensureLoadFiles(n) {
+/** Writes the missing files of `formats` (all four by default); the CSV is always written, the others come from it. */
+export async function ensureLoadFiles(n, formats = ['csv', 'json', 'parquet', 'arrow']) {
   fs.mkdirSync(path.join(root, 'bench/data'), { recursive: true });
   const f = loadFiles(n);
   if (!fs.existsSync(f.csv)) writeCsv(f.csv, h2oGroupBy(n), Object.keys(GROUPBY_SCHEMA));
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
-  if (!fs.existsSync(f.parquet)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.parquet}' (FORMAT parquet)`);
-  if (!fs.existsSync(f.json)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.json}' (FORMAT json)`);
+  if (formats.includes('parquet') && !fs.existsSync(f.parquet)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.parquet}' (FORMAT parquet)`);
+  if (formats.includes('json') && !fs.existsSync(f.json)) await c.run(`COPY (SELECT * FROM read_csv('${f.csv}')) TO '${f.json}' (FORMAT json)`);
   c.closeSync();
-  if (!fs.existsSync(f.arrow)) pl.readCSV(f.csv).writeIPC(f.arrow);
+  if (formats.includes('arrow') && !fs.existsSync(f.arrow)) pl.readCSV(f.csv).writeIPC(f.arrow);
   return f;
 }
 

@@ -19,7 +19,7 @@ const N = Number(process.env.N ?? 1e6);
 const RUNS = Number(process.env.RUNS ?? 3);
 const FORMATS = (process.env.FORMATS ?? 'csv,json,parquet,arrow').split(',');
 const SYSTEMS = (process.env.SYSTEMS ?? 'sluice,duckdb,polars').split(',');
-const files = await ensureLoadFiles(N);
+const files = await ensureLoadFiles(N, FORMATS);
 const fileOf = { csv: files.csv, json: files.json, parquet: files.parquet, arrow: files.arrow };
 
 async function sluiceLoads() {
@@ -72,6 +72,8 @@ console.log(`# load speed, h2o G1 N=${N.toExponential()}, ${machine()}`);
 const loaders = {};
 for (const sys of SYSTEMS) loaders[sys] = await makers[sys]();
 const samples = {};
+// CPU seconds of this process (sluice's workers are its threads, DuckDB's too): steadier than wall time under load.
+const cpuSamples = {};
 for (const fmt of FORMATS) {
   for (let r = 0; r < RUNS; r++) {
     for (const sys of SYSTEMS) {
@@ -81,16 +83,24 @@ for (const fmt of FORMATS) {
       if (n !== N) throw new Error(`${sys} ${fmt}: ${n} rows, expected ${N}`);
       const w = end();
       (samples[`${sys} ${fmt}`] ??= []).push(w.wall);
-      console.log(`  ${fmt} run ${r + 1} ${sys}: ${w.wall.toFixed(2)} s (other processes: ${w.otherCores.toFixed(2)} cores)`);
+      (cpuSamples[`${sys} ${fmt}`] ??= []).push(w.own);
+      console.log(`  ${fmt} run ${r + 1} ${sys}: ${w.wall.toFixed(2)} s, CPU ${w.own.toFixed(2)} s (other processes: ${w.otherCores.toFixed(2)} cores)`);
     }
   }
 }
 for (const sys of SYSTEMS) await loaders[sys].close();
-for (const [k, ts] of Object.entries(samples)) times[k] = { med: median(ts) };
+for (const [k, ts] of Object.entries(samples)) times[k] = { med: median(ts), cpu: median(cpuSamples[k]) };
 const f = (x) => (x == null ? '–' : x.med.toFixed(2));
 const ratio = (a, b) => (a && b ? (a.med / b.med).toFixed(2) + '×' : '–');
 console.log(`\n| format | sluice (s) | DuckDB (s) | Polars (s) | sluice / DuckDB | sluice / Polars |\n|---|---:|---:|---:|---:|---:|`);
 for (const fmt of FORMATS) {
   const [s, d, p] = ['sluice', 'duckdb', 'polars'].map((k) => times[`${k} ${fmt}`]);
   console.log(`| ${fmt} | ${f(s)} | ${f(d)} | ${f(p)} | ${ratio(s, d)} | ${ratio(s, p)} |`);
+}
+const cpuOf = (x) => (x == null ? '–' : x.cpu.toFixed(2));
+const cpuRatio = (a, b) => (a && b ? (a.cpu / b.cpu).toFixed(2) + '×' : '–');
+console.log(`\nCPU seconds (medians):\n\n| format | sluice | DuckDB | Polars | sluice / DuckDB |\n|---|---:|---:|---:|---:|`);
+for (const fmt of FORMATS) {
+  const [s, d, p] = ['sluice', 'duckdb', 'polars'].map((k) => times[`${k} ${fmt}`]);
+  console.log(`| ${fmt} | ${cpuOf(s)} | ${cpuOf(d)} | ${cpuOf(p)} | ${cpuRatio(s, d)} |`);
 }

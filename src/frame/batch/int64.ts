@@ -17,7 +17,14 @@ export function numbersToBigInt64(src: Float64Array | Int32Array): BigInt64Array
   }
   const words = new Int32Array(out.buffer, out.byteOffset, n * 2);
   for (let i = 0; i < n; i++) {
-    const x = Math.trunc(src[i]!) || 0;
+    const v = src[i]!;
+    if ((v | 0) === v) {
+      // Integers in int32 range (most ids and counts): the high word is the sign.
+      words[2 * i] = v;
+      words[2 * i + 1] = v >> 31;
+      continue;
+    }
+    const x = Math.trunc(v) || 0;
     const hi = Math.floor(x / TWO32);
     words[2 * i] = (x - hi * TWO32) | 0;
     words[2 * i + 1] = hi | 0;

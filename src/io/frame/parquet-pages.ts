@@ -12,9 +12,12 @@ import { Utf8DictBuilder } from '../../frame/batch/utf8-dict-builder.js';
 import { stringVector, Utf8Dict } from '../../frame/batch/utf8-dict.js';
 import type { ColumnVector } from '../../frame/batch/vector.js';
 import type { DataType } from '../../frame/types.js';
+import { snappyPage } from './parquet-snappy.js';
+import type { StringCoding } from './parquet-strings.js';
 
-/** Codecs hyparquet leaves to the caller (it does Snappy itself): Node's zlib, and fzstd for Zstandard (Polars' default). */
+/** Codecs: Snappy in WebAssembly (parquet-snappy.ts; hyparquet's own is JavaScript), Node's zlib, and fzstd for Zstandard (Polars' default). */
 export const PARQUET_COMPRESSORS: Compressors = {
+  SNAPPY: snappyPage,
   ZSTD: (input: Uint8Array, outputLength: number) => zstdDecompress(input, new Uint8Array(outputLength)),
   GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
   BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
@@ -49,6 +52,8 @@ interface Page {
   dictionary: DecodedArray | Utf8Dict | undefined;
   indices: boolean;
   values: DecodedArray;
+  /** PLAIN strings of a version-1 page, still as its bytes (each value a 4-byte length, then its bytes); `values` is then empty. */
+  plain: Uint8Array | null;
   /** Definition levels (null or empty when the page has no nulls). */
   defs: ArrayLike<number> | null;
   rows: number;
@@ -58,13 +63,15 @@ interface Page {
  * Decodes one flat column chunk (`bytes`, starting at its first page) of `rows` rows into a vector of
  * `type` (see fastParquetColumn). Dictionary-encoded strings keep their codes and become one string
  * vector over the chunk's dictionary bytes (no JS string per row); numbers land in typed arrays.
+ * Other string chunks code their values into `strings` when given (a partition's shared
+ * dictionary, see PartitionStrings), else into a dictionary of their own.
  */
-export function decodeFlatChunk(bytes: Uint8Array, rows: number, type: DataType, decoder: ColumnDecoder): ColumnVector {
+export function decodeFlatChunk(bytes: Uint8Array, rows: number, type: DataType, decoder: ColumnDecoder, strings?: StringCoding): ColumnVector {
   const pages = readPages(bytes, rows, decoder);
   const maxDef = decoder.schemaPath.length > 1 && decoder.element.repetition_type !== 'REQUIRED' ? 1 : 0;
-  const validity = maxDef ? validityOf(pages, rows) : null;
+  const validity = maxDef && pages.some((p) => p.defs && p.defs.length > 0) ? validityOf(pages, rows) : null;
   const nullCount = validity ? rows - countValid(pages, rows) : 0;
-  if (type === 'string') return stringChunk(pages, rows, validity, nullCount);
+  if (type === 'string') return stringChunk(pages, rows, validity, nullCount, strings ?? { builder: new Utf8DictBuilder(), dict: null });
   const out = type === 'int32' ? new Int32Array(rows) : new Float64Array(rows);
   let r = 0;
   for (const p of pages) {
@@ -128,24 +135,28 @@ function readPages(bytes: Uint8Array, rows: number, decoder: ColumnDecoder): Pag
     } else continue; // index pages
     const indices = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
     if (indices && !dictionary) throw new Error('a dictionary-encoded page comes before any dictionary page');
-    pages.push({ dictionary, indices, values: page.dataPage, defs: page.definitionLevels as ArrayLike<number> | null, rows: n });
+    pages.push({ dictionary, indices, values: page.dataPage, plain: 'plain' in page ? page.plain : null, defs: page.definitionLevels as ArrayLike<number> | null, rows: n });
     seen += n;
   }
   return pages;
 }
 
 const OWN_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
+const NO_VALUES: DecodedArray = new Int32Array(0);
 
 /**
  * A version-1 data page of a flat column, PLAIN or dictionary-encoded, decoded into typed arrays
  * (hyparquet's readDataPage builds JS arrays of levels and indices, the bulk of the time).
  */
-function readV1Page(page: Uint8Array, n: number, encoding: string, decoder: ColumnDecoder): { dataPage: DecodedArray; definitionLevels: Uint8Array | null } {
+function readV1Page(page: Uint8Array, n: number, encoding: string, decoder: ColumnDecoder): { dataPage: DecodedArray; plain: Uint8Array | null; definitionLevels: Uint8Array | null } {
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const reader = { view, offset: 0 };
   let defs: Uint8Array | null = null;
   let present = n;
-  if (decoder.element.repetition_type !== 'REQUIRED') {
+  if (decoder.element.repetition_type !== 'REQUIRED' && allPresent(view, n)) {
+    // One run of "present" covering the page (a nullable column without nulls): skip the levels.
+    reader.offset = 4 + view.getUint32(0, true);
+  } else if (decoder.element.repetition_type !== 'REQUIRED') {
     defs = new Uint8Array(n);
     readRleBitPackedHybrid(reader, 1, defs);
     present = 0;
@@ -156,15 +167,34 @@ function readV1Page(page: Uint8Array, n: number, encoding: string, decoder: Colu
     const width = view.getUint8(reader.offset++);
     const idx = new Int32Array(present);
     if (width) readRleBitPackedHybrid(reader, width, idx, page.byteLength - reader.offset);
-    return { dataPage: idx, definitionLevels: defs };
+    return { dataPage: idx, plain: null, definitionLevels: defs };
   }
+  // Strings stay bytes: stringChunk codes them from the page (no object per value).
+  if (decoder.type === 'BYTE_ARRAY') return { dataPage: NO_VALUES, plain: page.subarray(reader.offset), definitionLevels: defs };
   if (decoder.type === 'INT64') {
     // Two 32-bit halves make the same double as Number(bigint) (one rounding), without BigInts.
     const out = new Float64Array(present);
     for (let i = 0, o = reader.offset; i < present; i++, o += 8) out[i] = view.getInt32(o + 4, true) * 4294967296 + view.getUint32(o, true);
-    return { dataPage: out, definitionLevels: defs };
+    return { dataPage: out, plain: null, definitionLevels: defs };
   }
-  return { dataPage: readPlain(reader, decoder.type, present, decoder.element.type_length), definitionLevels: defs };
+  return { dataPage: readPlain(reader, decoder.type, present, decoder.element.type_length), plain: null, definitionLevels: defs };
+}
+
+/**
+ * Whether the definition levels a version-1 page starts with (4-byte length, then an RLE/bit-packed
+ * hybrid of width 1) are one RLE run of 1s covering all `n` values.
+ */
+function allPresent(view: DataView, n: number): boolean {
+  if (view.byteLength < 6) return false;
+  const len = view.getUint32(0, true);
+  let header = 0;
+  let at = 4;
+  for (let shift = 0; at < 4 + len && shift < 35; shift += 7) {
+    const b = view.getUint8(at++);
+    header += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+  }
+  return header % 2 === 0 && header / 2 >= n && at < 4 + len && at < view.byteLength && view.getUint8(at) === 1;
 }
 
 function validityOf(pages: Page[], rows: number): Uint8Array | null {
@@ -192,9 +222,9 @@ function countValid(pages: Page[], rows: number): number {
 /**
  * Strings: when every page indexes the one dictionary, the indices are the codes and the dictionary
  * bytes become a Utf8Dict. Pages written PLAIN (writers fall back to it when a dictionary grows too
- * large) put the whole chunk through a byte dictionary builder instead.
+ * large) put the whole chunk through `coding`'s byte dictionary builder instead.
  */
-function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, nullCount: number): ColumnVector {
+function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, nullCount: number, coding: StringCoding): ColumnVector {
   const codes = new Int32Array(rows);
   const dict = pages[0]?.dictionary;
   if (pages.every((p) => p.indices && p.dictionary === dict) && dict instanceof Utf8Dict) {
@@ -215,10 +245,14 @@ function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, n
     }
     return stringVector(rows, codes, dict, validity, nullCount);
   }
-  const b = new Utf8DictBuilder();
+  const b = coding.builder;
   const remaps = new Map<Utf8Dict, Int32Array>();
   let r = 0;
   for (const p of pages) {
+    if (p.plain) {
+      r = codePlain(p, r, rows, codes, b);
+      continue;
+    }
     let remap: Int32Array | undefined;
     if (p.indices) {
       const d = p.dictionary as Utf8Dict;
@@ -237,7 +271,25 @@ function stringChunk(pages: Page[], rows: number, validity: Uint8Array | null, n
       codes[r] = remap ? remap[v as number]! : b.code(v as Uint8Array, 0, (v as Uint8Array).length);
     }
   }
-  return stringVector(rows, codes, b.finish(), validity, nullCount);
+  return stringVector(rows, codes, coding.dict ?? b.finish(), validity, nullCount);
+}
+
+/** Codes the PLAIN strings of page `p` (rows from `r` on) straight from its bytes; returns the next row. */
+function codePlain(p: Page, r: number, rows: number, codes: Int32Array, b: Utf8DictBuilder): number {
+  const bytes = p.plain!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = bytes.byteLength;
+  const defs = p.defs && p.defs.length > 0 ? p.defs : null;
+  let at = 0;
+  for (let i = 0; i < p.rows && r < rows; i++, r++) {
+    if (defs && defs[i] !== 1) continue;
+    if (at + 4 > end) throw new Error(`PLAIN string page ends after ${i} of its ${p.rows} values`);
+    const a = at + 4;
+    at = a + view.getUint32(at, true);
+    if (at > end) throw new Error(`PLAIN string ${i} of the page overruns it (${at - end} bytes past its end)`);
+    codes[r] = b.code(bytes, a, at);
+  }
+  return r;
 }
 
 /**

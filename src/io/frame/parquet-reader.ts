@@ -9,6 +9,7 @@ import { InputError } from '../../util/errors.js';
 import { openInput, type Confinement } from '../input-file.js';
 import { PARQUET_PARSERS } from './parquet-meta.js';
 import { decodeFlatChunk, fastParquetColumn, PARQUET_COMPRESSORS } from './parquet-pages.js';
+import type { PartitionStrings } from './parquet-strings.js';
 
 const utf8 = new TextDecoder();
 
@@ -18,8 +19,12 @@ const utf8 = new TextDecoder();
  * requested row group and columns are ever read from disk.
  */
 
-/** Decodes the columns `fields` (top-level, flat) of row group `rg` of the Parquet file at `path`. */
-export function readParquetRowGroup(path: string, md: FileMetaData, rg: number, fields: readonly Field[], confine?: Confinement): ColumnVector[] {
+/**
+ * Decodes the columns `fields` (top-level, flat) of row group `rg` of the Parquet file at `path`.
+ * With `strings`, string chunks that are not wholly dictionary-encoded code into the partition's
+ * shared dictionaries (their vectors then await `strings.seal`).
+ */
+export function readParquetRowGroup(path: string, md: FileMetaData, rg: number, fields: readonly Field[], confine?: Confinement, strings?: PartitionStrings): ColumnVector[] {
   const group = md.row_groups[rg];
   if (!group) throw new InputError(`${path}: no row group ${rg}`, path);
   const rows = Number(group.num_rows);
@@ -47,7 +52,7 @@ export function readParquetRowGroup(path: string, md: FileMetaData, rg: number, 
       };
       const view = { view: new DataView(bytes.buffer), offset: 0 };
       try {
-        if (fastParquetColumn(f.type, decoder.element)) return decodeFlatChunk(bytes, rows, f.type, decoder);
+        if (fastParquetColumn(f.type, decoder.element)) return decodeFlatChunk(bytes, rows, f.type, decoder, f.type === 'string' ? strings?.coding(f.name) : undefined);
         return toVector(f, readColumn(view, { groupStart: 0, selectStart: 0, selectEnd: rows, groupRows: rows }, decoder).data, rows);
       } catch (e) {
         throw new InputError(`${path}: cannot decode column ${f.name} of row group ${rg}: ${(e as Error).message}`, path);

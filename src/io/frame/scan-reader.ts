@@ -13,6 +13,7 @@ import { readJsonSplit } from './json-lines-frame.js';
 import type { RawColumns } from './malformed.js';
 import { readParquetFooter } from './parquet-meta.js';
 import { readParquetRowGroup } from './parquet-reader.js';
+import { PartitionStrings } from './parquet-strings.js';
 import { constantVector, partitionValue } from './partition-path.js';
 import { unitPath, type ColumnStats, type ScanUnit } from './scan-units.js';
 import { unitMayMatch } from './stats-pruning.js';
@@ -52,8 +53,11 @@ export function* readFileScan(spec: FileScanSpec, partition: number, ctx: FileSc
   let skipped = 0;
   // Parquet row groups each bring their own string dictionaries: a partition's batches are held
   // (up to UNIFY_ROWS rows) and re-coded to share one dictionary per column before they go on.
+  // Strings stored PLAIN are coded straight into one dictionary per column (PartitionStrings),
+  // sealed when the held batches go.
   const held: ColumnBatch[] = [];
   let heldRows = 0;
+  const strings = new PartitionStrings();
   for (const unit of units) {
     const nData = all.length - unit.partitionValues.length;
     const parts = unit.partitionValues.map((raw, k) => partitionValue(raw, all[nData + k]!.type, all[nData + k]!.name, unitPath(unit)));
@@ -64,7 +68,7 @@ export function* readFileScan(spec: FileScanSpec, partition: number, ctx: FileSc
     read++;
     const dataFields = all.slice(0, nData);
     const want = outIdx.filter((i) => i < nData);
-    for (const raw of readUnit(spec, unit, dataFields, want, ctx, cache)) {
+    for (const raw of readUnit(spec, unit, dataFields, want, ctx, cache, strings)) {
       if (raw.rows === 0) continue;
       const columns: ColumnVector[] = [];
       let d = 0;
@@ -77,12 +81,12 @@ export function* readFileScan(spec: FileScanSpec, partition: number, ctx: FileSc
       held.push(batch);
       heldRows += raw.rows;
       if (heldRows >= UNIFY_ROWS) {
-        yield* unifyDicts(held.splice(0));
+        yield* unifyDicts(strings.seal(held.splice(0)));
         heldRows = 0;
       }
     }
   }
-  yield* unifyDicts(held);
+  yield* unifyDicts(strings.seal(held));
   ctx.onPruned?.(read, skipped);
 }
 
@@ -133,7 +137,7 @@ class FileCache {
   }
 }
 
-function* readUnit(spec: FileScanSpec, unit: ScanUnit, fields: Field[], want: number[], ctx: FileScanContext, cache: FileCache): Generator<RawColumns> {
+function* readUnit(spec: FileScanSpec, unit: ScanUnit, fields: Field[], want: number[], ctx: FileScanContext, cache: FileCache, strings: PartitionStrings): Generator<RawColumns> {
   // A scan planned for SQL under sqlFileAccess.allow: every file is checked again as it is opened.
   const confine = spec.options.confineTo as Confinement;
   switch (unit.kind) {
@@ -145,7 +149,7 @@ function* readUnit(spec: FileScanSpec, unit: ScanUnit, fields: Field[], want: nu
     }
     case 'parquet': {
       const md = cache.get(unit.path, (p) => readParquetFooter(p, confine));
-      yield { columns: readParquetRowGroup(unit.path, md, unit.rowGroup, want.map((i) => fields[i]!), confine), rows: unit.numRows };
+      yield { columns: readParquetRowGroup(unit.path, md, unit.rowGroup, want.map((i) => fields[i]!), confine, strings), rows: unit.numRows };
       return;
     }
     case 'arrow': {
