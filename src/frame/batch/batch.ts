@@ -215,8 +215,11 @@ function concatStrings(parts: readonly ColumnVector[], codes: Int32Array, validi
     }
     return stringVector(codes.length, codes, [...shared][0] ?? [], validity, nulls);
   }
-  // A slice of a much larger dictionary brings only the entries it uses.
-  const typed = parts.filter((p) => p.type !== 'null').map((p) => (dictSize(p) > 2 * p.length + 64 ? compactDict(p) : p));
+  // Slices of a much larger dictionary bring only the entries they use. Rows are counted per
+  // dictionary: the batches of one shuffle stream share theirs, and together use all of it.
+  const rowsOf = new Map<DictHandle, number>();
+  for (const p of parts) if (p.type !== 'null') rowsOf.set(dictHandle(p), (rowsOf.get(dictHandle(p)) ?? 0) + p.length);
+  const typed = parts.filter((p) => p.type !== 'null').map((p) => (dictSize(p) > 2 * rowsOf.get(dictHandle(p))! + 64 ? compactDict(p) : p));
   const handles = [...new Set(typed.map(dictHandle))];
   const appended = appendUtf8Dicts(handles, codes.length);
   const merger = appended ? null : new DictMerger();

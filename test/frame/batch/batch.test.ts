@@ -118,3 +118,44 @@ test('nullVector is null in every row of any type', () => {
     assert.equal(v.nullCount, 3);
   }
 });
+
+test('concatBatches of the pieces of shuffle streams keep each stream entry once; a lone slice of a large dictionary is cut', async () => {
+  const { Utf8DictBuilder } = await import('../../../src/frame/batch/utf8-dict-builder.js');
+  const { stringVector } = await import('../../../src/frame/batch/utf8-dict.js');
+  const { sliceVector } = await import('../../../src/frame/batch/batch.js');
+  const enc = new TextEncoder();
+  const schema = { fields: [{ name: 's', type: 'string' as const, nullable: true }] };
+  /** A stream: `n` unique ids over one byte dictionary, with a null every 7th row, cut into pieces of `piece` rows. */
+  const stream = (k: number, n: number, piece: number) => {
+    const b = new Utf8DictBuilder();
+    const codes = new Int32Array(n);
+    const validity = new Uint8Array(Math.ceil(n / 8));
+    const expect: (string | null)[] = [];
+    let nulls = 0;
+    for (let i = 0; i < n; i++) {
+      if (i % 7 === 3) {
+        nulls++;
+        expect.push(null);
+        continue;
+      }
+      const s = `id${k}-${(i * 7919) % n}`;
+      const bytes = enc.encode(s);
+      codes[i] = b.code(bytes, 0, bytes.length);
+      validity[i >> 3]! |= 1 << (i & 7);
+      expect.push(s);
+    }
+    const v = stringVector(n, codes, b.finish(), validity, nulls);
+    const pieces: ColumnVector[] = [];
+    for (let a = 0; a < n; a += piece) pieces.push(sliceVector(v, a, Math.min(n, a + piece)));
+    return { pieces, expect, entries: v.utf8!.length };
+  };
+  const streams = [stream(0, 3000, 256), stream(1, 2500, 512), stream(2, 1000, 1000)];
+  const c = concatBatches(schema, streams.flatMap((s) => s.pieces.map((p) => makeBatch(schema, [p]))));
+  assert.deepEqual(values(c.columns[0]!), streams.flatMap((s) => s.expect));
+  assert.equal(c.columns[0]!.dict!.length, streams.reduce((a, s) => a + s.entries, 0), 'each stream dictionary once');
+  // One small slice of a large dictionary next to another stream: the slice brings only its entries.
+  const lone = sliceVector(streams[0]!.pieces[0]!, 0, 40);
+  const d = concatBatches(schema, [makeBatch(schema, [lone]), ...streams[2]!.pieces.map((p) => makeBatch(schema, [p]))]);
+  assert.deepEqual(values(d.columns[0]!), [...streams[0]!.expect.slice(0, 40), ...streams[2]!.expect]);
+  assert.ok(d.columns[0]!.dict!.length <= 40 + streams[2]!.entries);
+});

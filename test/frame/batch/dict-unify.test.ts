@@ -64,3 +64,42 @@ test('one dictionary (or none) is left as it is', () => {
   assert.equal(w, v);
   assert.deepEqual(unifyStringVectors([]), []);
 });
+
+/** The entries of a byte dictionary, as strings. */
+const entries = (v: ColumnVector) => Array.from({ length: v.utf8!.length }, (_, i) => v.utf8!.entry(i));
+
+for (const seed of [4, 5]) {
+  test(`partitions holding the same strings in other orders get byte-identical dictionaries, in byte order (seed ${seed})`, () => {
+    const rng = new Rng(seed);
+    const pool = Array.from({ length: 200 }, (_, i) => `${String.fromCharCode(97 + rng.below(26))}${i}${i % 7 === 0 ? 'é' : ''}`);
+    pool.push('', 'a', 'ab', 'aé', 'a\u0000'); // prefixes, an empty string and non-ASCII bytes
+    const partition = () => {
+      const order = pool.slice().sort(() => rng.below(3) - 1);
+      const values = [...order, ...Array.from({ length: 300 }, () => pool[rng.below(pool.length)]!)];
+      const parts: string[][] = [];
+      for (let a = 0; a < values.length; ) {
+        const b = a + 1 + rng.below(120);
+        parts.push(values.slice(a, b));
+        a = b;
+      }
+      return parts;
+    };
+    const p1 = partition();
+    const p2 = partition();
+    const u1 = unifyStringVectors(p1.map(ownDict));
+    const u2 = unifyStringVectors(p2.map(ownDict));
+    u1.forEach((v, k) => assert.deepEqual(rows(v), p1[k]));
+    u2.forEach((v, k) => assert.deepEqual(rows(v), p2[k]));
+    const d1 = u1[0]!.utf8!.source.data[0]!;
+    const d2 = u2[0]!.utf8!.source.data[0]!;
+    assert.deepEqual(d1.valueOffsets, d2.valueOffsets);
+    assert.deepEqual(d1.values, d2.values);
+    const byBytes = entries(u1[0]!).slice().sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    assert.deepEqual(entries(u1[0]!), byBytes);
+    assert.ok(u1[0]!.utf8!.distinct);
+    // Above the limit, the merged dictionary keeps the order of first appearance.
+    const kept = unifyStringVectors(p1.map(ownDict), undefined, 10);
+    assert.deepEqual(entries(kept[0]!), [...new Set(p1.flat())]);
+    kept.forEach((v, k) => assert.deepEqual(rows(v), p1[k]));
+  });
+}
