@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Packr, Unpackr } from 'msgpackr';
+import { decodeValue, encodeValue } from '../../serde/record-codec.js';
 import { authenticate, secretKey } from './auth.js';
 import { encodeFrame, FrameDecoder } from './frames.js';
 
@@ -62,9 +62,6 @@ export interface PeerServer {
 type MessageHandler = (msg: unknown, attachments: Uint8Array[]) => void;
 type CloseHandler = (reason: string) => void;
 
-const packr = new Packr({ useRecords: false, moreTypes: false });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
-
 /**
  * One authenticated connection. `send` never blocks: it queues on the socket, and
  * {@link drained} tells when the queue has gone out. A malformed frame or message, a socket
@@ -109,14 +106,15 @@ export class Peer {
   }
 
   /**
-   * Queues `msg` (plain data, Uint8Array allowed; encoded with msgpack) and then each
+   * Queues `msg` (data, Uint8Array allowed; encoded with serde's record codec) and then each
    * attachment as a raw frame. Returns false, sending nothing, once the connection is closed.
    * Throws a RangeError if a part exceeds the frame limit (a caller's bug, not the peer's).
    */
   send(msg: unknown, attachments: Uint8Array[] = []): boolean {
     if (this.closed) return false;
     if (attachments.length > MAX_ATTACHMENTS) throw new RangeError(`at most ${MAX_ATTACHMENTS} attachments per message`);
-    const body = packr.pack(msg);
+    // The record codec the other backends use: bigint, Map, Set, Date and undefined survive as they do between threads.
+    const body = encodeValue(msg);
     const head = new Uint8Array(5);
     head[0] = MESSAGE;
     new DataView(head.buffer).setUint32(1, attachments.length);
@@ -241,7 +239,7 @@ export class Peer {
     if (count > MAX_ATTACHMENTS) return `${count} attachments announced`;
     let msg: unknown;
     try {
-      msg = unpackr.unpack(f.subarray(5));
+      msg = decodeValue(f.subarray(5));
     } catch (err) {
       return `undecodable msgpack (${(err as Error).message})`;
     }

@@ -272,3 +272,21 @@ test('options are checked: an empty secret is refused', async () => {
   await assert.rejects(listenPeers({ port: 0, secret: '', role: 'control' }, () => {}), /non-empty/);
   await assert.rejects(connectPeer({ host: '127.0.0.1', port: 1, secret: new Uint8Array(0), role: 'control' }), /non-empty/);
 });
+
+test('messages keep the values the other backends keep: bigint, Map, Set, Date, undefined, typed arrays', async () => {
+  const { server } = await recordingServer();
+  const peer = await connectPeer({ ...server.address(), secret: SECRET, role: 'control' });
+  const reply = nextMessage(peer);
+  const value = { echo: true, big: 10n ** 20n, map: new Map<unknown, unknown>([[1, 'one'], ['k', [2]]]), set: new Set(['a']), when: new Date(86_400_000), gone: undefined, f: new Float64Array([1.5, -2]) };
+  peer.send(value);
+  const [m] = await reply;
+  const got = (m as { reply: typeof value }).reply;
+  assert.equal(got.big, 10n ** 20n);
+  assert.deepEqual([...got.map], [[1, 'one'], ['k', [2]]]);
+  assert.deepEqual([...got.set], ['a']);
+  assert.equal(got.when.getTime(), 86_400_000);
+  assert.ok('gone' in got && got.gone === undefined);
+  assert.deepEqual([...got.f], [1.5, -2]);
+  peer.close();
+  await server.close();
+});
