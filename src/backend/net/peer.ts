@@ -44,6 +44,8 @@ export interface ListenOptions extends PeerOptions {
   host?: string;
   /** 0 picks a free port; see {@link PeerServer.address}. */
   port: number;
+  /** Connections still in their handshake past which new ones are dropped at once (default 256): strangers cannot pile up. */
+  maxPendingHandshakes?: number;
 }
 
 export interface ConnectOptions extends PeerOptions {
@@ -295,11 +297,15 @@ export async function listenPeers(opts: ListenOptions, onPeer: (p: Peer) => void
   const { maxFrameBytes, handshakeTimeoutMs } = checkOptions(opts);
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<net.Socket>();
+  const maxPending = opts.maxPendingHandshakes ?? 256;
+  let pending = 0;
   const accept = (socket: net.Socket) => {
+    socket.on('error', () => {}); // reported through the handshake or the Peer; never uncaught
+    if (pending >= maxPending) return void socket.destroy();
+    pending++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {}); // reported through the handshake or the Peer; never uncaught
-    authenticate(socket, { secret: opts.secret, role: opts.role, side: 'acceptor', timeoutMs: handshakeTimeoutMs, binding: tlsBinding(socket) }).then(
+    authenticate(socket, { secret: opts.secret, role: opts.role, side: 'acceptor', timeoutMs: handshakeTimeoutMs, binding: tlsBinding(socket) }).finally(() => pending--).then(
       ({ leftover }) => {
         const peer = new Peer(socket, maxFrameBytes, leftover);
         try {
