@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Packr, Unpackr } from 'msgpackr';
+import { decodeValue, encodeValue } from '../../serde/record-codec.js';
 import { authenticate, secretKey } from './auth.js';
 import { encodeFrame, FrameDecoder } from './frames.js';
 
@@ -44,6 +44,8 @@ export interface ListenOptions extends PeerOptions {
   host?: string;
   /** 0 picks a free port; see {@link PeerServer.address}. */
   port: number;
+  /** Connections still in their handshake past which new ones are dropped at once (default 256): strangers cannot pile up. */
+  maxPendingHandshakes?: number;
 }
 
 export interface ConnectOptions extends PeerOptions {
@@ -61,9 +63,6 @@ export interface PeerServer {
 
 type MessageHandler = (msg: unknown, attachments: Uint8Array[]) => void;
 type CloseHandler = (reason: string) => void;
-
-const packr = new Packr({ useRecords: false, moreTypes: false });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
 /**
  * One authenticated connection. `send` never blocks: it queues on the socket, and
@@ -109,14 +108,15 @@ export class Peer {
   }
 
   /**
-   * Queues `msg` (plain data, Uint8Array allowed; encoded with msgpack) and then each
+   * Queues `msg` (data, Uint8Array allowed; encoded with serde's record codec) and then each
    * attachment as a raw frame. Returns false, sending nothing, once the connection is closed.
    * Throws a RangeError if a part exceeds the frame limit (a caller's bug, not the peer's).
    */
   send(msg: unknown, attachments: Uint8Array[] = []): boolean {
     if (this.closed) return false;
     if (attachments.length > MAX_ATTACHMENTS) throw new RangeError(`at most ${MAX_ATTACHMENTS} attachments per message`);
-    const body = packr.pack(msg);
+    // The record codec the other backends use: bigint, Map, Set, Date and undefined survive as they do between threads.
+    const body = encodeValue(msg);
     const head = new Uint8Array(5);
     head[0] = MESSAGE;
     new DataView(head.buffer).setUint32(1, attachments.length);
@@ -241,7 +241,7 @@ export class Peer {
     if (count > MAX_ATTACHMENTS) return `${count} attachments announced`;
     let msg: unknown;
     try {
-      msg = unpackr.unpack(f.subarray(5));
+      msg = decodeValue(f.subarray(5));
     } catch (err) {
       return `undecodable msgpack (${(err as Error).message})`;
     }
@@ -297,11 +297,15 @@ export async function listenPeers(opts: ListenOptions, onPeer: (p: Peer) => void
   const { maxFrameBytes, handshakeTimeoutMs } = checkOptions(opts);
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<net.Socket>();
+  const maxPending = opts.maxPendingHandshakes ?? 256;
+  let pending = 0;
   const accept = (socket: net.Socket) => {
+    socket.on('error', () => {}); // reported through the handshake or the Peer; never uncaught
+    if (pending >= maxPending) return void socket.destroy();
+    pending++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {}); // reported through the handshake or the Peer; never uncaught
-    authenticate(socket, { secret: opts.secret, role: opts.role, side: 'acceptor', timeoutMs: handshakeTimeoutMs, binding: tlsBinding(socket) }).then(
+    authenticate(socket, { secret: opts.secret, role: opts.role, side: 'acceptor', timeoutMs: handshakeTimeoutMs, binding: tlsBinding(socket) }).finally(() => pending--).then(
       ({ leftover }) => {
         const peer = new Peer(socket, maxFrameBytes, leftover);
         try {

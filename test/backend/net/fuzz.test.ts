@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { Packr } from 'msgpackr';
+import { encodeValue } from '../../../src/serde/record-codec.js';
 import { BlockClient } from '../../../src/backend/net/block-client.js';
 import { attachBlockServer } from '../../../src/backend/net/block-server.js';
 import { encodeFrame } from '../../../src/backend/net/frames.js';
@@ -48,9 +49,9 @@ const messageFrame = (body: Uint8Array) => frame(Buffer.concat([Buffer.from([1, 
 /** A frame after authentication: random msgpack, mutated valid requests, wrong kinds, attachments out of turn. */
 function postAuthFrame(rand: Rand): Buffer {
   switch (int(rand, 5)) {
-    case 0: return messageFrame(packr.pack(randomValue(rand)));
+    case 0: return messageFrame(rand() < 0.5 ? packr.pack(randomValue(rand)) : encodeValue(randomValue(rand)));
     case 1: {
-      const good = messageFrame(packr.pack({ t: 'get', id: int(rand, 100), blockId: 'b0', start: 0, end: 10 }));
+      const good = messageFrame(encodeValue({ t: 'get', id: int(rand, 100), blockId: 'b0', start: 0, end: 10 }));
       for (let k = 1 + int(rand, 4); k > 0; k--) good[int(rand, good.length)] = int(rand, 256);
       return good;
     }
@@ -65,7 +66,7 @@ function surelyBad(rand: Rand): Buffer {
   switch (int(rand, 3)) {
     case 0: return Buffer.from([0xff, 0xff, 0xff, 0xf0 | int(rand, 16)]); // over the limit
     case 1: return frame(Buffer.from([9 + int(rand, 200), ...bytes(rand, 8)])); // unknown kind
-    default: return messageFrame(packr.pack({ t: 'get', id: -1, blockId: 7 })); // not a request
+    default: return messageFrame(encodeValue({ t: 'get', id: -1, blockId: 7 })); // not a request
   }
 }
 

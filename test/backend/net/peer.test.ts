@@ -12,7 +12,7 @@ import { encodeFrame } from '../../../src/backend/net/frames.js';
 const SECRET = 'correct horse battery staple';
 
 /** A server that records every peer, message and close reason. */
-async function recordingServer(opts: Partial<PeerOptions> & { host?: string } = {}) {
+async function recordingServer(opts: Partial<PeerOptions> & { host?: string; maxPendingHandshakes?: number } = {}) {
   const peers: Peer[] = [];
   const messages: unknown[] = [];
   const closes: string[] = [];
@@ -271,4 +271,47 @@ test('TLS with given certificate and key files', async (t) => {
 test('options are checked: an empty secret is refused', async () => {
   await assert.rejects(listenPeers({ port: 0, secret: '', role: 'control' }, () => {}), /non-empty/);
   await assert.rejects(connectPeer({ host: '127.0.0.1', port: 1, secret: new Uint8Array(0), role: 'control' }), /non-empty/);
+});
+
+test('messages keep the values the other backends keep: bigint, Map, Set, Date, undefined, typed arrays', async () => {
+  const { server } = await recordingServer();
+  const peer = await connectPeer({ ...server.address(), secret: SECRET, role: 'control' });
+  const reply = nextMessage(peer);
+  const value = { echo: true, big: 10n ** 20n, map: new Map<unknown, unknown>([[1, 'one'], ['k', [2]]]), set: new Set(['a']), when: new Date(86_400_000), gone: undefined, f: new Float64Array([1.5, -2]) };
+  peer.send(value);
+  const [m] = await reply;
+  const got = (m as { reply: typeof value }).reply;
+  assert.equal(got.big, 10n ** 20n);
+  assert.deepEqual([...got.map], [[1, 'one'], ['k', [2]]]);
+  assert.deepEqual([...got.set], ['a']);
+  assert.equal(got.when.getTime(), 86_400_000);
+  assert.ok('gone' in got && got.gone === undefined);
+  assert.deepEqual([...got.f], [1.5, -2]);
+  peer.close();
+  await server.close();
+});
+
+test('strangers cannot pile up: past maxPendingHandshakes new connections are dropped at once', async () => {
+  const { server, peers } = await recordingServer({ maxPendingHandshakes: 2, handshakeTimeoutMs: 3000 });
+  const silent = [0, 1].map(() => {
+    const s = net.connect(server.address());
+    s.on('error', () => {});
+    s.resume();
+    return s;
+  });
+  await Promise.all(silent.map((s) => new Promise((r) => s.once('data', r)))); // both got their challenge
+  const third = net.connect(server.address());
+  third.on('error', () => {});
+  third.resume();
+  const t0 = Date.now();
+  await socketClosed(third);
+  assert.ok(Date.now() - t0 < 2500, 'dropped at once, not after the handshake timeout');
+  assert.ok(silent.every((s) => !s.destroyed), 'the first two still wait for their handshake');
+  for (const s of silent) s.destroy();
+  // Once they are gone a genuine client gets in.
+  await new Promise((r) => setTimeout(r, 50));
+  const peer = await connectPeer({ ...server.address(), secret: SECRET, role: 'control' });
+  await until(() => peers.length === 1);
+  peer.close();
+  await server.close();
 });
