@@ -37,6 +37,7 @@ export class SlurmBackend implements Backend {
   private cluster?: ClusterBackend;
   private srun?: ReturnType<typeof startSlurmWorkers>;
   private secretDir?: string;
+  private stopped = false;
   allocation?: SlurmAllocation;
 
   constructor(private readonly opts: SlurmBackendOptions = {}) {}
@@ -67,12 +68,30 @@ export class SlurmBackend implements Backend {
       throw new SluiceError(`master 'slurm': srun ${plan.args.slice(0, 5).join(' ')} ... ended (exit code ${code}) before ${a.nodes.length} worker(s) joined; see its messages above`);
     });
     try {
-      await Promise.race([this.cluster.waitForWorkers(a.nodes.length, this.opts.joinTimeoutMs ?? 300_000), failed]);
+      await Promise.race([this.joined(a.nodes.length, this.opts.joinTimeoutMs ?? 300_000), failed]);
     } catch (e) {
       await this.stop();
       throw e;
     }
     failed.catch(() => {}); // srun ending later is the workers' loss, which the cluster reports
+  }
+
+  /** Polls rather than ClusterBackend.waitForWorkers, whose timer would keep the process alive after a failed start. */
+  private joined(n: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        const have = this.cluster?.workers().length ?? 0;
+        if (have >= n) {
+          clearInterval(timer);
+          resolve();
+        } else if (Date.now() > deadline || this.stopped) {
+          clearInterval(timer);
+          reject(new SluiceError(`master 'slurm': only ${have} of ${n} worker(s) joined within ${Math.round(timeoutMs / 1000)} s`));
+        }
+      }, 100);
+      timer.unref();
+    });
   }
 
   launch(worker: WorkerId, payload: TaskPayload): void {
@@ -92,6 +111,7 @@ export class SlurmBackend implements Backend {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     // The driver says stop first, so workers end cleanly; then the step, in case one did not.
     await this.cluster?.stop();
     await this.srun?.stop();
