@@ -114,7 +114,13 @@ export class SlurmBackend implements Backend {
     this.stopped = true;
     // The driver says stop first, so workers end cleanly; then the step, in case one did not.
     await this.cluster?.stop();
-    await this.srun?.stop();
+    if (this.srun) {
+      // Workers told to stop end by themselves, and the step with them; srun is signalled only if not.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.srun.exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
+      await this.srun.stop();
+    }
     if (this.secretDir) rmSync(this.secretDir, { recursive: true, force: true });
   }
 }
