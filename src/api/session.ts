@@ -1,5 +1,6 @@
 import { InlineBackend } from '../backend/inline-backend.js';
 import { ThreadsBackend } from '../backend/threads-backend.js';
+import { ProcessesBackend } from '../backend/cluster/processes-backend.js';
 import type { Backend } from '../backend/backend.js';
 import '../io/register.js';
 import { planTextSplits } from '../io/text-splits.js';
@@ -77,7 +78,12 @@ export class Session {
     const workers = master.kind === 'inline' ? 1 : master.workers;
     const memory = memoryPerWorker(opts.memory ?? (process.env.SLUICE_MEMORY || undefined), workers);
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
-    const backend: Backend = master.kind === 'inline' ? new InlineBackend({ memoryPerWorker: memory }) : new ThreadsBackend({ workers, memoryPerWorker: memory, preload });
+    const backend: Backend =
+      master.kind === 'inline'
+        ? new InlineBackend({ memoryPerWorker: memory })
+        : master.kind === 'processes'
+          ? new ProcessesBackend({ workers, memoryPerWorker: memory, preload })
+          : new ThreadsBackend({ workers, memoryPerWorker: memory, preload });
     const accumulators = new AccumulatorRegistry();
     const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
     const driver = new Driver(backend, accumulators, { maxTaskFailures });

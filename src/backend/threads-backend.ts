@@ -183,9 +183,10 @@ export class ThreadsBackend implements Backend {
       const slot = this.slots.get(worker);
       const entries = ids.map((id) => this.blocks.get(id)).filter((b) => b !== undefined);
       for (const id of ids) this.blocks.delete(id);
+      // Files go now, not when the owner gets to the message (one disk: the driver's view of what is
+      // held stays exact); the owner releases the memory and its accounting.
+      for (const b of entries) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
       if (slot && !slot.dead) slot.thread.postMessage({ type: 'free', blockIds: ids } satisfies FreeMessage);
-      // The owner thread is gone and its successor not started: nothing will adopt these, so their files go now.
-      else for (const b of entries) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
     });
   }
 

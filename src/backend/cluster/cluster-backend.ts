@@ -6,6 +6,8 @@ import type { WireNode } from '../../plan/stages.js';
 import { flattenWire } from '../../plan/stages.js';
 import { engineFailure, type Backend, type BackendEvent } from '../backend.js';
 import { listenPeers, type Peer, type PeerServer } from '../net/peer.js';
+import { serveBlocks } from '../net/block-server.js';
+import type { BlockStore } from '../../exec/worker-services.js';
 import { Membership } from './membership.js';
 import { checkWorkerMessage, type DriverToWorker, type PeerAddress } from './protocol.js';
 
@@ -54,6 +56,8 @@ export class ClusterBackend implements Backend {
   readonly name: string;
   private emit: (e: BackendEvent) => void = () => {};
   private server?: PeerServer;
+  /** Serves the driver's own blocks (parallelize slices, broadcasts) to the workers. */
+  private blockServer?: PeerServer;
   private readonly members = new Map<WorkerId, Member>();
   private readonly membership: Membership;
   private readonly heartbeatMs: number;
@@ -70,12 +74,15 @@ export class ClusterBackend implements Backend {
     this.membership = new Membership({ heartbeatMs: this.heartbeatMs, maxMissedHeartbeats: opts.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED });
   }
 
-  async start(emit: (e: BackendEvent) => void): Promise<void> {
+  async start(emit: (e: BackendEvent) => void, driverStore?: BlockStore): Promise<void> {
     this.emit = emit;
-    this.server = await listenPeers(
-      { host: this.opts.listen?.host ?? '127.0.0.1', port: this.opts.listen?.port ?? 0, secret: this.opts.secret, tls: this.opts.tls, maxFrameBytes: this.opts.maxFrameBytes, role: 'control' },
-      (peer) => this.admit(peer),
-    );
+    const host = this.opts.listen?.host ?? '127.0.0.1';
+    const { secret, tls, maxFrameBytes } = this.opts;
+    this.blockServer = await serveBlocks({ host, port: 0, secret, tls, maxFrameBytes }, (blockId, start, end) => {
+      if (!driverStore) throw new Error('this driver stores no blocks');
+      return driverStore.read(blockId, start, end);
+    });
+    this.server = await listenPeers({ host, port: this.opts.listen?.port ?? 0, secret, tls, maxFrameBytes, role: 'control' }, (peer) => this.admit(peer));
     this.ticker = setInterval(() => this.apply(this.membership.handle({ type: 'tick', now: Date.now() })), this.heartbeatMs);
     this.ticker.unref();
   }
@@ -154,9 +161,9 @@ export class ClusterBackend implements Backend {
     for (const o of this.members.values()) peers[o.id] = o.blocks;
     this.members.set(id, member);
     this.apply(this.membership.handle({ type: 'joined', worker: id, now: Date.now() }));
-    this.send(member, { t: 'welcome', worker: id, peers, heartbeatMs: this.heartbeatMs, preload: this.opts.preload ?? [] });
+    this.send(member, { t: 'welcome', worker: id, peers, heartbeatMs: this.heartbeatMs, preload: this.opts.preload ?? [], driverBlocks: this.blockServer!.address().port });
     for (const o of this.members.values()) if (o !== member) this.send(o, { t: 'peers', add: { [id]: hello.blocks }, remove: [] });
-    this.emit({ type: 'WorkerJoined', worker: id, slots: hello.cores, memory: hello.memory, host: hello.host } as unknown as BackendEvent);
+    this.emit({ type: 'WorkerJoined', worker: id, slots: hello.cores, memory: hello.memory, host: hello.host });
     for (const w of [...this.joinWaiters]) w();
     return member;
   }
@@ -231,6 +238,7 @@ export class ClusterBackend implements Backend {
     await Promise.all(closed);
     this.members.clear();
     await this.server?.close();
+    await this.blockServer?.close();
   }
 }
 

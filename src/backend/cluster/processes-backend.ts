@@ -6,6 +6,7 @@ import type { TaskPayload } from '../../exec/task.js';
 import type { WireNode } from '../../plan/stages.js';
 import type { WorkerId } from '../../scheduler/events.js';
 import type { Backend, BackendEvent } from '../backend.js';
+import type { BlockStore } from '../../exec/worker-services.js';
 import { ClusterBackend, randomSecret } from './cluster-backend.js';
 import type { WorkerOptions } from './worker-process.js';
 
@@ -54,12 +55,17 @@ export class ProcessesBackend implements Backend {
     this.cluster = new ClusterBackend({ secret: this.secret, preload: opts.preload, name: this.name, heartbeatMs: opts.heartbeatMs, maxMissedHeartbeats: opts.maxMissedHeartbeats });
   }
 
-  async start(emit: (e: BackendEvent) => void): Promise<void> {
+  async start(emit: (e: BackendEvent) => void, driverStore?: BlockStore): Promise<void> {
     this.emit = emit;
     this.base = mkdtempSync(join(tmpdir(), 'sluice-processes-'));
-    await this.cluster.start((e) => this.observe(e));
+    await this.cluster.start((e) => this.observe(e), driverStore);
     for (let i = 0; i < this.opts.workers; i++) this.spawn(0);
     await this.cluster.waitForWorkers(this.opts.workers, 60_000);
+  }
+
+  /** The directory every worker process keeps its files under (removed by stop()). */
+  get dir(): string {
+    return this.base;
   }
 
   /** Process ids of the live worker processes (for tests that kill them). */

@@ -27,7 +27,8 @@ export type WorkerToDriver =
 /** Driver → worker. */
 export type DriverToWorker =
   /** Answer to hello: the id the driver knows the worker by, and the block servers of everyone else. */
-  | { t: 'welcome'; worker: string; peers: Record<string, PeerAddress>; heartbeatMs: number; preload: string[] }
+  /** `driverBlocks`: the port of the driver's block server, on the host the worker dialed. */
+  | { t: 'welcome'; worker: string; peers: Record<string, PeerAddress>; heartbeatMs: number; preload: string[]; driverBlocks: number }
   | { t: 'peers'; add: Record<string, PeerAddress>; remove: string[] }
   | { t: 'launch'; taskId: number; payload: unknown }
   | { t: 'kill'; taskId: number }
@@ -76,7 +77,7 @@ export function checkDriverMessage(m: unknown): DriverToWorker | string {
   switch (m.t) {
     case 'welcome':
       if (!isStr(m.worker, 255) || !isObj(m.peers) || !Object.values(m.peers).every(isAddress) || !isNat(m.heartbeatMs) || m.heartbeatMs < 1) return 'welcome malformed';
-      if (!Array.isArray(m.preload) || !m.preload.every((p) => isStr(p, 4096))) return 'welcome malformed';
+      if (!Array.isArray(m.preload) || !m.preload.every((p) => isStr(p, 4096)) || !isNat(m.driverBlocks) || m.driverBlocks > 65535) return 'welcome malformed';
       return m as DriverToWorker;
     case 'peers':
       if (!isObj(m.add) || !Object.values(m.add).every(isAddress) || !Array.isArray(m.remove) || !m.remove.every((r) => isStr(r, 255))) return 'peers malformed';

@@ -3,9 +3,15 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describeThrown } from '../../util/errors.js';
-import { connectPeer, type Peer } from '../net/peer.js';
+import { connectPeer, type Peer, type PeerServer } from '../net/peer.js';
+import { serveBlocks } from '../net/block-server.js';
+import { DRIVER } from '../../exec/block-ref.js';
+import type { TaskPayload } from '../../exec/task.js';
+import { unflattenWire, type FlatWire } from '../../plan/stages.js';
+import { ReadGate } from '../read-gate.js';
+import { WorkerBlocks } from './worker-blocks.js';
 import { checkDriverMessage, PROTOCOL_VERSION, type DriverToWorker, type PeerAddress, type WorkerToDriver } from './protocol.js';
-import { taskFailure, type ThreadToWorker, type WorkerToThread } from './thread-messages.js';
+import { taskFailure, type TaskThreadData, type ThreadToWorker } from './thread-messages.js';
 
 export interface WorkerOptions {
   /** The driver's `host:port`. */
@@ -29,10 +35,18 @@ export interface WorkerOptions {
 /** Pauses before starting a task thread again after one failed to start; then the worker gives up. */
 const THREAD_RESTART_DELAYS_MS = [100, 400, 1600];
 
+/** A task the driver sent, waiting for a slot. */
+interface Queued {
+  taskId: number;
+  payload: Record<string, unknown>;
+}
+
 interface Slot {
+  /** Numbers the threads of this process (a replacement gets a new one). */
+  index: number;
   thread: Worker;
   ready: boolean;
-  running?: { taskId: number; payload: Record<string, unknown> };
+  running?: Queued & { files?: string[] };
   /** Failed starts before this thread (see replace). */
   attempt: number;
   /** Ended on purpose (kill, stop): its exit is not a crash to report. */
@@ -55,10 +69,18 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   if (!Number.isInteger(opts.cores) || opts.cores < 1) throw new RangeError(`cores must be a positive integer, got ${opts.cores}`);
   const dir = await mkdtemp(join(opts.dir, 'sluice-worker-'));
   const host = opts.host ?? hostname();
+  let worker = '';
+  const blocks = new WorkerBlocks(() => worker, dir, { secret: opts.secret, tls: opts.tls });
+  let server: PeerServer | undefined;
   try {
+    // Bound where it is advertised when given; else on every interface (it still admits only holders of the secret).
+    server = await serveBlocks({ host: opts.host ?? '0.0.0.0', port: 0, secret: opts.secret, tls: opts.tls }, (id, start, end) => blocks.read(id, start, end));
     const peer = await dial({ host: driverHost, port: driverPort, secret: opts.secret, tls: opts.tls, role: 'control' }, opts.connectTimeoutMs ?? 30_000);
-    await new WorkerSession(peer, opts, dir, host).run();
+    const session = new WorkerSession(peer, opts, dir, { host, port: server.address().port }, blocks, driverHost, (id) => (worker = id));
+    await session.run();
   } finally {
+    blocks.close();
+    await server?.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -85,7 +107,9 @@ async function dial(o: Parameters<typeof connectPeer>[0], timeoutMs: number): Pr
 
 class WorkerSession {
   private readonly slots: Slot[] = [];
-  private readonly queue: WorkerToThread[] = [];
+  private readonly queue: Queued[] = [];
+  private readonly gate = new ReadGate();
+  private nextThread = 0;
   private worker = '';
   private preload: string[] = [];
   private heartbeat?: NodeJS.Timeout;
@@ -97,7 +121,10 @@ class WorkerSession {
     private readonly peer: Peer,
     private readonly opts: WorkerOptions,
     private readonly dir: string,
-    private readonly host: string,
+    private readonly address: PeerAddress,
+    private readonly blocks: WorkerBlocks,
+    private readonly driverHost: string,
+    private readonly named: (worker: string) => void,
   ) {}
 
   run(): Promise<void> {
@@ -108,7 +135,7 @@ class WorkerSession {
       if (typeof m === 'string') return this.peer.close(`protocol error: ${m}`);
       this.handle(m);
     });
-    this.send({ t: 'hello', version: PROTOCOL_VERSION, cores: this.opts.cores, memory: this.opts.memory, host: this.host, blocks: { host: this.host, port: 0 }, pid: process.pid });
+    this.send({ t: 'hello', version: PROTOCOL_VERSION, cores: this.opts.cores, memory: this.opts.memory, host: this.address.host, blocks: this.address, pid: process.pid });
     return ended;
   }
 
@@ -121,8 +148,10 @@ class WorkerSession {
       case 'welcome':
         if (this.worker) return this.peer.close('protocol error: welcome twice');
         this.worker = m.worker;
+        this.named(m.worker);
         this.preload = m.preload;
         for (const [id, a] of Object.entries(m.peers)) this.peers.set(id, a);
+        this.peers.set(DRIVER, { host: this.driverHost, port: m.driverBlocks });
         for (let i = 0; i < this.opts.cores; i++) this.slots.push(this.startThread(0));
         this.heartbeat = setInterval(() => this.send({ t: 'heartbeat', held: this.held(), running: this.runningTasks() }), m.heartbeatMs);
         return;
@@ -132,11 +161,12 @@ class WorkerSession {
         return;
       case 'launch':
         if (!this.worker) return this.peer.close('protocol error: launch before welcome');
-        this.queue.push({ t: 'run', taskId: m.taskId, payload: m.payload as Record<string, unknown> });
+        this.queue.push({ taskId: m.taskId, payload: m.payload as Record<string, unknown> });
         return this.dispatch();
       case 'kill':
         return this.kill(m.taskId);
       case 'free':
+        return this.free(m.blockIds);
       case 'forget':
         return;
       case 'stop':
@@ -145,25 +175,48 @@ class WorkerSession {
   }
 
   private held(): { memory: number; disk: number } {
-    return { memory: 0, disk: 0 };
+    return this.blocks.held();
+  }
+
+  /** Frees blocks once no running task reads them: each through the thread whose store holds it. */
+  private free(blockIds: readonly string[]): void {
+    this.gate.free(blockIds, (ids) => {
+      for (const [index, owned] of this.blocks.drop(ids)) {
+        const slot = this.slots.find((s) => s.index === index && !s.ended);
+        slot?.thread.postMessage({ t: 'free', blockIds: owned });
+      }
+    });
   }
 
   private runningTasks(): number[] {
     return this.slots.flatMap((s) => (s.running ? [s.running.taskId] : []));
   }
 
-  private startThread(attempt: number): Slot {
+  /** Starts a task thread; `after` is the dead thread it replaces, whose blocks it adopts. */
+  private startThread(attempt: number, after?: Slot): Slot {
     const runner = this.opts.runner ?? new URL('../../exec/run-task.js', import.meta.url).href;
-    const thread = new Worker(new URL('./task-thread.js', import.meta.url), { workerData: { runner, preload: this.preload, dir: this.dir, worker: this.worker } });
-    const slot: Slot = { thread, ready: false, attempt };
+    const index = this.nextThread++;
+    let adopt: TaskThreadData['adopt'] = [];
+    if (after) {
+      adopt = this.blocks.ofThread(after.index);
+      this.blocks.moveThread(after.index, index);
+    }
+    const memory = Math.floor(this.opts.memory / this.opts.cores);
+    const workerData: TaskThreadData = { runner, preload: this.preload, dir: this.dir, worker: this.worker, memory, adopt };
+    const thread = new Worker(new URL('./task-thread.js', import.meta.url), { workerData });
+    const slot: Slot = { index, thread, ready: false, attempt };
     thread.on('message', (m: ThreadToWorker) => {
       if (m.t === 'ready') {
         slot.ready = true;
         return this.dispatch();
       }
+      // Known before the driver hears of the result: its next tasks may read these blocks.
+      this.blocks.add(m.blocks, slot.index);
       if (slot.running?.taskId !== m.taskId) return;
-      slot.running = undefined;
-      this.send({ t: 'done', taskId: m.taskId, outcome: m.outcome, held: this.held() });
+      this.taskEnded(slot);
+      const outcome = m.outcome as { ok: boolean; result?: { held?: unknown } };
+      if (outcome.ok && outcome.result) outcome.result.held = this.held();
+      this.send({ t: 'done', taskId: m.taskId, outcome, held: this.held() });
       this.dispatch();
     });
     // 'error' (an uncaught exception in the thread) comes before 'exit'.
@@ -185,12 +238,12 @@ class WorkerSession {
     slot.ended = true;
     void slot.thread.terminate();
     const task = slot.running;
-    slot.running = undefined;
+    if (task) this.taskEnded(slot);
     if (task) this.send({ t: 'done', taskId: task.taskId, outcome: { ok: false, error: taskFailure(task.payload, `${why} (worker ${this.worker})`) }, held: this.held() });
     const i = this.slots.indexOf(slot);
     if (i < 0 || this.done) return;
     if (slot.ready) {
-      this.slots[i] = this.startThread(0);
+      this.slots[i] = this.startThread(0, slot);
       return;
     }
     const delay = THREAD_RESTART_DELAYS_MS[slot.attempt];
@@ -199,17 +252,43 @@ class WorkerSession {
       return void this.end();
     }
     setTimeout(() => {
-      if (!this.done) this.slots[i] = this.startThread(slot.attempt + 1);
+      if (!this.done) this.slots[i] = this.startThread(slot.attempt + 1, slot);
     }, delay);
+  }
+
+  /** The slot's task ended (done, killed, its thread died): its reads and fetched files go. */
+  private taskEnded(slot: Slot): void {
+    const task = slot.running!;
+    slot.running = undefined;
+    this.gate.end(task.taskId);
+    WorkerBlocks.cleanup(task.files ?? []);
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) return;
       if (!slot.ready || slot.running || slot.ended) continue;
-      const msg = this.queue.shift()!;
-      slot.running = { taskId: msg.taskId, payload: msg.payload };
-      slot.thread.postMessage(msg);
+      const task = this.queue.shift()!;
+      slot.running = task;
+      void this.start(slot, task);
+    }
+  }
+
+  /** Makes the task's inputs local (fetching other workers' blocks), then hands it to its thread. */
+  private async start(slot: Slot, task: Queued & { files?: string[] }): Promise<void> {
+    try {
+      const payload = { ...task.payload, node: unflattenWire(task.payload.node as FlatWire) } as unknown as TaskPayload;
+      const { inputs, files } = await this.blocks.prepare(payload, this.peers);
+      task.files = files;
+      // Killed (or the worker stopping) while fetching: nothing more to do.
+      if (slot.running !== task || slot.ended || this.done) return WorkerBlocks.cleanup(files);
+      this.gate.begin(task.taskId, Object.keys(inputs.attached));
+      slot.thread.postMessage({ t: 'run', taskId: task.taskId, payload: task.payload, inputs });
+    } catch (e) {
+      if (slot.running !== task) return;
+      this.taskEnded(slot);
+      this.send({ t: 'done', taskId: task.taskId, outcome: { ok: false, error: taskFailure(task.payload, `could not prepare the task's inputs: ${describeThrown(e).message}`) }, held: this.held() });
+      this.dispatch();
     }
   }
 

@@ -34,7 +34,7 @@ export class EventLog {
 
 /** A payload the fake runner understands (plain data; the pipeline is a one-node stand-in). */
 export function fakePayload(taskId: number, fake: Record<string, unknown>, partition = 0): never {
-  return { taskId, jobId: 1, stageId: 1, partition, attempt: 0, node: { id: 1, op: 'fake', deps: [] }, output: { kind: 'result', action: { kind: 'collect' } }, shuffleInputs: {}, cachedBlocks: {}, broadcasts: {}, spillDir: '/nonexistent', fake } as never;
+  return { taskId, jobId: 1, stageId: 1, partition, attempt: 0, node: { id: 1, op: 'fake', deps: [], compute: { kind: 'fake' } }, output: { kind: 'result', action: { kind: 'collect' } }, shuffleInputs: {}, cachedBlocks: {}, broadcasts: {}, spillDir: '/nonexistent', fake } as never;
 }
 
 /** True while a process with this pid exists. */

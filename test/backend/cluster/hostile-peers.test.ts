@@ -160,10 +160,14 @@ test(`${TOTAL} random and mutated messages to a live worker crash nothing; each 
     const server = await listenPeers({ port: 0, secret, role: 'control' }, (peer) => {
       peer.onMessage((m) => {
         const msg = m as { t: string };
-        if (msg.t === 'done') answers++;
+        if (msg.t === 'done' && (msg as { outcome?: { ok?: boolean } }).outcome?.ok) answers++;
         if (msg.t !== 'hello') return;
-        peer.send({ t: 'welcome', worker: 'w', peers: {}, heartbeatMs: 1000, preload: [] });
+        peer.send({ t: 'welcome', worker: 'w', peers: {}, heartbeatMs: 1000, preload: [], driverBlocks: 1 });
         void (async () => {
+          // One valid task first, answered before the barrage: the worker did run it.
+          const before = answers;
+          peer.send({ t: 'launch', taskId: 1000, payload: { ...(fakePayload(1000, { value: 1 }) as object), node: { nodes: [{ id: 1, op: 'fake', deps: [], compute: { kind: 'fake' } }] } } });
+          for (let i = 0; i < 400 && answers === before && !peer.closed; i++) await new Promise((res) => setTimeout(res, 25));
           for (let i = 0; i < 2000 && !peer.closed && sent < TOTAL; i++) {
             const r = rnd.nextInt(0, 199);
             const base = valid(rnd);
@@ -183,7 +187,7 @@ test(`${TOTAL} random and mutated messages to a live worker crash nothing; each 
     await finished;
     await server.close();
   }
-  assert.ok(answers > 0, 'the worker answered valid launches');
+  assert.ok(answers >= sessions, `the worker ran the valid task of each session (${answers} of ${sessions})`);
   assert.deepEqual(readdirSync(dir), [], 'every session removed its directory');
   assert.deepEqual(uncaught, []);
   uncaught = [];

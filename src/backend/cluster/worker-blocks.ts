@@ -1,0 +1,154 @@
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BlockRegion, HeldBytes, LocalRegion } from '../../exec/block-ref.js';
+import type { BlockSource } from '../../exec/block-store.js';
+import { regionOf } from '../../exec/local-block-store.js';
+import type { TaskPayload } from '../../exec/task.js';
+import { regionKey, taskRegions } from '../../exec/task-regions.js';
+import { describeThrown } from '../../util/errors.js';
+import { BlockClient } from '../net/block-client.js';
+import type { PeerAddress } from './protocol.js';
+import type { NewBlock, TaskInputs } from './thread-messages.js';
+
+/** A fetched region larger than this lands in a file under the worker's directory instead of memory. */
+const FETCH_TO_FILE_BYTES = 64 << 20;
+
+/**
+ * The blocks of one worker process, as its main thread sees them: where the bytes of each block
+ * its task threads stored are (shared memory or a file), so it can serve them to other workers
+ * (block server) and hand them to its own threads; and the fetching of other workers' blocks a
+ * task reads, before the task starts (so a task thread never waits on the network itself).
+ */
+export class WorkerBlocks {
+  /** Block id → where its bytes are and which task thread's store holds it. */
+  private readonly blocks = new Map<string, NewBlock & { thread: number }>();
+  private readonly client: BlockClient;
+  private nextFile = 0;
+
+  constructor(
+    private readonly worker: () => string,
+    private readonly dir: string,
+    opts: { secret: string | Uint8Array; tls?: { cert: string; key: string; ca?: string }; fetchTimeoutMs?: number; maxBytesInFlight?: number },
+  ) {
+    this.client = new BlockClient({ secret: opts.secret, tls: opts.tls, maxBytesInFlight: opts.maxBytesInFlight ?? 48 << 20, timeoutMs: opts.fetchTimeoutMs ?? 30_000 });
+  }
+
+  /** For the block server: `[start, end)` of a block stored here. */
+  read(blockId: string, start: number, end: number): LocalRegion {
+    const b = this.blocks.get(blockId);
+    if (!b) throw new Error(`block ${blockId} is not stored on ${this.worker()}`);
+    if (start < 0 || end > b.bytes || start > end) throw new Error(`range [${start}, ${end}) is outside block ${blockId} of ${b.bytes} bytes`);
+    return regionOf(b.source, start, end);
+  }
+
+  /** Blocks a task thread stored (reported with its task's end). */
+  add(blocks: readonly NewBlock[], thread: number): void {
+    for (const b of blocks) this.blocks.set(b.blockId, { ...b, thread });
+  }
+
+  /** Blocks a task thread holds (its successor adopts them when it dies). */
+  ofThread(thread: number): NewBlock[] {
+    return [...this.blocks.values()].filter((b) => b.thread === thread).map(({ blockId, source, bytes }) => ({ blockId, source, bytes }));
+  }
+
+  /** Moves a dead thread's blocks to its successor. */
+  moveThread(from: number, to: number): void {
+    for (const b of this.blocks.values()) if (b.thread === from) b.thread = to;
+  }
+
+  /** Forgets blocks; returns them by holding thread (whose store releases their memory and files). */
+  drop(blockIds: readonly string[]): Map<number, string[]> {
+    const byThread = new Map<number, string[]>();
+    for (const id of blockIds) {
+      const b = this.blocks.get(id);
+      if (!b) continue;
+      this.blocks.delete(id);
+      byThread.set(b.thread, [...(byThread.get(b.thread) ?? []), id]);
+    }
+    return byThread;
+  }
+
+  held(): HeldBytes {
+    const h = { memory: 0, disk: 0 };
+    for (const b of this.blocks.values()) h[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
+    return h;
+  }
+
+  /**
+   * Makes every region the task reads available to a task thread: blocks stored here are
+   * attached where they are; others' are fetched (all owners at once, under the client's bound
+   * on bytes in flight). A region that cannot be fetched is attached as failed: the thread's
+   * fetcher turns it into a FetchError, and the task into a fetch failure the scheduler handles.
+   */
+  async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; files: string[] }> {
+    const inputs: TaskInputs = { attached: {}, fetched: {}, failed: {} };
+    const me = this.worker();
+    const remote: Array<BlockRegion & { address: PeerAddress }> = [];
+    for (const { region } of taskRegions(payload)) {
+      if (region.worker === me) {
+        const b = this.blocks.get(region.blockId);
+        if (b) inputs.attached[region.blockId] = b.source;
+        continue;
+      }
+      const key = regionKey(region);
+      if (key in inputs.fetched || key in inputs.failed) continue;
+      const address = addresses.get(region.worker);
+      if (!address) inputs.failed[key] = `${region.worker} is not in the cluster`;
+      else if (!remote.some((r) => regionKey(r) === key)) remote.push({ ...region, address });
+    }
+    const files: string[] = [];
+    // Owners fail independently: each is fetched on its own, so one lost owner fails only its regions.
+    const byOwner = new Map<string, typeof remote>();
+    for (const r of remote) byOwner.set(r.worker, [...(byOwner.get(r.worker) ?? []), r]);
+    await Promise.all(
+      [...byOwner.values()].map(async (regions) => {
+        try {
+          const got = await this.client.fetchAll(regions);
+          regions.forEach((r, i) => {
+            const chunks = got[i]!;
+            const bytes = r.end - r.start;
+            if (bytes > FETCH_TO_FILE_BYTES) {
+              const path = join(this.dir, `fetched-${this.nextFile++}`);
+              writeFileSync(path, Buffer.concat(chunks));
+              files.push(path);
+              inputs.fetched[regionKey(r)] = { kind: 'file', path };
+            } else {
+              const buffer = new SharedArrayBuffer(bytes);
+              const view = new Uint8Array(buffer);
+              let at = 0;
+              for (const c of chunks) {
+                view.set(c, at);
+                at += c.byteLength;
+              }
+              inputs.fetched[regionKey(r)] = { kind: 'memory', buffer };
+            }
+          });
+        } catch (e) {
+          for (const r of regions) inputs.failed[regionKey(r)] = describeThrown(e).message;
+        }
+      }),
+    );
+    return { inputs, files };
+  }
+
+  /** Drops the fetched files of a task that ended. */
+  static cleanup(files: readonly string[]): void {
+    for (const f of files) rmSync(f, { force: true });
+  }
+
+  close(): void {
+    this.client.close('worker stopping');
+  }
+}
+
+/** The thread side: a fetched or attached source as the region a task asked for. */
+export function localOf(inputs: TaskInputs, r: BlockRegion): LocalRegion | string | undefined {
+  const key = regionKey(r);
+  const fetched = inputs.fetched[key];
+  if (fetched) return regionOf(fetched, 0, r.end - r.start);
+  if (key in inputs.failed) return inputs.failed[key]!;
+  const attached = inputs.attached[r.blockId];
+  return attached ? regionOf(attached, r.start, r.end) : undefined;
+}
+
+export type { BlockSource };
