@@ -23,6 +23,10 @@ export interface SlurmBackendOptions {
   secretDir?: string;
   /** How long to wait for a worker on every node. Default 5 minutes (srun may queue behind other steps). */
   joinTimeoutMs?: number;
+  /** Each worker's memory budget in bytes (default: 70% of the allocation's memory per node). */
+  memory?: number;
+  /** The allocation, when the caller has read it already. */
+  allocation?: SlurmAllocation;
 }
 
 /**
@@ -44,7 +48,7 @@ export class SlurmBackend implements Backend {
 
   async start(emit: (e: BackendEvent) => void, driverStore: BlockStore): Promise<void> {
     const env = this.opts.env ?? process.env;
-    const a = readSlurmAllocation(env, this.opts.expand ?? scontrolHostnames);
+    const a = this.opts.allocation ?? readSlurmAllocation(env, this.opts.expand ?? scontrolHostnames);
     this.allocation = a;
     this.name = `slurm[${a.jobId}: ${a.nodes.length} node(s)]`;
     this.secretDir = join(this.opts.secretDir ?? join(process.cwd(), '.sluice', 'jobs'), `${a.jobId}-${process.pid}`);
@@ -62,6 +66,7 @@ export class SlurmBackend implements Backend {
       node: process.execPath,
       cli: fileURLToPath(new URL('../../cli/main.js', import.meta.url)),
       dir: join(env.TMPDIR ?? '/tmp', `sluice-${a.jobId}`),
+      ...(this.opts.memory !== undefined ? { memory: this.opts.memory } : {}),
     });
     this.srun = startSlurmWorkers(plan, env);
     const failed = this.srun.exited.then((code) => {
