@@ -19,6 +19,8 @@ export { compareKeys } from './serde/keys.js';
 export type { SluiceEvent, Listener, Metrics } from './scheduler/bus.js';
 export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, InputError, QueryError, type TaskErrorInfo, type CallSite } from './util/errors.js';
 export { parseBytes, formatBytes } from './util/bytes.js';
+export { registerBackend, backendSchemes, memoryPerWorker, type BackendFactory, type BackendOptions, type CreatedBackend } from './backend/registry.js';
+export type { Backend, BackendEvent } from './backend/backend.js';
 export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/dataframe.js';
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';
 export { SqlFileAccessError, type SqlFileAccess } from './api/frame/sql-file-access.js';

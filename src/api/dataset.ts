@@ -220,7 +220,7 @@ export class Dataset<T> {
 
   unpersist(): this {
     this.node.cached = false;
-    this.engine.driver.blocks.uncache(this.node.id);
+    this.engine.driver.uncache(this.node.id);
     return this;
   }
 

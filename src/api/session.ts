@@ -1,7 +1,3 @@
-import { InlineBackend } from '../backend/inline-backend.js';
-import { ThreadsBackend } from '../backend/threads-backend.js';
-import { ProcessesBackend } from '../backend/cluster/processes-backend.js';
-import type { Backend } from '../backend/backend.js';
 import '../io/register.js';
 import { planTextSplits } from '../io/text-splits.js';
 import { encodeBatch } from '../serde/record-codec.js';
@@ -13,7 +9,7 @@ import type { SliceRef } from '../plan/node.js';
 import { Dataset } from './dataset.js';
 import { Driver } from '../driver/driver.js';
 import { Engine } from '../driver/engine.js';
-import { memoryPerWorker, parseMaster } from '../driver/master.js';
+import { createBackend } from '../driver/master.js';
 import { IdSource, sourceNode } from './plan-builders.js';
 import { DataFrame } from './dataframe.js';
 import { FrameContext } from './frame/frame-context.js';
@@ -74,16 +70,11 @@ export class Session {
   /** Starts a session on this machine (worker threads, or inline). */
   static async local(opts: SessionOptions = {}): Promise<Session> {
     const sqlFiles = new SqlFilePolicy(opts.sqlFileAccess);
-    const master = parseMaster(opts.master ?? (process.env.SLUICE_MASTER || 'local[*]'));
-    const workers = master.kind === 'inline' ? 1 : master.workers;
-    const memory = memoryPerWorker(opts.memory ?? (process.env.SLUICE_MEMORY || undefined), workers);
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
-    const backend: Backend =
-      master.kind === 'inline'
-        ? new InlineBackend({ memoryPerWorker: memory })
-        : master.kind === 'processes'
-          ? new ProcessesBackend({ workers, memoryPerWorker: memory, preload })
-          : new ThreadsBackend({ workers, memoryPerWorker: memory, preload });
+    const { backend, parallelism: workers } = createBackend(opts.master ?? (process.env.SLUICE_MASTER || 'local[*]'), {
+      memory: opts.memory ?? (process.env.SLUICE_MEMORY || undefined),
+      preload,
+    });
     const accumulators = new AccumulatorRegistry();
     const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
     const driver = new Driver(backend, accumulators, { maxTaskFailures });

@@ -121,6 +121,12 @@ export class BlockRegistry {
     return true;
   }
 
+  /** A cached partition was lost with its worker: forget it (nothing to free, its owner is gone). */
+  forgetCached(nodeId: number, partition: number): void {
+    const parts = this.cached.get(nodeId);
+    if (parts?.[partition]) parts[partition] = undefined;
+  }
+
   uncache(nodeId: number): void {
     for (const s of this.cached.get(nodeId) ?? []) if (s) this.free(s);
     this.cached.delete(nodeId);

@@ -61,7 +61,7 @@ export class Driver {
   readonly cleaner = new Cleaner(({ nodeId, shuffleIds, driverBlocks }) => {
     if (this.stopped) return;
     this.store.free(driverBlocks);
-    this.blocks.uncache(nodeId);
+    this.uncache(nodeId);
     for (const shuffleId of shuffleIds) this.dropShuffle(shuffleId);
   });
   private nextJobId = 0;
@@ -108,6 +108,13 @@ export class Driver {
     return this.store.put(toStored(w.finish()));
   }
 
+  /** Frees a cached node's partitions (unpersist, or the node can no longer be reached). */
+  uncache(nodeId: number): void {
+    if (this.stopped) return;
+    this.blocks.uncache(nodeId);
+    this.dispatch({ type: 'CacheRemoved', nodeId });
+  }
+
   private dropShuffle(shuffleId: number): void {
     this.blocks.dropShuffle(shuffleId);
     this.dispatch({ type: 'ShuffleRemoved', shuffleId });
@@ -145,6 +152,7 @@ export class Driver {
         numPartitions: s.node.numPartitions,
         parents: s.parents.map((p) => p.stageId),
         shuffleId: s.shuffle?.shuffleId,
+        cachedNodes: cachedInStage(s.node),
       }));
       this.bus.emit({
         type: 'jobStart',
@@ -199,7 +207,7 @@ export class Driver {
       case 'TaskFinished': {
         this.taskEnded(e.taskId, e.worker, true, e.result.metrics);
         this.finished.set(e.taskId, e.result);
-        this.dispatch({ type: 'TaskFinished', taskId: e.taskId });
+        this.dispatch({ type: 'TaskFinished', taskId: e.taskId, cached: e.result.cacheBlocks.map(({ nodeId, partition }) => ({ nodeId, partition })) });
         // Neither accepted nor discarded (unknown task): free what it stored.
         const left = this.finished.get(e.taskId);
         if (left) this.discard(e.taskId, left);
@@ -244,6 +252,8 @@ export class Driver {
       }
       case 'MapOutputLost':
         return this.blocks.dropMapOutput(c.shuffleId, c.mapPartition);
+      case 'CachedPartitionLost':
+        return this.blocks.forgetCached(c.nodeId, c.partition);
       case 'StageSubmitted': {
         const job = this.jobs.get(c.jobId);
         const stage = job?.stages.get(c.stageId);
@@ -384,6 +394,21 @@ export function stageName(stage: Stage, isCached: (n: PlanNode) => boolean = () 
   }
   const name = ops.reverse().join(' → ');
   return stage.shuffle ? `${name} → (shuffle write)` : name;
+}
+
+/** Cached nodes of a stage's pipeline with its partitioning (task p reads their partition p): where tasks prefer to run. */
+function cachedInStage(root: PlanNode): number[] | undefined {
+  const out: number[] = [];
+  const stack = [root];
+  const seen = new Set<PlanNode>();
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.cached && n.numPartitions === root.numPartitions) out.push(n.id);
+    for (const d of n.deps) if (d.type === 'narrow') stack.push(d.node);
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** A task lost with its worker when the backend said nothing more about it. */

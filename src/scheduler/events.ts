@@ -17,6 +17,11 @@ export interface StageSpec {
   parents: number[];
   /** Set for shuffle map stages: the shuffle this stage writes. Absent for the job's result stage. */
   shuffleId?: number;
+  /**
+   * Cached nodes whose partition p task p reads (or computes and stores): the worker holding
+   * one is where task p prefers to run.
+   */
+  cachedNodes?: number[];
 }
 
 export interface JobSpec {
@@ -42,7 +47,8 @@ export interface TaskSpec {
 
 export type SchedulerEvent =
   | { type: 'JobSubmitted'; job: JobSpec }
-  | { type: 'TaskFinished'; taskId: number }
+  /** `cached`: partitions of cached nodes the task stored on its worker (kept if the task is accepted). */
+  | { type: 'TaskFinished'; taskId: number; cached?: Array<{ nodeId: number; partition: number }> }
   | {
       type: 'TaskFailed';
       taskId: number;
@@ -64,7 +70,9 @@ export type SchedulerEvent =
   /** The job cannot run (no worker is left): it fails with `message`. */
   | { type: 'AbortJob'; jobId: number; message: string }
   /** Nothing can read this shuffle any more (its datasets were garbage-collected): forget its outputs. */
-  | { type: 'ShuffleRemoved'; shuffleId: number };
+  | { type: 'ShuffleRemoved'; shuffleId: number }
+  /** A cached node was unpersisted (or can no longer be reached): forget where its partitions are. */
+  | { type: 'CacheRemoved'; nodeId: number };
 
 /**
  * A reduce task could not read `mapPartition` of `shuffleId`. `lost` lists every
@@ -91,6 +99,8 @@ export type SchedulerCommand =
   | { type: 'StageCompleted'; jobId: number; stageId: number }
   /** A shuffle map output is lost (worker lost, fetch failure); the driver forgets where it was. */
   | { type: 'MapOutputLost'; shuffleId: number; mapPartition: number }
+  /** A cached partition was lost with its worker; the driver forgets it (the next task reading it computes it from lineage). */
+  | { type: 'CachedPartitionLost'; nodeId: number; partition: number; worker: WorkerId }
   | { type: 'JobSucceeded'; jobId: number }
   | { type: 'JobFailed'; jobId: number; error: JobFailure };
 

@@ -56,6 +56,8 @@ export class Scheduler {
   /** Tasks that were running on a lost worker, so a late report is discarded, not ignored. */
   private readonly orphans = new Map<number, TaskSpec>();
   private readonly shuffles = new Map<number, ShuffleState>();
+  /** Where each stored partition of a cached node is: nodeId → partition → worker. */
+  private readonly cached = new Map<number, Map<number, WorkerId>>();
   private nextTaskId = 0;
   private out: SchedulerCommand[] = [];
 
@@ -70,7 +72,7 @@ export class Scheduler {
         this.onJobSubmitted(event.job);
         break;
       case 'TaskFinished':
-        this.onTaskFinished(event.taskId);
+        this.onTaskFinished(event.taskId, event.cached);
         break;
       case 'TaskFailed':
         this.onTaskFailed(event.taskId, event.error, event.fetchFailed);
@@ -94,6 +96,9 @@ export class Scheduler {
       case 'ShuffleRemoved':
         this.onShuffleRemoved(event.shuffleId);
         break;
+      case 'CacheRemoved':
+        this.cached.delete(event.nodeId);
+        break;
     }
     const out = this.out;
     this.out = [];
@@ -115,6 +120,11 @@ export class Scheduler {
 
   isShuffleAvailable(shuffleId: number): boolean {
     return this.shuffles.get(shuffleId)?.available ?? false;
+  }
+
+  /** The worker holding partition `partition` of cached node `nodeId`, if one does. */
+  cachedAt(nodeId: number, partition: number): WorkerId | undefined {
+    return this.cached.get(nodeId)?.get(partition);
   }
 
   // ---- events ----
@@ -142,7 +152,7 @@ export class Scheduler {
     this.launch();
   }
 
-  private onTaskFinished(taskId: number): void {
+  private onTaskFinished(taskId: number, cached: Array<{ nodeId: number; partition: number }> | undefined): void {
     const rec = this.tasks.get(taskId);
     if (!rec) return this.lateReport(taskId);
     const job = this.release(rec);
@@ -154,6 +164,7 @@ export class Scheduler {
     const p = rec.spec.partition;
     if (this.needs(job, st, p)) {
       this.emit({ type: 'AcceptTask', task: { ...rec.spec }, worker: rec.worker });
+      for (const c of cached ?? []) this.recordCached(c.nodeId, c.partition, rec.worker);
       if (st.isFinal) st.accepted.add(p);
       else this.recordMapOutput(st.spec.shuffleId!, p, rec.worker);
     } else {
@@ -214,10 +225,21 @@ export class Scheduler {
       });
     }
     if (outputsLost) {
+      // Everything the worker held goes at once: map outputs (their stages run again) and cached
+      // partitions (the next task reading one computes it from lineage).
       for (const shuffleId of [...this.shuffles.keys()].sort((a, b) => a - b)) {
         const sh = this.shuffles.get(shuffleId)!;
         const gone = [...sh.locs].filter(([, at]) => at === worker).map(([p]) => p);
         for (const p of gone.sort((a, b) => a - b)) this.loseMapOutput(shuffleId, p);
+      }
+      for (const nodeId of [...this.cached.keys()].sort((a, b) => a - b)) {
+        const parts = this.cached.get(nodeId)!;
+        const gone = [...parts].filter(([, at]) => at === worker).map(([p]) => p);
+        for (const p of gone.sort((a, b) => a - b)) {
+          parts.delete(p);
+          this.emit({ type: 'CachedPartitionLost', nodeId, partition: p, worker });
+        }
+        if (parts.size === 0) this.cached.delete(nodeId);
       }
     }
     this.advanceAll();
@@ -286,6 +308,13 @@ export class Scheduler {
   shuffleInUse(shuffleId: number): boolean {
     for (const job of this.jobs.values()) for (const st of job.order) if (st.spec.shuffleId === shuffleId) return true;
     return false;
+  }
+
+  /** The first copy of a cached partition is kept (the driver frees later duplicates). */
+  private recordCached(nodeId: number, p: number, worker: WorkerId): void {
+    let parts = this.cached.get(nodeId);
+    if (!parts) this.cached.set(nodeId, (parts = new Map()));
+    if (!parts.has(p)) parts.set(p, worker);
   }
 
   private recordMapOutput(shuffleId: number, p: number, worker: WorkerId): void {
@@ -393,7 +422,7 @@ export class Scheduler {
         if (st.status !== 'running') continue;
         while (st.queue.size > 0) {
           const p = st.queue.first()!;
-          const worker = this.pickWorker(st.failedOn.get(p));
+          const worker = this.pickWorker(st.failedOn.get(p), this.preferred(st, p));
           if (worker === undefined) return; // no free slot anywhere
           st.queue.takeFirst();
           const attempt = st.launches.get(p) ?? 0;
@@ -408,11 +437,24 @@ export class Scheduler {
     }
   }
 
+  /** Where task `p` of a stage would rather run: the holder of partition p of a cached node it reads. */
+  private preferred(st: StageState, p: number): WorkerId | undefined {
+    for (const nodeId of st.spec.cachedNodes ?? []) {
+      const at = this.cached.get(nodeId)?.get(p);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+
   /**
-   * The worker with the most free slots (ties: the earliest joined), preferring
-   * one the partition has not failed on.
+   * The preferred worker when it has a free slot and the partition has not failed
+   * on it; else the worker with the most free slots (ties: the earliest joined),
+   * preferring one the partition has not failed on. No delay scheduling: a busy
+   * preferred worker is not waited for.
    */
-  private pickWorker(avoid: ReadonlySet<WorkerId> | undefined): WorkerId | undefined {
+  private pickWorker(avoid: ReadonlySet<WorkerId> | undefined, preferred?: WorkerId): WorkerId | undefined {
+    const pw = preferred === undefined ? undefined : this.workers.get(preferred);
+    if (pw && pw.slots > pw.tasks.size && !avoid?.has(preferred!)) return preferred;
     let best: WorkerId | undefined;
     let bestFree = 0;
     let fallback: WorkerId | undefined;

@@ -75,7 +75,7 @@ export class FrameContext {
 
   uncache(id: number): void {
     const stage = this.cacheStages.get(id);
-    if (stage) this.engine.driver.blocks.uncache(stage.node.id);
+    if (stage) this.engine.driver.uncache(stage.node.id);
     this.cacheStages.delete(id);
     // A query planned before this still reaching the stage would compute the shuffles again.
     this.engine.driver.releaseShuffles(this.cacheShuffles.get(id) ?? []);

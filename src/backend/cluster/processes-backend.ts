@@ -63,6 +63,11 @@ export class ProcessesBackend implements Backend {
     await this.cluster.waitForWorkers(this.opts.workers, 60_000);
   }
 
+  /** The directory every worker process keeps its files under (removed by stop()). */
+  get dir(): string {
+    return this.base;
+  }
+
   /** Process ids of the live worker processes (for tests that kill them). */
   pids(): number[] {
     return [...this.children].flatMap((c) => (c.proc.pid !== undefined && c.proc.exitCode === null && c.proc.signalCode === null ? [c.proc.pid] : []));

@@ -23,6 +23,10 @@ export interface SlurmBackendOptions {
   secretDir?: string;
   /** How long to wait for a worker on every node. Default 5 minutes (srun may queue behind other steps). */
   joinTimeoutMs?: number;
+  /** Each worker's memory budget in bytes (default: 70% of the allocation's memory per node). */
+  memory?: number;
+  /** The allocation, when the caller has read it already. */
+  allocation?: SlurmAllocation;
 }
 
 /**
@@ -37,13 +41,14 @@ export class SlurmBackend implements Backend {
   private cluster?: ClusterBackend;
   private srun?: ReturnType<typeof startSlurmWorkers>;
   private secretDir?: string;
+  private stopped = false;
   allocation?: SlurmAllocation;
 
   constructor(private readonly opts: SlurmBackendOptions = {}) {}
 
   async start(emit: (e: BackendEvent) => void, driverStore: BlockStore): Promise<void> {
     const env = this.opts.env ?? process.env;
-    const a = readSlurmAllocation(env, this.opts.expand ?? scontrolHostnames);
+    const a = this.opts.allocation ?? readSlurmAllocation(env, this.opts.expand ?? scontrolHostnames);
     this.allocation = a;
     this.name = `slurm[${a.jobId}: ${a.nodes.length} node(s)]`;
     this.secretDir = join(this.opts.secretDir ?? join(process.cwd(), '.sluice', 'jobs'), `${a.jobId}-${process.pid}`);
@@ -61,18 +66,37 @@ export class SlurmBackend implements Backend {
       node: process.execPath,
       cli: fileURLToPath(new URL('../../cli/main.js', import.meta.url)),
       dir: join(env.TMPDIR ?? '/tmp', `sluice-${a.jobId}`),
+      ...(this.opts.memory !== undefined ? { memory: this.opts.memory } : {}),
     });
     this.srun = startSlurmWorkers(plan, env);
     const failed = this.srun.exited.then((code) => {
       throw new SluiceError(`master 'slurm': srun ${plan.args.slice(0, 5).join(' ')} ... ended (exit code ${code}) before ${a.nodes.length} worker(s) joined; see its messages above`);
     });
     try {
-      await Promise.race([this.cluster.waitForWorkers(a.nodes.length, this.opts.joinTimeoutMs ?? 300_000), failed]);
+      await Promise.race([this.joined(a.nodes.length, this.opts.joinTimeoutMs ?? 300_000), failed]);
     } catch (e) {
       await this.stop();
       throw e;
     }
     failed.catch(() => {}); // srun ending later is the workers' loss, which the cluster reports
+  }
+
+  /** Polls rather than ClusterBackend.waitForWorkers, whose timer would keep the process alive after a failed start. */
+  private joined(n: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        const have = this.cluster?.workers().length ?? 0;
+        if (have >= n) {
+          clearInterval(timer);
+          resolve();
+        } else if (Date.now() > deadline || this.stopped) {
+          clearInterval(timer);
+          reject(new SluiceError(`master 'slurm': only ${have} of ${n} worker(s) joined within ${Math.round(timeoutMs / 1000)} s`));
+        }
+      }, 100);
+      timer.unref();
+    });
   }
 
   launch(worker: WorkerId, payload: TaskPayload): void {
@@ -92,9 +116,16 @@ export class SlurmBackend implements Backend {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     // The driver says stop first, so workers end cleanly; then the step, in case one did not.
     await this.cluster?.stop();
-    await this.srun?.stop();
+    if (this.srun) {
+      // Workers told to stop end by themselves, and the step with them; srun is signalled only if not.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.srun.exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
+      await this.srun.stop();
+    }
     if (this.secretDir) rmSync(this.secretDir, { recursive: true, force: true });
   }
 }

@@ -28,6 +28,8 @@ export interface SlurmWorkersOptions {
   cli: string;
   /** Each worker's scratch directory (node-local); default `$TMPDIR/sluice-<job id>` on each node. */
   dir?: string;
+  /** Each worker's memory budget in bytes; default 70% of the allocation's memory per node (else the worker's own default). */
+  memory?: number;
 }
 
 /** The srun command line that starts one worker per node of the allocation, with its cores and memory. */
@@ -36,7 +38,7 @@ export function slurmWorkers(o: SlurmWorkersOptions): SlurmLaunchPlan {
   const cores = Math.min(...a.cpusPerNode);
   if (!(cores >= 1)) throw new SluiceError(`master 'slurm': job ${a.jobId} has a node without CPUs`);
   const n = a.nodes.length;
-  const memory = a.memPerNode !== undefined ? Math.floor(a.memPerNode * WORKER_MEMORY_SHARE) : undefined;
+  const memory = o.memory ?? (a.memPerNode !== undefined ? Math.floor(a.memPerNode * WORKER_MEMORY_SHARE) : undefined);
   const args = [
     `--jobid=${a.jobId}`,
     `--nodes=${n}`,

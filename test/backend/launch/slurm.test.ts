@@ -39,6 +39,8 @@ test('the launch plan: one srun step, a worker per node with the smallest node\'
   const inStep = slurmWorkers({ allocation: { ...allocation, inStep: true, memPerNode: undefined as unknown as number }, driver: 'h:1', secretFile: '/s', node: 'node', cli: 'cli' });
   assert.ok(inStep.args.includes('--overlap'), 'a driver inside a step shares its CPUs with the workers\' step');
   assert.ok(!inStep.args.includes('--memory') && inStep.memory === undefined);
+  const given = slurmWorkers({ allocation, driver: 'h:1', secretFile: '/s', node: 'node', cli: 'cli', memory: 123456789 });
+  assert.equal(given.args[given.args.indexOf('--memory') + 1], '123456789', 'a memory given (SLUICE_MEMORY, memory option) overrides the share');
 });
 
 test('startSlurmWorkers runs srun with the plan and stop() ends it', async () => {

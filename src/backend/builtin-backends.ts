@@ -1,0 +1,54 @@
+import { availableParallelism } from 'node:os';
+import { SluiceError } from '../util/errors.js';
+import { InlineBackend } from './inline-backend.js';
+import { memoryPerWorker, registerBackend } from './registry.js';
+import { ThreadsBackend } from './threads-backend.js';
+import { ProcessesBackend } from './cluster/processes-backend.js';
+import './launch/slurm-scheme.js';
+
+/** `inline`: every task on the calling thread, one at a time. */
+registerBackend('inline', {
+  usage: 'inline',
+  parse: (master) => {
+    if (master.trim() !== 'inline') throw new SluiceError(`unknown master "${master}": inline takes no argument`);
+  },
+  create: (_master, opts) => ({ backend: new InlineBackend({ memoryPerWorker: memoryPerWorker(opts.memory, 1) }), parallelism: 1 }),
+});
+
+/** The thread count of `local`, `local[4]` or `local[*]` (all cores). */
+export function localThreads(master: string): number {
+  const m = /^local(?:\[(\*|\d+)\])?$/.exec(master.trim());
+  if (!m) throw new SluiceError(`unknown master "${master}": use local, local[N] or local[*]`);
+  const n = m[1] === undefined || m[1] === '*' ? availableParallelism() : Number(m[1]);
+  if (n < 1) throw new SluiceError(`master ${master} needs at least one worker`);
+  return n;
+}
+
+/** `local[N]`: N worker threads of this process. */
+registerBackend('local', {
+  usage: 'local, local[N], local[*]',
+  parse: (master) => void localThreads(master),
+  create: (master, opts) => {
+    const workers = localThreads(master);
+    return { backend: new ThreadsBackend({ workers, memoryPerWorker: memoryPerWorker(opts.memory, workers), preload: opts.preload }), parallelism: workers };
+  },
+});
+
+/** The thread count of `processes[N]` or `processes[*]` (all cores). */
+function processCount(master: string): number {
+  const m = /^processes\[(\*|\d+)\]$/.exec(master.trim());
+  if (!m) throw new SluiceError(`unknown master "${master}": use processes[N] or processes[*]`);
+  const n = m[1] === '*' ? availableParallelism() : Number(m[1]);
+  if (n < 1) throw new SluiceError(`master ${master} needs at least one worker`);
+  return n;
+}
+
+/** `processes[N]`: N worker processes on this machine (the cluster backend with workers it forks). */
+registerBackend('processes', {
+  usage: 'processes[N], processes[*]',
+  parse: (master) => void processCount(master),
+  create: (master, opts) => {
+    const workers = processCount(master);
+    return { backend: new ProcessesBackend({ workers, memoryPerWorker: memoryPerWorker(opts.memory, workers), preload: opts.preload }), parallelism: workers };
+  },
+});
