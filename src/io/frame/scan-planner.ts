@@ -9,7 +9,7 @@ import { listInputFiles, type FileListing } from './file-listing.js';
 import { csvOptions, openCostBytes, splitBytes, userSchema } from './frame-options.js';
 import { inferJsonFields } from './json-lines-frame.js';
 import { parquetFields, readParquetFooter, rowGroupStats } from './parquet-meta.js';
-import { packUnits, partitionBytes, unitPath, type ScanUnit } from './scan-units.js';
+import { packUnits, packUnitsEvenly, partitionBytes, unitPath, type ScanUnit } from './scan-units.js';
 import { TextTypeInferrer } from './type-inference.js';
 
 /** The file formats a DataFrame scan reads. */
@@ -85,7 +85,8 @@ export function planFileScan(format: FileFormat, paths: string | string[], optio
   }
   const fields = [...dataFields, ...partitionFields(listing, dataFields)];
   const schema: Schema = { fields };
-  const partitions = packUnits(units, sizeOf, unitPath, { maxBytes: target, openCost });
+  const packing = { maxBytes: target, openCost };
+  const partitions = format === 'parquet' ? packUnitsEvenly(units, sizeOf, unitPath, packing, context.parallelism ?? 1) : packUnits(units, sizeOf, unitPath, packing);
   return { schema, partitions, sizeBytes, fileSchema: { fields: fields.map((f) => ({ ...f })) } };
 }
 

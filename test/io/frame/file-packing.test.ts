@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planFileScan } from '../../../src/io/frame/scan-planner.js';
-import { packUnits, partitionBytes } from '../../../src/io/frame/scan-units.js';
+import { packUnits, packUnitsEvenly, partitionBytes } from '../../../src/io/frame/scan-units.js';
 import { forEachBackend } from '../../conformance/backends.js';
 import { tempDir } from './scan-helpers.js';
 
@@ -138,4 +138,44 @@ forEachBackend((_name, s) => {
     // The default packs 128 files per partition: tasks for both workers, not one for all files.
     assert.equal(s().read.csv(dir).toDataset().numPartitions, Math.ceil(300 / 128));
   });
+});
+
+test('packUnitsEvenly makes a multiple of the parallelism of even partitions, in unit order, within maxBytes', () => {
+  const file = (u: Unit) => u.file;
+  const size = (u: Unit) => u.bytes;
+  // 82 row groups of one file, about 2.6 MB each: plain packing at 32 MiB makes 7 partitions.
+  const rand = rng(7);
+  const groups: Unit[] = Array.from({ length: 82 }, () => ({ file: 'g.parquet', bytes: Math.round(2.4e6 + rand() * 4e5) }));
+  const packing = { maxBytes: 32 * MIB, openCost: 256 * 1024 };
+  assert.equal(packUnits(groups, size, file, packing).length, 7);
+  for (const p of [2, 3, 4]) {
+    const parts = packUnitsEvenly(groups, size, file, packing, p);
+    assert.equal(parts.length % p, 0, `parallelism ${p}: ${parts.length} partitions`);
+    assert.deepEqual(parts.flat(), groups, 'every unit once, in order');
+    const costs = parts.map((part) => part.reduce((s, u) => s + u.bytes, 0));
+    assert.ok(Math.max(...costs) <= packing.maxBytes);
+    assert.ok(Math.max(...costs) - Math.min(...costs) <= 2 * 2.8e6, `even: ${costs}`);
+  }
+  // No change when one worker, when the count is already a multiple, or when there are few partitions.
+  assert.deepEqual(packUnitsEvenly(groups, size, file, packing, 1), packUnits(groups, size, file, packing));
+  assert.deepEqual(packUnitsEvenly(groups, size, file, packing, 7), packUnits(groups, size, file, packing));
+  assert.deepEqual(packUnitsEvenly(groups, size, file, packing, 8), packUnits(groups, size, file, packing));
+  // Random sizes and files: the same units in order, within maxBytes (single units aside), and either
+  // a multiple of the parallelism or the plain packing.
+  for (let trial = 0; trial < 300; trial++) {
+    const r = rng(100 + trial);
+    const units: Unit[] = Array.from({ length: 1 + Math.floor(r() * 60) }, () => ({ file: `f${Math.floor(r() * 4)}`, bytes: Math.floor(r() ** 3 * 40 * MIB) }));
+    const pk = { maxBytes: (4 + r() * 40) * MIB, openCost: Math.floor(r() * 4 * MIB) };
+    const p = 1 + Math.floor(r() * 4);
+    const parts = packUnitsEvenly(units, size, file, pk, p);
+    const plain = packUnits(units, size, file, pk);
+    assert.deepEqual(parts.flat(), units);
+    assert.ok(parts.length >= plain.length);
+    if (parts.length !== plain.length) assert.equal(parts.length % p, 0);
+    for (const part of parts) {
+      let cost = 0;
+      part.forEach((u, i) => (cost += u.bytes + (i === 0 || u.file !== part[i - 1]!.file ? pk.openCost : 0)));
+      assert.ok(part.length === 1 || cost <= pk.maxBytes + pk.openCost, `trial ${trial}: ${cost} > ${pk.maxBytes}`);
+    }
+  }
 });
