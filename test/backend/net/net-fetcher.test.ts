@@ -5,12 +5,14 @@ import { FetchError, type BlockStore } from '../../../src/exec/worker-services.j
 import { BlockClient } from '../../../src/backend/net/block-client.js';
 import { serveBlocks } from '../../../src/backend/net/block-server.js';
 import { NetFetcher } from '../../../src/backend/net/net-fetcher.js';
+import { MemoryBudget } from '../../../src/exec/memory-budget.js';
 
 const secret = 'fetcher secret';
 
 /** A store of whole blocks in memory, as a worker's store answers reads. */
 function memoryStore(blocks: Record<string, Uint8Array>): BlockStore {
   return {
+    budget: MemoryBudget.create(1 << 20),
     put: () => assert.fail('not used'),
     read(blockId: string, start: number, end: number): LocalRegion {
       const b = blocks[blockId];
