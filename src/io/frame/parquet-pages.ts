@@ -69,7 +69,9 @@ interface Page {
 export function decodeFlatChunk(bytes: Uint8Array, rows: number, type: DataType, decoder: ColumnDecoder, strings?: StringCoding): ColumnVector {
   const pages = readPages(bytes, rows, decoder);
   const maxDef = decoder.schemaPath.length > 1 && decoder.element.repetition_type !== 'REQUIRED' ? 1 : 0;
-  const validity = maxDef && pages.some((p) => p.defs && p.defs.length > 0) ? validityOf(pages, rows) : null;
+  // Without levels on any page and pages covering the rows, every row is present.
+  const covered = pages.reduce((n, p) => n + p.rows, 0);
+  const validity = maxDef && (covered < rows || pages.some((p) => p.defs && p.defs.length > 0)) ? validityOf(pages, rows) : null;
   const nullCount = validity ? rows - countValid(pages, rows) : 0;
   if (type === 'string') return stringChunk(pages, rows, validity, nullCount, strings ?? { builder: new Utf8DictBuilder(), dict: null });
   const out = type === 'int32' ? new Int32Array(rows) : new Float64Array(rows);
