@@ -2,7 +2,7 @@ import { after, before, describe } from 'node:test';
 import { Session, type SessionOptions } from '../../src/index.js';
 
 /** The masters every conformance suite runs over. */
-export const BACKENDS = ['inline', 'local[2]'] as const;
+export const BACKENDS = ['inline', 'local[2]', 'processes[2]'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /**

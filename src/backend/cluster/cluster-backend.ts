@@ -9,7 +9,7 @@ import { listenPeers, type Peer, type PeerServer } from '../net/peer.js';
 import { serveBlocks } from '../net/block-server.js';
 import type { BlockStore } from '../../exec/worker-services.js';
 import { Membership } from './membership.js';
-import { checkWorkerMessage, type DriverToWorker, type PeerAddress } from './protocol.js';
+import { checkWorkerMessage, decodeMessage, encodeMessage, type DriverToWorker, type PeerAddress } from './protocol.js';
 
 export interface ClusterBackendOptions {
   /** Where the driver listens for workers; loopback on a free port unless given. */
@@ -128,8 +128,8 @@ export class ClusterBackend implements Backend {
       this.pending.delete(peer);
       if (member) this.apply(this.membership.handle({ type: 'closed', worker: member.id, reason: `connection closed: ${reason}` }));
     });
-    peer.onMessage((raw) => {
-      const m = checkWorkerMessage(raw);
+    peer.onMessage((raw, attachments) => {
+      const m = checkWorkerMessage(decodeMessage(raw, attachments));
       if (typeof m === 'string') return peer.close(`protocol error: ${m}`);
       if (!member) {
         if (m.t !== 'hello') return peer.close(`protocol error: ${m.t} before hello`);
@@ -169,7 +169,8 @@ export class ClusterBackend implements Backend {
   }
 
   private send(member: Member, msg: DriverToWorker): void {
-    member.peer.send(msg);
+    const [body, attachments] = encodeMessage(msg);
+    member.peer.send(body, attachments);
   }
 
   launch(worker: WorkerId, payload: TaskPayload): void {
@@ -180,8 +181,15 @@ export class ClusterBackend implements Backend {
       return;
     }
     member.running.set(payload.taskId, payload);
-    // Flat: a lineage thousands of operators deep would overflow the encoder's stack as a tree.
-    this.send(member, { t: 'launch', taskId: payload.taskId, payload: { ...payload, node: flattenWire(payload.node) } });
+    try {
+      // Flat: a lineage thousands of operators deep would overflow the encoder's stack as a tree.
+      this.send(member, { t: 'launch', taskId: payload.taskId, payload: { ...payload, node: flattenWire(payload.node) } });
+    } catch (e) {
+      // A payload that cannot be encoded fails for good; the worker is fine.
+      member.running.delete(payload.taskId);
+      const error = { ...engineFailure(payload, `could not send the task to ${worker}: ${e instanceof Error ? e.message : String(e)}`), fatal: true };
+      setImmediate(() => this.emit({ type: 'TaskFailed', worker, taskId: payload.taskId, error }));
+    }
   }
 
   kill(worker: WorkerId, taskId: number): void {

@@ -4,6 +4,7 @@
  * it is acted on: a peer that holds the secret can still be buggy, and a message of the wrong
  * shape closes its connection instead of throwing somewhere inside the backend.
  */
+import { deserialize, serialize } from 'node:v8';
 import type { HeldBytes } from '../../exec/block-ref.js';
 
 /** Bumped when a message changes shape: a driver and a worker of different versions refuse each other. */
@@ -50,6 +51,7 @@ function isHeld(v: unknown): v is HeldBytes {
 
 /** The message if it is a well-formed worker message, else why not (the connection is closed with it). */
 export function checkWorkerMessage(m: unknown): WorkerToDriver | string {
+  if (typeof m === 'string') return m;
   if (!isObj(m)) return 'a message is not an object';
   switch (m.t) {
     case 'hello':
@@ -73,6 +75,7 @@ export function checkWorkerMessage(m: unknown): WorkerToDriver | string {
 
 /** The message if it is a well-formed driver message, else why not. */
 export function checkDriverMessage(m: unknown): DriverToWorker | string {
+  if (typeof m === 'string') return m;
   if (!isObj(m)) return 'a message is not an object';
   switch (m.t) {
     case 'welcome':
@@ -94,5 +97,34 @@ export function checkDriverMessage(m: unknown): DriverToWorker | string {
       return m as DriverToWorker;
     default:
       return `unknown message type ${JSON.stringify(String(m.t)).slice(0, 40)}`;
+  }
+}
+
+/**
+ * The field of each message that carries user values (a task's payload with its functions' env,
+ * an outcome with its results): sent as one attachment in the structured-clone format, so Map,
+ * Set, Date, typed arrays and undefined arrive as they left, exactly as between threads. The rest
+ * of a message stays msgpack. Structured clone is data only: deserializing runs no code.
+ */
+const CARRIED: Record<string, string> = { launch: 'payload', done: 'outcome' };
+
+/** `msg` split into what goes as msgpack and its attachments. */
+export function encodeMessage(msg: DriverToWorker | WorkerToDriver): [unknown, Uint8Array[]] {
+  const field = CARRIED[msg.t];
+  if (!field) return [msg, []];
+  const { [field]: carried, ...rest } = msg as unknown as Record<string, unknown>;
+  return [rest, [serialize(carried)]];
+}
+
+/** The message with its carried field restored from its attachment, or why it cannot be. */
+export function decodeMessage(raw: unknown, attachments: readonly Uint8Array[]): unknown {
+  if (!isObj(raw) || typeof raw.t !== 'string') return raw;
+  const field = CARRIED[raw.t];
+  if (!field) return attachments.length === 0 ? raw : `${raw.t} with unexpected attachments`;
+  if (attachments.length !== 1) return `${raw.t} without its ${field}`;
+  try {
+    return { ...raw, [field]: deserialize(attachments[0]!) };
+  } catch (e) {
+    return `${raw.t}: its ${field} cannot be decoded (${e instanceof Error ? e.message : String(e)})`;
   }
 }

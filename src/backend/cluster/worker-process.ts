@@ -10,7 +10,7 @@ import type { TaskPayload } from '../../exec/task.js';
 import { unflattenWire, type FlatWire } from '../../plan/stages.js';
 import { ReadGate } from '../read-gate.js';
 import { WorkerBlocks } from './worker-blocks.js';
-import { checkDriverMessage, PROTOCOL_VERSION, type DriverToWorker, type PeerAddress, type WorkerToDriver } from './protocol.js';
+import { checkDriverMessage, decodeMessage, encodeMessage, PROTOCOL_VERSION, type DriverToWorker, type PeerAddress, type WorkerToDriver } from './protocol.js';
 import { taskFailure, type TaskThreadData, type ThreadToWorker } from './thread-messages.js';
 
 export interface WorkerOptions {
@@ -130,8 +130,8 @@ class WorkerSession {
   run(): Promise<void> {
     const ended = new Promise<void>((resolve) => (this.finish = resolve));
     this.peer.onClose(() => void this.end());
-    this.peer.onMessage((raw) => {
-      const m = checkDriverMessage(raw);
+    this.peer.onMessage((raw, attachments) => {
+      const m = checkDriverMessage(decodeMessage(raw, attachments));
       if (typeof m === 'string') return this.peer.close(`protocol error: ${m}`);
       this.handle(m);
     });
@@ -140,7 +140,18 @@ class WorkerSession {
   }
 
   private send(m: WorkerToDriver): void {
-    if (!this.done) this.peer.send(m);
+    if (this.done) return;
+    let body: unknown;
+    let attachments: Uint8Array[];
+    try {
+      [body, attachments] = encodeMessage(m);
+    } catch (e) {
+      // A result that cannot be encoded (a function, a symbol in a value) fails its task instead.
+      if (m.t !== 'done') throw e;
+      const error = { ...taskFailure({}, `the task's result cannot be sent to the driver: ${describeThrown(e).message}`), fatal: true };
+      [body, attachments] = encodeMessage({ ...m, outcome: { ok: false, error } });
+    }
+    this.peer.send(body, attachments);
   }
 
   private handle(m: DriverToWorker): void {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { ClusterBackend } from '../../../src/backend/cluster/cluster-backend.js';
-import { PROTOCOL_VERSION } from '../../../src/backend/cluster/protocol.js';
+import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '../../../src/backend/cluster/protocol.js';
 import { runWorker } from '../../../src/backend/cluster/worker-process.js';
 import { connectPeer, listenPeers, type Peer } from '../../../src/backend/net/peer.js';
 import { EventLog, fakePayload } from './event-log.js';
@@ -47,9 +47,15 @@ const workerMessages = [
 ];
 
 /** Sends `m` if this side can encode it (some generated values cannot be packed at all); true if it went out. */
-function trySend(peer: Peer, m: unknown): boolean {
+function trySend(peer: Peer, m: unknown, rnd?: Rand): boolean {
   try {
-    peer.send(m);
+    const o = m as { t?: unknown; payload?: unknown; outcome?: unknown } | null;
+    if (typeof o === 'object' && o !== null && ((o.t === 'launch' && 'payload' in o) || (o.t === 'done' && 'outcome' in o))) {
+      // The value travels as a structured-clone attachment; sometimes that attachment is garbage.
+      const [body, attachments] = encodeMessage(o as never);
+      const garbage = rnd && rnd.nextInt(0, 9) === 0;
+      peer.send(body, garbage ? [Uint8Array.from({ length: rnd.nextInt(0, 64) }, () => rnd.nextInt(0, 255))] : attachments);
+    } else peer.send(m);
     return true;
   } catch {
     return false;
@@ -123,7 +129,7 @@ test(`${TOTAL} random and mutated messages to a live driver crash nothing; it st
     for (let i = 0; i < 200 && open && sent < TOTAL; i++) {
       const r = rnd.nextInt(0, 9);
       const msg = r === 0 ? anything(rnd) : r < 4 ? workerMessages[rnd.nextInt(0, workerMessages.length - 1)] : mutate(workerMessages[rnd.nextInt(0, workerMessages.length - 1)], rnd);
-      if (trySend(peer, msg)) sent++;
+      if (trySend(peer, msg, rnd)) sent++;
       if (i % 20 === 19) await new Promise((res) => setImmediate(res));
     }
     peer.close('done');
@@ -158,21 +164,21 @@ test(`${TOTAL} random and mutated messages to a live worker crash nothing; each 
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
     const server = await listenPeers({ port: 0, secret, role: 'control' }, (peer) => {
-      peer.onMessage((m) => {
-        const msg = m as { t: string };
+      peer.onMessage((m, attachments) => {
+        const msg = decodeMessage(m, attachments) as { t: string };
         if (msg.t === 'done' && (msg as { outcome?: { ok?: boolean } }).outcome?.ok) answers++;
         if (msg.t !== 'hello') return;
         peer.send({ t: 'welcome', worker: 'w', peers: {}, heartbeatMs: 1000, preload: [], driverBlocks: 1 });
         void (async () => {
           // One valid task first, answered before the barrage: the worker did run it.
           const before = answers;
-          peer.send({ t: 'launch', taskId: 1000, payload: { ...(fakePayload(1000, { value: 1 }) as object), node: { nodes: [{ id: 1, op: 'fake', deps: [], compute: { kind: 'fake' } }] } } });
+          trySend(peer, { t: 'launch', taskId: 1000, payload: { ...(fakePayload(1000, { value: 1 }) as object), node: { nodes: [{ id: 1, op: 'fake', deps: [], compute: { kind: 'fake' } }] } } });
           for (let i = 0; i < 400 && answers === before && !peer.closed; i++) await new Promise((res) => setTimeout(res, 25));
           for (let i = 0; i < 2000 && !peer.closed && sent < TOTAL; i++) {
             const r = rnd.nextInt(0, 199);
             const base = valid(rnd);
             const out = r === 0 ? anything(rnd) : r < 100 ? base[rnd.nextInt(0, base.length - 1)] : mutate(base[rnd.nextInt(0, base.length - 1)], rnd);
-            if (trySend(peer, out)) sent++;
+            if (trySend(peer, out, rnd)) sent++;
             if (i % 50 === 49) await new Promise((res) => setTimeout(res, 1));
           }
           peer.send({ t: 'stop' });

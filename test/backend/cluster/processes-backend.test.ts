@@ -24,6 +24,8 @@ after(async () => {
 });
 
 let taskId = 0;
+const seenPids = new Set<number>();
+setInterval(() => backend?.pids().forEach((p) => seenPids.add(p)), 50).unref();
 const workers = (): string[] => log.all.flatMap((e) => (e.type === 'WorkerJoined' ? [e.worker] : [])).filter((w) => !log.all.some((e) => e.type === 'WorkerLost' && e.worker === w));
 
 test('N processes join with one slot each and run tasks; answers come from distinct processes', async () => {
@@ -110,8 +112,9 @@ test('a hung worker (SIGSTOP) is lost after missed heartbeats and replaced', asy
 });
 
 test('stop ends every worker process and removes their directories', async () => {
-  const pids = backend.pids();
-  assert.equal(pids.length, 2);
+  // Every process ever started by the test: a replacement may still be on its way up under load.
+  const pids = [...new Set([...backend.pids(), ...seenPids])];
+  assert.ok(pids.length >= 2);
   await backend.stop();
   for (const p of pids) assert.ok(!alive(p), `worker process ${p} is gone`);
   const left = readdirSync(tmpdir()).filter((d) => d.startsWith('sluice-processes-') && !dirsBefore.has(d));
