@@ -34,3 +34,11 @@ export function forEachBackend(suite: (name: BackendName, getSession: () => Sess
     });
   }
 }
+
+/**
+ * The backends whose workers share the test's process (threads, inline): fault probes that reach
+ * into that process (spill-dir files of the driver, in-process fault hooks) run on these only.
+ * Worker processes keep their blocks in their own directories; their losses are probed by
+ * test/failure/chaos-processes.test.ts and test/backend/cluster/.
+ */
+export const IN_PROCESS_BACKENDS = BACKENDS.filter((b) => !b.startsWith('processes'));

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FreeVariableError, importModule, JobCancelledError, Session, TaskFailedError, type SluiceEvent } from '../../src/index.js';
-import { BACKENDS, forEachBackend } from '../conformance/backends.js';
+import { BACKENDS, IN_PROCESS_BACKENDS, forEachBackend } from '../conformance/backends.js';
 import { within } from './within.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -295,12 +295,14 @@ describe('cancellation', () => {
 });
 
 describe('corrupt shuffle files', () => {
-  for (const master of BACKENDS) {
+  for (const master of IN_PROCESS_BACKENDS) {
     test(`${master}: a corrupt map output file is detected and recomputed from lineage`, async () => {
       // A budget far below the shuffle size: map outputs go to files in the spill dir.
       const s = await Session.local({ master, memory: '1m' });
       try {
-        const spillDir = (s as unknown as { engine: { driver: { spillDir: string } } }).engine.driver.spillDir;
+        // Threads write block files in the driver's spill dir; worker processes in their own dirs under the backend's.
+        const driver = (s as unknown as { engine: { driver: { spillDir: string; backend: { dir?: string } } } }).engine.driver;
+        const blockRoot = driver.backend.dir ?? driver.spillDir;
         const N = 40_000;
         const grouped = s
           .range(0, N, 1, 4)
@@ -310,8 +312,8 @@ describe('corrupt shuffle files', () => {
         const first = await within(30_000, grouped.collect(), 'the first job');
         assert.equal(first.length, 400);
         assert.ok(first.every(([, n]) => n === N / 400));
-        const files = readdirSync(spillDir)
-          .map((f) => join(spillDir, f))
+        const files = (readdirSync(blockRoot, { recursive: true }) as string[])
+          .map((f) => join(blockRoot, f))
           .filter((f) => statSync(f).isFile() && statSync(f).size > 0);
         assert.ok(files.length > 0, 'map outputs were written to files');
         // Flip bytes in the middle of the biggest file: a checksum mismatch for one reduce partition.

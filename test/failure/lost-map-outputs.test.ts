@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { col, importModule, Session, type SluiceEvent } from '../../src/index.js';
-import { BACKENDS } from '../conformance/backends.js';
+import { IN_PROCESS_BACKENDS } from '../conformance/backends.js';
 import { within } from './within.js';
 
 const spillDirOf = (s: Session): string => (s as unknown as { engine: { driver: { spillDir: string } } }).engine.driver.spillDir;
@@ -87,7 +87,7 @@ const jobs: Record<string, (s: Session, how: keyof typeof damage) => { run: () =
 };
 
 describe('all map outputs of a shuffle lost', () => {
-  for (const master of BACKENDS) {
+  for (const master of IN_PROCESS_BACKENDS) {
     for (const [api, make] of Object.entries(jobs)) {
       for (const how of Object.keys(damage)) {
         test(`${master}, ${api}: ${MAPS} of ${MAPS} map outputs ${how} are recomputed in one stage attempt`, async () => {

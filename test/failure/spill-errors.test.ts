@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { col, importModule, Session, TaskFailedError, udf } from '../../src/index.js';
 import { spillFaults } from '../../src/exec/spill-file.js';
-import { BACKENDS } from '../conformance/backends.js';
+import { IN_PROCESS_BACKENDS } from '../conformance/backends.js';
 import { within } from './within.js';
 
 // The spill writer module as the workers load it (the same instance as this file's on inline).
@@ -19,7 +19,7 @@ const spillDirPrefix = join(tmpdir(), `sluice-${process.pid}-`);
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('ENOSPC while spilling names the spill directory and the operator', () => {
-  for (const master of BACKENDS) {
+  for (const master of IN_PROCESS_BACKENDS) {
     test(`${master}: groupByKey spilling on a full disk`, async () => {
       const s = await Session.local({ master, memory: '4m', maxTaskFailures: 1 });
       try {
