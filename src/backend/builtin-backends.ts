@@ -17,11 +17,7 @@ registerBackend('inline', {
 
 /** The thread count of `local`, `local[4]` or `local[*]` (all cores). */
 export function localThreads(master: string): number {
-  const m = /^local(?:\[(\*|\d+)\])?$/.exec(master.trim());
-  if (!m) throw new SluiceError(`unknown master "${master}": use local, local[N] or local[*]`);
-  const n = m[1] === undefined || m[1] === '*' ? availableParallelism() : Number(m[1]);
-  if (n < 1) throw new SluiceError(`master ${master} needs at least one worker`);
-  return n;
+  return workerCount('local', master, true);
 }
 
 /** `local[N]`: N worker threads of this process. */
@@ -36,9 +32,14 @@ registerBackend('local', {
 
 /** The thread count of `processes[N]` or `processes[*]` (all cores). */
 function processCount(master: string): number {
-  const m = /^processes\[(\*|\d+)\]$/.exec(master.trim());
-  if (!m) throw new SluiceError(`unknown master "${master}": use processes[N] or processes[*]`);
-  const n = m[1] === '*' ? availableParallelism() : Number(m[1]);
+  return workerCount('processes', master, false);
+}
+
+/** N of `scheme[N]` (`scheme[*]`: all cores; a bare `scheme` too when `bare`), at least 1. */
+function workerCount(scheme: string, master: string, bare: boolean): number {
+  const m = new RegExp(`^${scheme}(?:\\[(\\*|\\d+)\\])${bare ? '?' : ''}$`).exec(master.trim());
+  if (!m) throw new SluiceError(`unknown master "${master}": use ${bare ? `${scheme}, ` : ''}${scheme}[N] or ${scheme}[*]`);
+  const n = m[1] === undefined || m[1] === '*' ? availableParallelism() : Number(m[1]);
   if (n < 1) throw new SluiceError(`master ${master} needs at least one worker`);
   return n;
 }

@@ -1,3 +1,4 @@
+import type { WorkerOptions } from '../backend/cluster/worker-process.js';
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,18 +22,8 @@ export interface WorkerCliOptions {
   connectTimeout?: string;
 }
 
-/** What `runWorker` receives: the signature of src/backend/cluster/worker-process.ts. */
-export interface WorkerSettings {
-  driver: string;
-  secret: string;
-  cores: number;
-  /** Bytes. */
-  memory: number;
-  dir: string;
-  host?: string;
-  /** PEM texts read from the files given. */
-  tls?: { cert: string; key: string; ca?: string };
-}
+/** What `runWorker` receives (its options, less the test hooks). */
+export type WorkerSettings = Pick<WorkerOptions, 'driver' | 'secret' | 'cores' | 'memory' | 'dir' | 'host' | 'tls'>;
 
 /**
  * Validates `sluice worker` options into runWorker's settings. Every error names the option and
