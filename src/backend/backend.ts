@@ -1,5 +1,6 @@
 import type { FetchFailure, WorkerId } from '../scheduler/events.js';
 import type { BlockStore } from '../exec/worker-services.js';
+import type { HeldBytes } from '../exec/block-ref.js';
 import type { TaskPayload, TaskResult } from '../exec/task.js';
 import type { TaskErrorInfo } from '../util/errors.js';
 import type { WireNode } from '../plan/stages.js';
@@ -12,6 +13,11 @@ export type BackendEvent =
   | { type: 'WorkerLost'; worker: WorkerId; reason: string; outputsLost: boolean; taskErrors?: Record<number, TaskErrorInfo> }
   | { type: 'TaskFinished'; worker: WorkerId; taskId: number; result: TaskResult }
   | { type: 'TaskFailed'; worker: WorkerId; taskId: number; error: TaskErrorInfo; fetchFailed?: FetchFailure }
+  /**
+   * What a worker's block store holds now: with every heartbeat (cluster, processes) and whenever it
+   * changes outside a task (a free). A task's result carries the same figure (`TaskResult.held`).
+   */
+  | { type: 'WorkerHeld'; worker: WorkerId; held: HeldBytes }
   /** No worker is left and none can be started again: every job, running or to come, fails with `reason`. */
   | { type: 'BackendFailed'; reason: string };
 

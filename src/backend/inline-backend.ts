@@ -63,7 +63,11 @@ export class InlineBackend implements Backend {
   }
 
   free(worker: WorkerId, blockIds: readonly string[]): void {
-    if (worker === WORKER) this.gate.free(blockIds, (ids) => this.store.free(ids));
+    if (worker !== WORKER) return;
+    this.gate.free(blockIds, (ids) => {
+      this.store.free(ids);
+      this.emit({ type: 'WorkerHeld', worker, held: this.store.held() });
+    });
   }
 
   releaseStages(): void {

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { DRIVER } from '../exec/block-ref.js';
+import { DRIVER, heldOf, type HeldBytes } from '../exec/block-ref.js';
 import type { BlockSource } from '../exec/block-store.js';
 import type { TaskOutcome } from '../exec/run-task.js';
 import type { TaskPayload } from '../exec/task.js';
@@ -187,7 +187,13 @@ export class ThreadsBackend implements Backend {
       // held stays exact); the owner releases the memory and its accounting.
       for (const b of entries) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
       if (slot && !slot.dead) slot.thread.postMessage({ type: 'free', blockIds: ids } satisfies FreeMessage);
+      if (!this.stopping) this.emit({ type: 'WorkerHeld', worker, held: this.held(worker) });
     });
+  }
+
+  /** The blocks a worker holds (they outlive its threads). */
+  private held(worker: WorkerId): HeldBytes {
+    return heldOf([...this.blocks.values()].filter((b) => b.owner === worker));
   }
 
   kill(worker: WorkerId, taskId: number): void {
@@ -216,8 +222,12 @@ export class ThreadsBackend implements Backend {
     slot.running = undefined;
     this.gate.end(taskId);
     if (!this.stopping) slot.thread.unref();
-    if (outcome.ok) this.emit({ type: 'TaskFinished', worker: slot.id, taskId, result: outcome.result });
-    else this.emit({ type: 'TaskFailed', worker: slot.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
+    // What the worker holds as this thread sees it: the same count a free reports later.
+    if (outcome.ok) this.emit({ type: 'TaskFinished', worker: slot.id, taskId, result: { ...outcome.result, held: this.held(slot.id) } });
+    else {
+      this.emit({ type: 'WorkerHeld', worker: slot.id, held: this.held(slot.id) });
+      this.emit({ type: 'TaskFailed', worker: slot.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
+    }
   }
 
   /**
@@ -259,7 +269,10 @@ export class ThreadsBackend implements Backend {
     this.spawn(id).then(
       () => {
         this.restarting.delete(id);
-        if (!this.stopping) this.emit({ type: 'WorkerJoined', worker: id, slots: 1, memory: this.opts.memoryPerWorker });
+        if (this.stopping) return;
+        this.emit({ type: 'WorkerJoined', worker: id, slots: 1, memory: this.opts.memoryPerWorker });
+        // The new thread took over the blocks of the dead one.
+        this.emit({ type: 'WorkerHeld', worker: id, held: this.held(id) });
       },
       (err) => {
         void this.slots.get(id)?.thread.terminate();

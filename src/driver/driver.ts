@@ -20,6 +20,7 @@ import { BlockRegistry } from './block-registry.js';
 import { Cleaner } from './cleaner.js';
 import { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
+import { WorkerRegistry } from './worker-registry.js';
 
 interface JobState {
   jobId: number;
@@ -52,8 +53,8 @@ export class Driver {
   readonly blocks = new BlockRegistry((ref) => this.freeBlock(ref));
   readonly spillDir: string;
   private readonly scheduler: Scheduler;
-  /** Live workers and their memory budgets (bytes), as they announced them. */
-  private readonly workers = new Map<WorkerId, { memory: number; host?: string }>();
+  /** Live workers: what they announced, and what their block stores hold (latest figure). */
+  readonly workers: WorkerRegistry;
   private readonly jobs = new Map<number, JobState>();
   private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId }>();
   private readonly finished = new Map<number, TaskResult>();
@@ -74,8 +75,10 @@ export class Driver {
     readonly backend: Backend,
     private readonly accumulators: AccumulatorRegistry,
     config: Partial<SchedulerConfig>,
+    opts: { statusIntervalMs?: number } = {},
   ) {
     this.scheduler = new Scheduler(config);
+    this.workers = new WorkerRegistry(this.bus, opts.statusIntervalMs);
     // Created by the first spill or file block written (SpillWriter makes its directory), so a
     // session that never spills leaves nothing; removed at stop() or, failing that, at process exit.
     this.spillDir = join(tmpdir(), `sluice-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -121,6 +124,7 @@ export class Driver {
   }
 
   async start(): Promise<void> {
+    this.workers.start();
     await this.backend.start((e) => this.onBackend(e), this.store);
   }
 
@@ -174,6 +178,7 @@ export class Driver {
     if (this.stopped) return;
     this.cancelAll('the session stopped');
     this.stopped = true;
+    this.workers.stop();
     await this.backend.stop();
     this.blocks.clear();
     this.broadcasts.clear();
@@ -193,10 +198,12 @@ export class Driver {
         for (const jobId of [...this.jobs.keys()]) this.dispatch({ type: 'AbortJob', jobId, message: e.reason });
         return;
       case 'WorkerJoined':
-        this.workers.set(e.worker, { memory: e.memory, host: e.host });
+        this.workers.joined(e);
         return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
+      case 'WorkerHeld':
+        return this.workers.held(e.worker, e.held);
       case 'WorkerLost': {
-        this.workers.delete(e.worker);
+        this.workers.lost(e.worker, e.reason);
         // Its tasks end here: the scheduler fails (and retries) them as part of the loss.
         const ids = [...this.tasks].filter(([, t]) => t.worker === e.worker).map(([id]) => id);
         for (const id of ids) this.taskEnded(id, e.worker, false, undefined, e.taskErrors?.[id] ?? lostError(this.tasks.get(id)!.payload, e.worker, e.reason));
@@ -205,6 +212,7 @@ export class Driver {
         return;
       }
       case 'TaskFinished': {
+        this.workers.held(e.worker, e.result.held);
         this.taskEnded(e.taskId, e.worker, true, e.result.metrics);
         this.finished.set(e.taskId, e.result);
         this.dispatch({ type: 'TaskFinished', taskId: e.taskId, cached: e.result.cacheBlocks.map(({ nodeId, partition }) => ({ nodeId, partition })) });

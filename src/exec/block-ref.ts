@@ -45,10 +45,26 @@ export interface BlockRegion {
 /** A region made readable on this worker: bytes in its memory, or a byte range of a file on its disk. */
 export type LocalRegion = { kind: 'bytes'; chunks: Uint8Array[] } | { kind: 'file'; path: string; start: number; end: number };
 
-/** What the bytes a worker holds come to; reported with task results and heartbeats. */
+/** What a worker's block store holds: blocks, and their bytes in memory and on disk; reported with task results and heartbeats. */
 export interface HeldBytes {
+  blocks: number;
   memory: number;
   disk: number;
+}
+
+/** Nothing held. */
+export function noneHeld(): HeldBytes {
+  return { blocks: 0, memory: 0, disk: 0 };
+}
+
+/** What a set of stored blocks comes to (memory blocks count in memory, file blocks on disk). */
+export function heldOf(blocks: Iterable<{ source: { kind: string }; bytes: number }>): HeldBytes {
+  const h = noneHeld();
+  for (const b of blocks) {
+    h.blocks++;
+    h[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
+  }
+  return h;
 }
 
 /** Where partition `p` is listed in a block's index (binary search), or -1 when it is empty. */

@@ -113,7 +113,7 @@ export class LocalBlockStore implements BlockStore {
   }
 
   held(): HeldBytes {
-    return { memory: this.memory, disk: this.disk };
+    return { blocks: this.blocks.size, memory: this.memory, disk: this.disk };
   }
 }
 

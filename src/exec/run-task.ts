@@ -16,6 +16,7 @@ import { computeCuts, releaseCuts } from './deep-lineage.js';
 import { localizeInputs, unreadableMaps, type LocalInputs } from './task-regions.js';
 import { broadcastDecoded } from './task-context.js';
 import type { WorkerServices } from './worker-services.js';
+import { noneHeld } from './block-ref.js';
 
 export type TaskOutcome =
   | { ok: true; result: TaskResult }
@@ -60,7 +61,7 @@ async function attempt(payload: TaskPayload, ctx: TaskContext): Promise<TaskResu
   const { node, output } = payload;
   const fns = taskFns(payload);
   await ctx.prepare(fns);
-  const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics, held: { memory: 0, disk: 0 } };
+  const result: TaskResult = { cacheBlocks: ctx.cacheBlocks, accumulators: [], metrics: ctx.metrics, held: noneHeld() };
   const m = ctx.metrics;
   const async = fns.some((f) => ctx.isAsync(f));
   // A lineage thousands of operators deep is computed in pieces (the async path is not cut).

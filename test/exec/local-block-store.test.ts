@@ -24,13 +24,13 @@ test('a memory block: the ref is plain data owned by the worker; reads see the b
   assert.deepEqual(ref.parts, [0, 2]);
   assert.deepEqual(JSON.parse(JSON.stringify(ref)), ref, 'plain data');
   assert.equal(store.budget.used(), ref.bytes);
-  assert.deepEqual(store.held(), { memory: ref.bytes, disk: 0 });
+  assert.deepEqual(store.held(), { blocks: 1, memory: ref.bytes, disk: 0 });
   const r = blockRegion(ref, 2)!;
   const chunks = [...readLocalRegion(store.read(ref.blockId, r.start, r.end), 'test')];
   assert.deepEqual(chunks.map((c) => [...c]), [[3, 3, 3, 3, 3]]);
   store.free([ref.blockId, 'unknown']);
   assert.equal(store.budget.used(), 0);
-  assert.deepEqual(store.held(), { memory: 0, disk: 0 });
+  assert.deepEqual(store.held(), { blocks: 0, memory: 0, disk: 0 });
   assert.throws(() => store.read(ref.blockId, 0, 1), /not stored on worker-9/);
 });
 

@@ -8,6 +8,7 @@ import { engineFailure, type Backend, type BackendEvent } from '../backend.js';
 import { listenPeers, type Peer, type PeerServer } from '../net/peer.js';
 import { serveBlocks } from '../net/block-server.js';
 import type { BlockStore } from '../../exec/worker-services.js';
+import { noneHeld, type HeldBytes } from '../../exec/block-ref.js';
 import { Membership } from './membership.js';
 import { checkWorkerMessage, decodeMessage, encodeMessage, type DriverToWorker, type PeerAddress } from './protocol.js';
 
@@ -39,7 +40,7 @@ interface Member {
   pid: number;
   /** Tasks sent and not yet answered. */
   running: Map<number, TaskPayload>;
-  held: { memory: number; disk: number };
+  held: HeldBytes;
 }
 
 const DEFAULT_HEARTBEAT_MS = 1000;
@@ -94,7 +95,7 @@ export class ClusterBackend implements Backend {
   }
 
   /** Workers in the cluster now. */
-  workers(): Array<{ id: WorkerId; host: string; cores: number; memory: number; pid: number; held: { memory: number; disk: number } }> {
+  workers(): Array<{ id: WorkerId; host: string; cores: number; memory: number; pid: number; held: HeldBytes }> {
     return [...this.members.values()].map(({ id, host, cores, memory, pid, held }) => ({ id, host, cores, memory, pid, held }));
   }
 
@@ -144,7 +145,7 @@ export class ClusterBackend implements Backend {
           return peer.close('protocol error: hello twice');
         case 'heartbeat':
           member.held = m.held;
-          return;
+          return this.emit({ type: 'WorkerHeld', worker: member.id, held: m.held });
         case 'done':
           member.held = m.held;
           return this.finished(member, m.taskId, m.outcome as TaskOutcome);
@@ -156,7 +157,7 @@ export class ClusterBackend implements Backend {
 
   private join(peer: Peer, hello: Extract<ReturnType<typeof checkWorkerMessage>, { t: 'hello' }>): Member {
     const id = `${hello.host}:${hello.blocks.port}#${this.nextWorker++}`;
-    const member: Member = { id, peer, cores: hello.cores, memory: hello.memory, host: hello.host, blocks: hello.blocks, pid: hello.pid, running: new Map(), held: { memory: 0, disk: 0 } };
+    const member: Member = { id, peer, cores: hello.cores, memory: hello.memory, host: hello.host, blocks: hello.blocks, pid: hello.pid, running: new Map(), held: noneHeld() };
     const peers: Record<string, PeerAddress> = {};
     for (const o of this.members.values()) peers[o.id] = o.blocks;
     this.members.set(id, member);
@@ -209,8 +210,10 @@ export class ClusterBackend implements Backend {
 
   private finished(member: Member, taskId: number, outcome: TaskOutcome): void {
     if (!member.running.delete(taskId)) return;
-    if (outcome.ok) this.emit({ type: 'TaskFinished', worker: member.id, taskId, result: outcome.result });
-    else this.emit({ type: 'TaskFailed', worker: member.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
+    // A result carries what the worker holds; a failure's figure comes as its own event.
+    if (outcome.ok) return this.emit({ type: 'TaskFinished', worker: member.id, taskId, result: { ...outcome.result, held: member.held } });
+    this.emit({ type: 'WorkerHeld', worker: member.id, held: member.held });
+    this.emit({ type: 'TaskFailed', worker: member.id, taskId, error: outcome.error, fetchFailed: outcome.fetchFailed });
   }
 
   private apply(instructions: ReturnType<Membership['handle']>): void {

@@ -46,7 +46,7 @@ function isAddress(v: unknown): v is PeerAddress {
 }
 
 function isHeld(v: unknown): v is HeldBytes {
-  return isObj(v) && isNat(v.memory) && isNat(v.disk);
+  return isObj(v) && isNat(v.blocks) && isNat(v.memory) && isNat(v.disk);
 }
 
 /** The message if it is a well-formed worker message, else why not (the connection is closed with it). */

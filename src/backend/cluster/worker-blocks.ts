@@ -1,6 +1,6 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BlockRegion, HeldBytes, LocalRegion } from '../../exec/block-ref.js';
+import { heldOf, type BlockRegion, type HeldBytes, type LocalRegion } from '../../exec/block-ref.js';
 import type { BlockSource } from '../../exec/block-store.js';
 import { regionOf } from '../../exec/local-block-store.js';
 import type { TaskPayload } from '../../exec/task.js';
@@ -69,9 +69,7 @@ export class WorkerBlocks {
   }
 
   held(): HeldBytes {
-    const h = { memory: 0, disk: 0 };
-    for (const b of this.blocks.values()) h[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
-    return h;
+    return heldOf(this.blocks.values());
   }
 
   /**

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { describeThrown } from '../../util/errors.js';
 import { connectPeer, type Peer, type PeerServer } from '../net/peer.js';
 import { serveBlocks } from '../net/block-server.js';
-import { DRIVER } from '../../exec/block-ref.js';
+import { DRIVER, type HeldBytes } from '../../exec/block-ref.js';
 import type { TaskPayload } from '../../exec/task.js';
 import { unflattenWire, type FlatWire } from '../../plan/stages.js';
 import { ReadGate } from '../read-gate.js';
@@ -185,7 +185,7 @@ class WorkerSession {
     }
   }
 
-  private held(): { memory: number; disk: number } {
+  private held(): HeldBytes {
     return this.blocks.held();
   }
 

@@ -40,9 +40,9 @@ process.on('uncaughtException', (e) => uncaught.push(e));
 /** A valid message of each kind a worker sends, to mutate. */
 const workerMessages = [
   { t: 'hello', version: PROTOCOL_VERSION, cores: 2, memory: 1 << 20, host: 'evil', blocks: { host: 'evil', port: 1 }, pid: 1 },
-  { t: 'heartbeat', held: { memory: 1, disk: 2 }, running: [1, 2] },
-  { t: 'done', taskId: 1, outcome: { ok: true, result: { value: 1, cacheBlocks: [], accumulators: [], metrics: {} } }, held: { memory: 0, disk: 0 } },
-  { t: 'done', taskId: 1, outcome: { ok: false, error: { message: 'x' } }, held: { memory: 0, disk: 0 } },
+  { t: 'heartbeat', held: { blocks: 3, memory: 1, disk: 2 }, running: [1, 2] },
+  { t: 'done', taskId: 1, outcome: { ok: true, result: { value: 1, cacheBlocks: [], accumulators: [], metrics: {} } }, held: { blocks: 0, memory: 0, disk: 0 } },
+  { t: 'done', taskId: 1, outcome: { ok: false, error: { message: 'x' } }, held: { blocks: 0, memory: 0, disk: 0 } },
   { t: 'fatal', reason: 'x' },
 ];
 

@@ -20,7 +20,7 @@ function memoryStore(blocks: Record<string, Uint8Array>): BlockStore {
       return { kind: 'bytes', chunks: [b.subarray(start, end)] };
     },
     free: () => {},
-    held: (): HeldBytes => ({ memory: 0, disk: 0 }),
+    held: (): HeldBytes => ({ blocks: 0, memory: 0, disk: 0 }),
   };
 }
 
