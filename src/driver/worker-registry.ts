@@ -41,6 +41,8 @@ export class WorkerRegistry {
   joined(e: Extract<BackendEvent, { type: 'WorkerJoined' }>): void {
     const view: WorkerView = { worker: e.worker, host: e.host ?? hostname(), cores: e.slots, memory: e.memory, blocks: 0, memoryHeld: 0, diskHeld: 0 };
     this.workers.set(e.worker, view);
+    // The next status lists it too: listeners attached after the join learn of it there.
+    this.changed = true;
     this.bus.emit({ type: 'workerJoined', time: Date.now(), worker: { ...view } });
   }
 

@@ -3,7 +3,10 @@ import type { Listener, SluiceEvent } from '../scheduler/bus.js';
 
 /**
  * Appends every event to `path` as one JSON line (Spark's event log), for
- * replay, reports and debugging. Writes are buffered: `close()` flushes,
+ * replay, reports and debugging: jobs, stages and tasks (each task naming the
+ * worker that ran it), workers joining (host, cores, memory) and lost (why), and
+ * what every worker's store holds (blocks, bytes in memory and on disk) whenever
+ * that changed, at most every two seconds. Writes are buffered: `close()` flushes,
  * detaches the listener, and rejects if any write failed.
  */
 export function attachEventLog(session: { on(l: Listener): () => void }, path: string): { close(): Promise<void> } {

@@ -1,4 +1,4 @@
-import type { Listener, SluiceEvent } from '../scheduler/bus.js';
+import type { Listener, SluiceEvent, WorkerView } from '../scheduler/bus.js';
 import { formatBytes } from '../util/bytes.js';
 
 /** What one stage did in one job. */
@@ -21,6 +21,14 @@ export interface StageSummary {
   /** From first submission to completion (or to the job's end, if it never completed). */
   startTime?: number;
   endTime?: number;
+}
+
+/** A worker over the run: what it announced, what it held when last reported, the task attempts it ran. */
+export interface WorkerSummary extends WorkerView {
+  tasks: number;
+  failures: number;
+  /** Why it was lost, if it was (a worker that joins again under its id is live again). */
+  lost?: string;
 }
 
 export interface JobInfo {
@@ -48,6 +56,8 @@ export class JobSummary {
   readonly jobs = new Map<number, JobInfo>();
   /** Keyed by `jobId:stageId`: a skipped stage appears under the job that skipped it. */
   readonly stages = new Map<string, StageSummary>();
+  /** Every worker seen (joined, reported, or named by a task), live or lost. */
+  readonly workers = new Map<string, WorkerSummary>();
 
   /** Subscribes to `session`; returns the unsubscribe function. */
   attach(session: { on(l: Listener): () => void }): () => void {
@@ -61,8 +71,24 @@ export class JobSummary {
     return this.stages.get(`${jobId}:${stageId}`);
   }
 
+  private worker(id: string): WorkerSummary {
+    let w = this.workers.get(id);
+    // Named by a task before any worker event reached this listener: what it offers is unknown yet.
+    if (!w) this.workers.set(id, (w = { worker: id, host: '?', cores: 0, memory: 0, blocks: 0, memoryHeld: 0, diskHeld: 0, tasks: 0, failures: 0 }));
+    return w;
+  }
+
   private onEvent(e: SluiceEvent): void {
     switch (e.type) {
+      case 'workerJoined':
+        Object.assign(this.worker(e.worker.worker), e.worker, { lost: undefined });
+        return;
+      case 'workerStatus':
+        for (const v of e.workers) Object.assign(this.worker(v.worker), v);
+        return;
+      case 'workerLost':
+        Object.assign(this.worker(e.worker), { lost: e.reason, blocks: 0, memoryHeld: 0, diskHeld: 0 });
+        return;
       case 'jobStart':
         this.jobs.set(e.jobId, { jobId: e.jobId, description: e.description, startTime: e.time });
         for (const s of e.stages) {
@@ -86,6 +112,9 @@ export class JobSummary {
         return;
       }
       case 'taskEnd': {
+        const w = this.worker(e.worker);
+        w.tasks++;
+        if (!e.ok) w.failures++;
         const s = this.stage(e.jobId, e.stageId);
         if (!s) return;
         if (!e.ok) s.failures++;
@@ -172,10 +201,30 @@ export class JobSummary {
       ...table(header, rows),
     ];
     if (skipped.length) lines.push(`skipped (shuffle output reused): ${skipped.map((s) => `stage ${s.stageId} [${s.name}]`).slice(0, 8).join(', ')}${skipped.length > 8 ? `, … ${skipped.length - 8} more` : ''}`);
+    lines.push(...this.formatWorkers());
     lines.push(
       `total ${formatMs(opts.wallMs ?? t.wallMs)} · ${t.records.toLocaleString('en-US')} records · shuffle read ${formatBytes(t.shuffleReadBytes)}, write ${formatBytes(t.shuffleWriteBytes)} · spilled ${formatBytes(t.spilledBytes)}`,
     );
     return lines.join('\n');
+  }
+
+  /** The workers table: who ran how many attempts, what each holds (as last reported), who was lost and why. */
+  private formatWorkers(): string[] {
+    if (this.workers.size === 0) return [];
+    const header = ['worker', 'host', 'cores', 'memory', 'tasks', 'failed', 'blocks', 'held in memory', 'on disk', 'state'];
+    const rows = [...this.workers.values()].map((w) => [
+      w.worker,
+      w.host,
+      w.cores ? String(w.cores) : '?',
+      w.memory ? formatBytes(w.memory) : '?',
+      String(w.tasks),
+      String(w.failures),
+      String(w.blocks),
+      formatBytes(w.memoryHeld),
+      formatBytes(w.diskHeld),
+      w.lost === undefined ? 'live' : `lost: ${w.lost}`,
+    ]);
+    return ['workers:', ...table(header, rows)];
   }
 }
 
