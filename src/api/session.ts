@@ -1,4 +1,5 @@
-import { ClusterBackend } from '../backend/cluster/cluster-backend.js';
+import { clusterMaster } from '../backend/cluster/cluster-scheme.js';
+import type { ClusterSchemeOptions } from '../backend/registry.js';
 import '../io/register.js';
 import { planTextSplits } from '../io/text-splits.js';
 import { encodeBatch } from '../serde/record-codec.js';
@@ -28,7 +29,7 @@ import type { Table as ArrowTable } from 'apache-arrow';
 import { sqlParserReady } from '../sql/parse.js';
 
 export interface SessionOptions {
-  /** `inline` (one thread, deterministic), `local[N]` worker threads, `local[*]` or `local` (all cores), `processes[N]` worker processes. Default: `$SLUICE_MASTER` or `local[*]`. */
+  /** `inline` (one thread, deterministic), `local[N]` worker threads, `local[*]` or `local` (all cores), `processes[N]` worker processes, `cluster://host:port` a driver that workers join (see `cluster`), `slurm` inside an allocation. Default: `$SLUICE_MASTER` or `local[*]`. */
   master?: string;
   /** Memory budget per worker, e.g. `512m`; past it, shuffle blocks, cached partitions and operator state spill to disk. Default: `$SLUICE_MEMORY` or a share of RAM. */
   memory?: string | number;
@@ -42,20 +43,16 @@ export interface SessionOptions {
    * for every file a glob expands to). Set it when SQL text comes from someone else. See {@link SqlFileAccess}.
    */
   sqlFileAccess?: SqlFileAccess;
+  /** For `master: 'cluster://host:port'`: the secret workers prove they hold, how many to wait for, TLS. */
+  cluster?: ClusterSchemeOptions;
 }
 
 /** A driver that workers on other machines join (see {@link Session.cluster}). */
-export interface ClusterSessionOptions extends Omit<SessionOptions, 'master' | 'memory'> {
+export interface ClusterSessionOptions extends Omit<SessionOptions, 'master' | 'memory' | 'cluster'>, ClusterSchemeOptions {
   /** `host:port` to listen on for workers; loopback unless an address is given (`0.0.0.0:7077` for every interface). */
   listen: string;
   /** The shared secret every worker proves it holds (HMAC challenge–response) before anything else is read. */
   secret: string;
-  /** Workers to wait for before the session is returned. Default 1. */
-  minWorkers?: number;
-  /** How long to wait for them. Default 120 s. */
-  joinTimeoutMs?: number;
-  /** TLS for every connection, control and blocks (PEM file paths). */
-  tls?: { cert: string; key: string; ca?: string };
 }
 
 /**
@@ -86,45 +83,32 @@ export class Session {
   static async local(opts: SessionOptions = {}): Promise<Session> {
     const sqlFiles = new SqlFilePolicy(opts.sqlFileAccess);
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
-    const { backend, parallelism: workers } = createBackend(opts.master ?? (process.env.SLUICE_MASTER || 'local[*]'), {
+    const { backend, parallelism } = createBackend(opts.master ?? (process.env.SLUICE_MASTER || 'local[*]'), {
       memory: opts.memory ?? (process.env.SLUICE_MEMORY || undefined),
       preload,
+      cluster: opts.cluster,
     });
     const accumulators = new AccumulatorRegistry();
     const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
     const driver = new Driver(backend, accumulators, { maxTaskFailures });
     const broadcasts = driver.broadcasts;
     await Promise.all([driver.start(), sqlParserReady()]);
+    const workers = typeof parallelism === 'function' ? parallelism() : parallelism;
     return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators, sqlFiles);
   }
 
   /**
    * Starts a driver that workers join (`sluice worker --driver host:port --secret-file …`, or
    * `runWorker` from `sluice/backend/cluster/worker-process`), and waits for `minWorkers` of them.
-   * The job's code and its node_modules must be at the same path on every host.
+   * The job's code and its node_modules must be at the same path on every host. The same as
+   * `Session.local({ master: 'cluster://host:port', cluster: { secret, minWorkers } })`.
    *
    * ```ts
    * const s = await Session.cluster({ listen: '0.0.0.0:7077', secret: process.env.SLUICE_SECRET!, minWorkers: 8 });
    * ```
    */
-  static async cluster(opts: ClusterSessionOptions): Promise<Session> {
-    const m = /^(.*):(\d+)$/.exec(opts.listen);
-    if (!m || !m[1]) throw new SluiceError(`listen address "${opts.listen}" is not host:port`);
-    if (!opts.secret) throw new SluiceError('a cluster needs a secret: workers without it are refused');
-    const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
-    const backend = new ClusterBackend({ listen: { host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) }, secret: opts.secret, tls: opts.tls, preload });
-    const accumulators = new AccumulatorRegistry();
-    const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
-    const driver = new Driver(backend, accumulators, { maxTaskFailures });
-    await Promise.all([driver.start(), sqlParserReady()]);
-    try {
-      await backend.waitForWorkers(opts.minWorkers ?? 1, opts.joinTimeoutMs ?? 120_000);
-    } catch (e) {
-      await driver.stop();
-      throw new SluiceError(e instanceof Error ? e.message : String(e));
-    }
-    const slots = backend.workers().reduce((n, w) => n + w.cores, 0);
-    return new Session(new Engine(new IdSource(), driver, slots), driver.broadcasts, accumulators, new SqlFilePolicy(opts.sqlFileAccess));
+  static cluster(opts: ClusterSessionOptions): Promise<Session> {
+    return Session.local({ ...opts, master: clusterMaster(opts.listen), cluster: opts });
   }
 
   /** `local[N]`, `processes[N]`, `cluster` or `inline`. */

@@ -5,6 +5,7 @@ import { memoryPerWorker, registerBackend } from './registry.js';
 import { ThreadsBackend } from './threads-backend.js';
 import { ProcessesBackend } from './cluster/processes-backend.js';
 import './launch/slurm-scheme.js';
+import './cluster/cluster-scheme.js';
 
 /** `inline`: every task on the calling thread, one at a time. */
 registerBackend('inline', {

@@ -3,18 +3,33 @@ import { parseBytes } from '../util/bytes.js';
 import { SluiceError } from '../util/errors.js';
 import type { Backend } from './backend.js';
 
+/** For schemes whose workers dial in (`cluster`): what they must prove, and how many to wait for. */
+export interface ClusterSchemeOptions {
+  /** The shared secret every worker proves it holds (HMAC challenge–response). Default: `$SLUICE_SECRET`. */
+  secret?: string;
+  /** Workers to wait for before the session starts. Default 1. */
+  minWorkers?: number;
+  /** How long to wait for them. Default 120 s. */
+  joinTimeoutMs?: number;
+  /** TLS for every connection, control and blocks (PEM file paths). */
+  tls?: { cert: string; key: string; ca?: string };
+}
+
 /** What every backend is started with, whatever its scheme. */
 export interface BackendOptions {
   /** Memory budget per worker (`'512m'`, bytes), or undefined for a share of this machine's RAM. */
   memory?: string | number;
   /** Modules each worker imports before its first task (io sources and sinks, user plugins). */
   preload: string[];
+  /** Options of schemes whose workers join over the network (ignored by the others). */
+  cluster?: ClusterSchemeOptions;
 }
 
 /** A master string made into a backend, and how many tasks it runs at once (the default parallelism). */
 export interface CreatedBackend {
   backend: Backend;
-  parallelism: number;
+  /** A function when it is known only once the backend started (workers that dial in): called then. */
+  parallelism: number | (() => number);
 }
 
 /**

@@ -123,9 +123,19 @@ export class Driver {
     this.dispatch({ type: 'ShuffleRemoved', shuffleId });
   }
 
+  /** Starts the backend; if it cannot start (it cleans up after itself), nothing of the driver is left running either. */
   async start(): Promise<void> {
     this.workers.start();
-    await this.backend.start((e) => this.onBackend(e), this.store);
+    try {
+      await this.backend.start((e) => this.onBackend(e), this.store);
+    } catch (e) {
+      this.stopped = true;
+      this.workers.stop();
+      this.store.clear();
+      this.removeSpillDir();
+      process.off('exit', this.removeSpillDir);
+      throw e;
+    }
   }
 
   /** Runs `action` over the given partitions of `root` (all by default); results come back in partition order. */

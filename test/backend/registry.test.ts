@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InlineBackend } from '../../src/backend/inline-backend.js';
+import { runWorker } from '../../src/backend/cluster/worker-process.js';
 import { backendSchemes, memoryPerWorker, registerBackend, Session, SluiceError } from '../../src/index.js';
 
 test('inline and local are registered; an unknown scheme is an error listing the known ones', async () => {
@@ -38,3 +43,53 @@ test('a registered scheme makes its backend from the master string, with the ses
   await assert.rejects(Session.local({ master: 'test-inline' }), /bad test master test-inline/);
   assert.throws(() => registerBackend('Bad Scheme', made as never), /invalid backend scheme/);
 });
+
+test('cluster is a registered scheme: cluster://host:port listens there, waits for minWorkers, and runs jobs on the workers that joined', async () => {
+  assert.ok(backendSchemes().includes('cluster'));
+  // Malformed addresses and a missing secret are errors before anything listens.
+  await assert.rejects(Session.local({ master: 'cluster://nohost', cluster: { secret: 'x' } }), /master cluster:\/\/nohost: invalid address "nohost"/);
+  await assert.rejects(Session.local({ master: 'cluster://h:70000', cluster: { secret: 'x' } }), /invalid port 70000/);
+  await assert.rejects(Session.local({ master: 'clusterx' }), /unknown master "clusterx"/);
+  const saved = process.env.SLUICE_SECRET;
+  delete process.env.SLUICE_SECRET;
+  try {
+    await assert.rejects(Session.local({ master: 'cluster://127.0.0.1:7077' }), /needs a secret/);
+  } finally {
+    if (saved !== undefined) process.env.SLUICE_SECRET = saved;
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-registry-cluster-'));
+  try {
+    const port = await freePort();
+    const secret = 'registry-cluster-secret';
+    const workers = [2, 1].map((cores) => runWorker({ driver: `127.0.0.1:${port}`, secret, cores, memory: 64 << 20, dir, host: '127.0.0.1' }));
+    const s = await Session.local({ master: `cluster://127.0.0.1:${port}`, cluster: { secret, minWorkers: 2 } });
+    try {
+      assert.equal(s.master, 'cluster');
+      assert.equal(s.defaultParallelism, 3, 'the cores of the workers that joined');
+      const ran = new Set<string>();
+      s.on((e) => void (e.type === 'taskEnd' && e.ok && ran.add(e.worker)));
+      const nums = Array.from({ length: 1000 }, (_, i) => i);
+      const got = await s.parallelize(nums, 6).map((x): [number, number] => [x % 5, x]).reduceByKey((a, b) => a + b, undefined, 3).collect();
+      const want = new Map<number, number>();
+      for (const x of nums) want.set(x % 5, (want.get(x % 5) ?? 0) + x);
+      assert.deepEqual(new Map(got), want);
+      assert.ok([...ran].every((w) => w.startsWith('127.0.0.1:')), `tasks ran on the workers that dialed in: ${[...ran].join(', ')}`);
+    } finally {
+      await s.stop();
+    }
+    await Promise.all(workers);
+    // Too few workers: the session does not start, and says how many joined.
+    await assert.rejects(Session.local({ master: `cluster://127.0.0.1:${await freePort()}`, cluster: { secret, minWorkers: 1, joinTimeoutMs: 300 } }), /only 0 of 1 worker\(s\) joined/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}

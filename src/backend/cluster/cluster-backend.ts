@@ -10,6 +10,7 @@ import { serveBlocks } from '../net/block-server.js';
 import type { BlockStore } from '../../exec/worker-services.js';
 import { noneHeld, type HeldBytes } from '../../exec/block-ref.js';
 import { Membership } from './membership.js';
+import { SluiceError } from '../../util/errors.js';
 import { checkWorkerMessage, decodeMessage, encodeMessage, type DriverToWorker, type PeerAddress } from './protocol.js';
 
 export interface ClusterBackendOptions {
@@ -23,6 +24,10 @@ export interface ClusterBackendOptions {
   maxMissedHeartbeats?: number;
   /** A connection that has not said hello this long after its handshake is closed. */
   helloTimeoutMs?: number;
+  /** start() resolves once this many workers joined (default 0: at once). */
+  minWorkers?: number;
+  /** How long start() waits for them before it stops and rejects (default 120 s). */
+  joinTimeoutMs?: number;
   maxFrameBytes?: number;
   /** Modules every worker imports before its first task (absolute file: URLs: code sits at the same path on every host). */
   preload?: string[];
@@ -86,6 +91,14 @@ export class ClusterBackend implements Backend {
     this.server = await listenPeers({ host, port: this.opts.listen?.port ?? 0, secret, tls, maxFrameBytes, role: 'control' }, (peer) => this.admit(peer));
     this.ticker = setInterval(() => this.apply(this.membership.handle({ type: 'tick', now: Date.now() })), this.heartbeatMs);
     this.ticker.unref();
+    const min = this.opts.minWorkers ?? 0;
+    if (min <= 0) return;
+    try {
+      await this.waitForWorkers(min, this.opts.joinTimeoutMs ?? 120_000);
+    } catch (e) {
+      await this.stop();
+      throw new SluiceError(e instanceof Error ? e.message : String(e));
+    }
   }
 
   /** Where workers dial (host and port actually bound). */
