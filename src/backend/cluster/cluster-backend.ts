@@ -5,7 +5,7 @@ import type { WorkerId } from '../../scheduler/events.js';
 import type { WireNode } from '../../plan/stages.js';
 import { flattenWire } from '../../plan/stages.js';
 import { engineFailure, type Backend, type BackendEvent } from '../backend.js';
-import { listenPeers, type Peer, type PeerServer } from '../net/peer.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, listenPeers, type Peer, type PeerServer } from '../net/peer.js';
 import { serveBlocks } from '../net/block-server.js';
 import type { BlockStore } from '../../exec/worker-services.js';
 import { noneHeld, type HeldBytes } from '../../exec/block-ref.js';
@@ -29,6 +29,8 @@ export interface ClusterBackendOptions {
   /** How long start() waits for them before it stops and rejects (default 120 s). */
   joinTimeoutMs?: number;
   maxFrameBytes?: number;
+  /** A connection to the driver's block server with no traffic for this long is closed (default 120 s). */
+  idleTimeoutMs?: number;
   /** Modules every worker imports before its first task (absolute file: URLs: code sits at the same path on every host). */
   preload?: string[];
   name?: string;
@@ -83,12 +85,14 @@ export class ClusterBackend implements Backend {
   async start(emit: (e: BackendEvent) => void, driverStore?: BlockStore): Promise<void> {
     this.emit = emit;
     const host = this.opts.listen?.host ?? '127.0.0.1';
-    const { secret, tls, maxFrameBytes } = this.opts;
-    this.blockServer = await serveBlocks({ host, port: 0, secret, tls, maxFrameBytes }, (blockId, start, end) => {
+    const { secret, tls, maxFrameBytes, idleTimeoutMs } = this.opts;
+    this.blockServer = await serveBlocks({ host, port: 0, secret, tls, maxFrameBytes, idleTimeoutMs }, (blockId, start, end) => {
       if (!driverStore) throw new Error('this driver stores no blocks');
       return driverStore.read(blockId, start, end);
     });
-    this.server = await listenPeers({ host, port: this.opts.listen?.port ?? 0, secret, tls, maxFrameBytes, role: 'control' }, (peer) => this.admit(peer));
+    // Workers are silent no longer than their heartbeats allow: membership loses them first; hello has its own timeout.
+    const controlIdleMs = Math.max(DEFAULT_IDLE_TIMEOUT_MS, 2 * this.heartbeatMs * (this.opts.maxMissedHeartbeats ?? DEFAULT_MAX_MISSED));
+    this.server = await listenPeers({ host, port: this.opts.listen?.port ?? 0, secret, tls, maxFrameBytes, role: 'control', idleTimeoutMs: controlIdleMs }, (peer) => this.admit(peer));
     this.ticker = setInterval(() => this.apply(this.membership.handle({ type: 'tick', now: Date.now() })), this.heartbeatMs);
     this.ticker.unref();
     const min = this.opts.minWorkers ?? 0;
@@ -107,9 +111,9 @@ export class ClusterBackend implements Backend {
     return this.server.address();
   }
 
-  /** Workers in the cluster now. */
-  workers(): Array<{ id: WorkerId; host: string; cores: number; memory: number; pid: number; held: HeldBytes }> {
-    return [...this.members.values()].map(({ id, host, cores, memory, pid, held }) => ({ id, host, cores, memory, pid, held }));
+  /** Workers in the cluster now (`blocks`: where each serves its blocks). */
+  workers(): Array<{ id: WorkerId; host: string; cores: number; memory: number; pid: number; held: HeldBytes; blocks: PeerAddress }> {
+    return [...this.members.values()].map(({ id, host, cores, memory, pid, held, blocks }) => ({ id, host, cores, memory, pid, held, blocks }));
   }
 
   /** Resolves once `n` workers are in the cluster; rejects after `timeoutMs` saying how many joined. */

@@ -23,8 +23,14 @@ export interface WorkerOptions {
   memory: number;
   /** Where the worker keeps its spill and block files (a private directory is made inside and removed at the end). */
   dir: string;
-  /** Address to advertise and bind the block server on; this host's name by default. */
+  /**
+   * Address to bind the block server on and advertise to the other workers. By default the
+   * address this worker reaches the driver from (loopback when the driver is on loopback):
+   * nothing listens on other interfaces unless asked (`0.0.0.0` binds them all).
+   */
   host?: string;
+  /** A block connection with no traffic for this long is closed (default 120 s; fetchers reconnect). */
+  idleTimeoutMs?: number;
   tls?: { cert: string; key: string; ca?: string };
   /** Module (URL) exporting `runTask(payload, services)`; the engine's own unless a test swaps it. */
   runner?: string;
@@ -68,21 +74,30 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const [driverHost, driverPort] = splitHostPort(opts.driver);
   if (!Number.isInteger(opts.cores) || opts.cores < 1) throw new RangeError(`cores must be a positive integer, got ${opts.cores}`);
   const dir = await mkdtemp(join(opts.dir, 'sluice-worker-'));
-  const host = opts.host ?? hostname();
   let worker = '';
   const blocks = new WorkerBlocks(() => worker, dir, { secret: opts.secret, tls: opts.tls });
   let server: PeerServer | undefined;
+  let peer: Peer | undefined;
   try {
-    // Bound where it is advertised when given; else on every interface (it still admits only holders of the secret).
-    server = await serveBlocks({ host: opts.host ?? '0.0.0.0', port: 0, secret: opts.secret, tls: opts.tls }, (id, start, end) => blocks.read(id, start, end));
-    const peer = await dial({ host: driverHost, port: driverPort, secret: opts.secret, tls: opts.tls, role: 'control' }, opts.connectTimeoutMs ?? 30_000);
-    const session = new WorkerSession(peer, opts, dir, { host, port: server.address().port }, blocks, driverHost, (id) => (worker = id));
+    peer = await dial({ host: driverHost, port: driverPort, secret: opts.secret, tls: opts.tls, role: 'control' }, opts.connectTimeoutMs ?? 30_000);
+    // Where the driver is reached from is where the other workers reach this one.
+    const bind = opts.host ?? peer.localAddress;
+    server = await serveBlocks({ host: bind, port: 0, secret: opts.secret, tls: opts.tls, idleTimeoutMs: opts.idleTimeoutMs }, (id, start, end) => blocks.read(id, start, end));
+    const advertised = isWildcard(bind) ? peer.localAddress : bind;
+    const name = opts.host === undefined || isWildcard(opts.host) ? hostname() : opts.host;
+    const session = new WorkerSession(peer, opts, dir, name, { host: advertised, port: server.address().port }, blocks, driverHost, (id) => (worker = id));
     await session.run();
   } finally {
+    peer?.close('worker stopping');
     blocks.close();
     await server?.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** An address that binds every interface. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '';
 }
 
 function splitHostPort(text: string): [string, number] {
@@ -121,6 +136,8 @@ class WorkerSession {
     private readonly peer: Peer,
     private readonly opts: WorkerOptions,
     private readonly dir: string,
+    /** The host name the worker announces (for people and locality); `address` is where its blocks are served. */
+    private readonly host: string,
     private readonly address: PeerAddress,
     private readonly blocks: WorkerBlocks,
     private readonly driverHost: string,
@@ -135,7 +152,7 @@ class WorkerSession {
       if (typeof m === 'string') return this.peer.close(`protocol error: ${m}`);
       this.handle(m);
     });
-    this.send({ t: 'hello', version: PROTOCOL_VERSION, cores: this.opts.cores, memory: this.opts.memory, host: this.address.host, blocks: this.address, pid: process.pid });
+    this.send({ t: 'hello', version: PROTOCOL_VERSION, cores: this.opts.cores, memory: this.opts.memory, host: this.host, blocks: this.address, pid: process.pid });
     return ended;
   }
 

@@ -1,7 +1,7 @@
 import type { BlockRegion } from '../../exec/block-ref.js';
 import { FetchError } from '../../exec/worker-services.js';
 import { asBlockReply, BLOCKS_ROLE } from './block-protocol.js';
-import { connectPeer, type Peer, type TlsFiles } from './peer.js';
+import { connectPeer, IDLE_CLOSE, type Peer, type TlsFiles } from './peer.js';
 
 export interface BlockClientOptions {
   secret: string | Uint8Array;
@@ -55,6 +55,8 @@ interface Piece {
   last: boolean;
   id: number;
   received: number;
+  /** Sent again once already, after its connection was closed as idle before the owner read it. */
+  resent?: boolean;
 }
 
 interface Conn {
@@ -267,15 +269,23 @@ export class BlockClient {
     this.inFlight -= bytes;
   }
 
-  /** Fails every region still owed on the connection and frees their credit. */
+  /**
+   * Fails every region still owed on the connection and frees their credit. The owner closing
+   * the connection as idle is not a failure: a request that crossed its close was never read,
+   * so a piece of which nothing arrived is sent again (once) on a new connection.
+   */
   private killConn(conn: Conn, reason: string): void {
     if (conn.dead) return;
     conn.dead = true;
     conn.peer?.close(reason);
+    const idle = reason.includes(IDLE_CLOSE);
+    const again: Piece[] = [];
     for (const p of conn.owed.splice(0)) {
       this.release(p.end - p.start - p.received);
-      this.failFetch(p.fetch, new FetchError(p.fetch.regions[p.index]!, reason));
+      if (idle && p.received === 0 && !p.resent && p.fetch.error === undefined) again.push({ ...p, id: 0, resent: true });
+      else this.failFetch(p.fetch, new FetchError(p.fetch.regions[p.index]!, reason));
     }
+    this.queue.unshift(...again);
     // A dead connection stays in its slot until connFor replaces it.
     this.pump();
   }

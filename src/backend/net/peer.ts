@@ -22,6 +22,10 @@ const MAX_ATTACHMENTS = 1 << 16;
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** An accepted connection with no traffic either way for this long is closed (Spark's spark.network.timeout). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+/** Starts the reason a server gives when it closes an idle connection: the other end may retry what crossed the close. */
+export const IDLE_CLOSE = 'idle connection closed';
 
 /** Certificate and key files (PEM paths) for TLS; `ca` verifies the other end's certificate. */
 export interface TlsFiles {
@@ -46,6 +50,12 @@ export interface ListenOptions extends PeerOptions {
   port: number;
   /** Connections still in their handshake past which new ones are dropped at once (default 256): strangers cannot pile up. */
   maxPendingHandshakes?: number;
+  /**
+   * An authenticated connection with nothing sent or received for this long is closed (default
+   * {@link DEFAULT_IDLE_TIMEOUT_MS}; 0 never): a peer that proves the secret and then sits silent
+   * does not hold a socket forever. One that never finishes the handshake is closed after `handshakeTimeoutMs`.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface ConnectOptions extends PeerOptions {
@@ -73,20 +83,28 @@ type CloseHandler = (reason: string) => void;
 export class Peer {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** This end's address: the interface through which the other end is reached. */
+  readonly localAddress: string;
   private readonly decoder: FrameDecoder;
   private msgHandler: MessageHandler | undefined;
   private closeHandlers: CloseHandler[] = [];
   private early: Array<[unknown, Uint8Array[]]> = [];
   private pending: { msg: unknown; left: number; attachments: Uint8Array[] } | undefined;
   private closedReason: string | undefined;
+  private lastActivity = Date.now();
+  private idleTimer: NodeJS.Timeout | undefined;
 
+  /** `idleTimeoutMs`: close after that long without traffic either way (0 or absent: never). */
   constructor(
     private readonly socket: net.Socket,
     maxFrameBytes: number,
     leftover: Uint8Array[],
+    idleTimeoutMs = 0,
   ) {
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.remotePort = socket.remotePort ?? 0;
+    this.localAddress = socket.localAddress ?? 'unknown';
+    if (idleTimeoutMs > 0) this.watchIdle(idleTimeoutMs);
     this.decoder = new FrameDecoder(maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -100,6 +118,19 @@ export class Peer {
 
   get closed(): boolean {
     return this.closedReason !== undefined;
+  }
+
+  /** Closes the connection once nothing went either way for `ms` (checked when that could first be true). */
+  private watchIdle(ms: number): void {
+    const check = (): void => {
+      if (this.closed) return;
+      const quiet = Date.now() - this.lastActivity;
+      if (quiet >= ms) return this.close(`${IDLE_CLOSE}: nothing sent or received for ${quiet} ms (idle timeout ${ms} ms)`);
+      this.idleTimer = setTimeout(check, ms - quiet);
+      this.idleTimer.unref();
+    };
+    this.idleTimer = setTimeout(check, ms);
+    this.idleTimer.unref();
   }
 
   /** Bytes queued on the socket and not yet handed to the kernel. */
@@ -123,6 +154,7 @@ export class Peer {
     const limit = this.decoder.maxFrameBytes;
     if (body.byteLength + head.byteLength > limit) throw new RangeError(`message of ${body.byteLength} bytes exceeds the frame limit of ${limit}`);
     for (const a of attachments) if (a.byteLength + 1 > limit) throw new RangeError(`attachment of ${a.byteLength} bytes exceeds the frame limit of ${limit}`);
+    this.lastActivity = Date.now();
     this.socket.cork();
     for (const part of encodeFrame([head, body])) this.socket.write(part);
     for (const a of attachments) for (const part of encodeFrame([ATTACHMENT_KIND, a])) this.socket.write(part);
@@ -186,6 +218,7 @@ export class Peer {
   private finish(reason: string): void {
     if (this.closedReason !== undefined) return;
     this.closedReason = reason;
+    clearTimeout(this.idleTimer);
     this.early = [];
     this.pending = undefined;
     const handlers = this.closeHandlers;
@@ -202,6 +235,7 @@ export class Peer {
 
   private onData(chunk: Uint8Array): void {
     if (this.closed) return;
+    this.lastActivity = Date.now();
     let frames: Uint8Array[];
     try {
       frames = this.decoder.push(chunk);
@@ -295,6 +329,8 @@ function checkOptions(opts: PeerOptions): { maxFrameBytes: number; handshakeTime
  */
 export async function listenPeers(opts: ListenOptions, onPeer: (p: Peer) => void): Promise<PeerServer> {
   const { maxFrameBytes, handshakeTimeoutMs } = checkOptions(opts);
+  const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  if (!(Number.isFinite(idleTimeoutMs) && idleTimeoutMs >= 0)) throw new RangeError(`idleTimeoutMs must be a non-negative number, got ${idleTimeoutMs}`);
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<net.Socket>();
   const maxPending = opts.maxPendingHandshakes ?? 256;
@@ -307,7 +343,7 @@ export async function listenPeers(opts: ListenOptions, onPeer: (p: Peer) => void
     socket.on('close', () => sockets.delete(socket));
     authenticate(socket, { secret: opts.secret, role: opts.role, side: 'acceptor', timeoutMs: handshakeTimeoutMs, binding: tlsBinding(socket) }).finally(() => pending--).then(
       ({ leftover }) => {
-        const peer = new Peer(socket, maxFrameBytes, leftover);
+        const peer = new Peer(socket, maxFrameBytes, leftover, idleTimeoutMs);
         try {
           onPeer(peer);
         } catch (err) {
