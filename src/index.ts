@@ -8,7 +8,7 @@
  * await s.stop();
  * ```
  */
-export { Session, type SessionOptions } from './api/session.js';
+export { Session, type SessionOptions, type ClusterSessionOptions } from './api/session.js';
 export { Dataset } from './api/dataset.js';
 export { Broadcast } from './driver/broadcast.js';
 export { Accumulator } from './driver/accumulator.js';
@@ -16,10 +16,10 @@ export type { AsyncOptions, Env, ManyOrAsync, Pair, Widen } from './api/types.js
 export { HashPartitioner, RangePartitioner, type Partitioner } from './plan/partitioner.js';
 export { importModule } from './api/import-module.js';
 export { compareKeys } from './serde/keys.js';
-export type { SluiceEvent, Listener, Metrics } from './scheduler/bus.js';
+export type { SluiceEvent, Listener, Metrics, WorkerView } from './scheduler/bus.js';
 export { SluiceError, TaskFailedError, JobCancelledError, FreeVariableError, InputError, QueryError, type TaskErrorInfo, type CallSite } from './util/errors.js';
 export { parseBytes, formatBytes } from './util/bytes.js';
-export { registerBackend, backendSchemes, memoryPerWorker, type BackendFactory, type BackendOptions, type CreatedBackend } from './backend/registry.js';
+export { registerBackend, backendSchemes, memoryPerWorker, type BackendFactory, type BackendOptions, type CreatedBackend, type ClusterSchemeOptions } from './backend/registry.js';
 export type { Backend, BackendEvent } from './backend/backend.js';
 export { DataFrame, GroupedData, DataFrameWriter, type Row } from './api/dataframe.js';
 export { DataFrameReader, type ReadOptions, type CsvReadOptions } from './api/frame/reader.js';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InlineBackend } from '../../src/backend/inline-backend.js';
 import { runWorker } from '../../src/backend/cluster/worker-process.js';
 import { backendSchemes, memoryPerWorker, registerBackend, Session, SluiceError } from '../../src/index.js';
+import { freePort } from './cluster/free-port.js';
 
 test('inline and local are registered; an unknown scheme is an error listing the known ones', async () => {
   assert.ok(backendSchemes().includes('inline') && backendSchemes().includes('local'));
@@ -86,10 +86,3 @@ test('cluster is a registered scheme: cluster://host:port listens there, waits f
   }
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}

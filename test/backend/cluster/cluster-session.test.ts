@@ -1,23 +1,16 @@
 /** Session.cluster: a driver that workers join over TCP with the secret; a job runs on them; too few workers is a clear error. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Session } from '../../../src/index.js';
 import { runWorker } from '../../../src/backend/cluster/worker-process.js';
+import { freePort } from './free-port.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-session-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 test('two workers join a Session.cluster driver and a word count over both matches the reference', async () => {
   const port = await freePort();
