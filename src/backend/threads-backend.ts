@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { DRIVER, heldOf, type HeldBytes } from '../exec/block-ref.js';
+import { DRIVER, HeldTally, noneHeld, type HeldBytes } from '../exec/block-ref.js';
 import type { BlockSource } from '../exec/block-store.js';
 import type { TaskOutcome } from '../exec/run-task.js';
 import type { TaskPayload } from '../exec/task.js';
@@ -78,6 +78,8 @@ export class ThreadsBackend implements Backend {
   private driverStore: BlockStore | undefined;
   /** Every live block of the workers: its owner and where its bytes are. */
   private readonly blocks = new Map<string, NewBlock & { owner: WorkerId }>();
+  /** What each worker's blocks come to (kept with `blocks`). */
+  private readonly tallies = new Map<WorkerId, HeldTally>();
   private readonly gate = new ReadGate();
 
   constructor(private readonly opts: { workers: number; memoryPerWorker: number; preload: string[] }) {
@@ -182,7 +184,7 @@ export class ThreadsBackend implements Backend {
     this.gate.free(mine, (ids) => {
       const slot = this.slots.get(worker);
       const entries = ids.map((id) => this.blocks.get(id)).filter((b) => b !== undefined);
-      for (const id of ids) this.blocks.delete(id);
+      for (const b of entries) this.forget(b);
       // Files go now, not when the owner gets to the message (one disk: the driver's view of what is
       // held stays exact); the owner releases the memory and its accounting.
       for (const b of entries) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
@@ -191,9 +193,23 @@ export class ThreadsBackend implements Backend {
     });
   }
 
-  /** The blocks a worker holds (they outlive its threads). */
+  /** What a worker's blocks come to (they outlive its threads). */
   private held(worker: WorkerId): HeldBytes {
-    return heldOf([...this.blocks.values()].filter((b) => b.owner === worker));
+    return this.tallies.get(worker)?.get() ?? noneHeld();
+  }
+
+  private remember(b: NewBlock, owner: WorkerId): void {
+    const old = this.blocks.get(b.blockId);
+    if (old) this.forget(old);
+    this.blocks.set(b.blockId, { ...b, owner });
+    let tally = this.tallies.get(owner);
+    if (!tally) this.tallies.set(owner, (tally = new HeldTally()));
+    tally.add(b);
+  }
+
+  private forget(b: NewBlock & { owner: WorkerId }): void {
+    this.blocks.delete(b.blockId);
+    this.tallies.get(b.owner)?.remove(b);
   }
 
   kill(worker: WorkerId, taskId: number): void {
@@ -218,7 +234,7 @@ export class ThreadsBackend implements Backend {
       return;
     }
     // Known before the driver hears of the result: its next tasks may read these blocks.
-    for (const b of blocks) this.blocks.set(b.blockId, { ...b, owner: slot.id });
+    for (const b of blocks) this.remember(b, slot.id);
     slot.running = undefined;
     this.gate.end(taskId);
     if (!this.stopping) slot.thread.unref();
@@ -308,5 +324,6 @@ export class ThreadsBackend implements Backend {
     );
     this.slots.clear();
     this.blocks.clear();
+    this.tallies.clear();
   }
 }

@@ -57,14 +57,30 @@ export function noneHeld(): HeldBytes {
   return { blocks: 0, memory: 0, disk: 0 };
 }
 
-/** What a set of stored blocks comes to (memory blocks count in memory, file blocks on disk). */
-export function heldOf(blocks: Iterable<{ source: { kind: string }; bytes: number }>): HeldBytes {
-  const h = noneHeld();
-  for (const b of blocks) {
-    h.blocks++;
-    h[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
+/** A stored block as a tally counts it: memory blocks in memory, file blocks on disk. */
+interface Tallied {
+  source: { kind: string };
+  bytes: number;
+}
+
+/** What a changing set of stored blocks comes to, kept as blocks come and go (not recounted per report). */
+export class HeldTally {
+  private readonly h = noneHeld();
+
+  add(b: Tallied): void {
+    this.h.blocks++;
+    this.h[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
   }
-  return h;
+
+  remove(b: Tallied): void {
+    this.h.blocks--;
+    this.h[b.source.kind === 'memory' ? 'memory' : 'disk'] -= b.bytes;
+  }
+
+  /** The totals now (a copy). */
+  get(): HeldBytes {
+    return { ...this.h };
+  }
 }
 
 /** Where partition `p` is listed in a block's index (binary search), or -1 when it is empty. */

@@ -1,6 +1,6 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { heldOf, type BlockRegion, type HeldBytes, type LocalRegion } from '../../exec/block-ref.js';
+import { HeldTally, type BlockRegion, type HeldBytes, type LocalRegion } from '../../exec/block-ref.js';
 import type { BlockSource } from '../../exec/block-store.js';
 import { regionOf } from '../../exec/local-block-store.js';
 import type { TaskPayload } from '../../exec/task.js';
@@ -22,6 +22,7 @@ const FETCH_TO_FILE_BYTES = 64 << 20;
 export class WorkerBlocks {
   /** Block id → where its bytes are and which task thread's store holds it. */
   private readonly blocks = new Map<string, NewBlock & { thread: number }>();
+  private readonly tally = new HeldTally();
   private readonly client: BlockClient;
   private nextFile = 0;
 
@@ -43,7 +44,12 @@ export class WorkerBlocks {
 
   /** Blocks a task thread stored (reported with its task's end). */
   add(blocks: readonly NewBlock[], thread: number): void {
-    for (const b of blocks) this.blocks.set(b.blockId, { ...b, thread });
+    for (const b of blocks) {
+      const old = this.blocks.get(b.blockId);
+      if (old) this.tally.remove(old);
+      this.blocks.set(b.blockId, { ...b, thread });
+      this.tally.add(b);
+    }
   }
 
   /** Blocks a task thread holds (its successor adopts them when it dies). */
@@ -63,13 +69,14 @@ export class WorkerBlocks {
       const b = this.blocks.get(id);
       if (!b) continue;
       this.blocks.delete(id);
+      this.tally.remove(b);
       byThread.set(b.thread, [...(byThread.get(b.thread) ?? []), id]);
     }
     return byThread;
   }
 
   held(): HeldBytes {
-    return heldOf(this.blocks.values());
+    return this.tally.get();
   }
 
   /**
