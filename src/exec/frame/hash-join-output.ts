@@ -1,5 +1,4 @@
 import { isIdentity, makeBatch, nullVector, takeRows, takeVector } from '../../frame/batch/batch.js';
-import { compactGathered } from '../../frame/batch/compact-dict.js';
 import type { ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
 import type { Schema } from '../../frame/types.js';
 import type { JoinSpec } from './hash-join-spec.js';
@@ -18,7 +17,7 @@ export function pairBatch(spec: JoinSpec, schema: Schema, probe: ColumnBatch | n
 function side(schema: Schema, batch: ColumnBatch | null, idx: Int32Array | null, n: number): readonly ColumnVector[] {
   if (batch === null || idx === null) return schema.fields.map((f) => nullVector(f.type, n));
   if (isIdentity(idx, batch.numRows)) return batch.columns; // vectors are immutable: shared, not copied
-  return batch.columns.map((c) => compactGathered(takeVector(c, idx)));
+  return batch.columns.map((c) => takeVector(c, idx));
 }
 
 /** The rows of `batch` whose flag is `want` (1 = matched, 0 = unmatched), or null when there are none. */

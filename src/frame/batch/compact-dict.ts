@@ -21,7 +21,8 @@ export function compactDict(v: ColumnVector): ColumnVector {
  * millions). A dictionary still in UTF-8 is cut as bytes, without decoding.
  */
 function cutDict(dict: DictHandle, vectors: readonly ColumnVector[]): ColumnVector[] | null {
-  const remap = remapScratch(dict.length);
+  if (scratch.length < dict.length) scratch = new Int32Array(Math.max(dict.length, scratch.length * 2)).fill(-1);
+  const remap = scratch;
   let rows = 0;
   for (const v of vectors) rows += v.length;
   const touched = new Int32Array(Math.min(rows, dict.length));
@@ -62,59 +63,8 @@ function pickStrings(dict: readonly string[], picks: Int32Array): string[] {
   return small;
 }
 
-/** Code map scratch of cutDict and compactGathered: -1 everywhere between calls. */
+/** Code map scratch of cutDict: -1 everywhere between calls. */
 let scratch = new Int32Array(0);
-
-function remapScratch(entries: number): Int32Array {
-  if (scratch.length < entries) scratch = new Int32Array(Math.max(entries, scratch.length * 2)).fill(-1);
-  return scratch;
-}
-
-/**
- * Whether a dictionary of `entries` is worth passing on whole with `rows`
- * rows: it is not much larger than they are, or small enough for shuffle
- * readers to remember (recent-dicts.ts), so that batches repeating it are
- * decoded and translated once downstream.
- */
-export function keepsWholeDict(entries: number, rows: number): boolean {
-  return entries <= Math.max(2 * rows, Math.min(MAX_ENTRIES, 8 * rows));
-}
-
-/**
- * A string vector just gathered from a larger one (its codes array is its own,
- * nobody else holds it), re-coded in place onto a dictionary of only the
- * entries its rows use, in order of first use, when its dictionary is too
- * large to pass on whole (keepsWholeDict); any other vector as it is. A join
- * that gathers 64k rows from a build side of a million distinct ids would
- * otherwise hand on the million-entry dictionary, which every writer then cuts
- * (a scan, a sort and a second re-coding of the codes): this does it in the one
- * pass over codes the gather already made hot.
- */
-export function compactGathered(v: ColumnVector): ColumnVector {
-  if (v.type !== 'string' || keepsWholeDict(dictSize(v), v.length)) return v;
-  const dict = dictHandle(v);
-  const remap = remapScratch(dict.length);
-  const codes = v.values as Int32Array;
-  const touched = new Int32Array(Math.min(v.length, dict.length));
-  let used = 0;
-  for (let i = 0; i < v.length; i++) {
-    if (v.nullCount > 0 && !isValid(v, i)) {
-      codes[i] = 0;
-      continue;
-    }
-    const c = codes[i]!;
-    let m = remap[c]!;
-    if (m === -1) {
-      m = remap[c] = used;
-      touched[used++] = c;
-    }
-    codes[i] = m;
-  }
-  const picks = touched.subarray(0, used);
-  for (let k = 0; k < used; k++) remap[picks[k]!] = -1;
-  const small = dict instanceof Utf8Dict ? dict.pick(picks) : pickStrings(dict, picks);
-  return stringVector(v.length, codes, small, v.validity, v.nullCount);
-}
 
 export function compactDicts(batch: ColumnBatch): ColumnBatch {
   if (!batch.columns.some((c) => c.type === 'string')) return batch;
@@ -146,7 +96,7 @@ export function compactSharedDicts(batches: readonly ColumnBatch[], keepRepeatab
       batches.forEach((b, i) => (columns[i]![c] = compactDict(b.columns[c]!)));
       return;
     }
-    if (keepRepeatable && keepsWholeDict(dict.length, rows)) return;
+    if (keepRepeatable && dict.length <= Math.max(2 * rows, Math.min(MAX_ENTRIES, 8 * rows))) return;
     const cut = cutDict(dict, batches.map((b) => b.columns[c]!));
     if (cut) cut.forEach((col, i) => (columns[i]![c] = col));
   });

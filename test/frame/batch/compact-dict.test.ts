@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sliceBatch, takeVector } from '../../../src/frame/batch/batch.js';
-import { vectorFromValues } from '../../../src/frame/batch/builder.js';
-import { compactDict, compactGathered, compactSharedDicts, keepsWholeDict } from '../../../src/frame/batch/compact-dict.js';
-import { isDistinct, markDistinct } from '../../../src/frame/batch/dict-distinct.js';
-import { decodeIpc, encodeIpc } from '../../../src/frame/batch/ipc.js';
+import { sliceBatch } from '../../../src/frame/batch/batch.js';
+import { compactDict, compactSharedDicts } from '../../../src/frame/batch/compact-dict.js';
+import { isDistinct } from '../../../src/frame/batch/dict-distinct.js';
 import { batchFromColumns } from '../../../src/frame/batch/records.js';
 import { getValue } from '../../../src/frame/batch/values.js';
-import { dictHandle, dictSize, hasDistinctDict } from '../../../src/frame/batch/utf8-dict.js';
 import type { ColumnBatch } from '../../../src/frame/batch/vector.js';
-import type { Schema } from '../../../src/frame/types.js';
 
 const strings = (b: ColumnBatch) => Array.from({ length: b.numRows }, (_, i) => getValue(b.columns[0]!, i));
 
@@ -57,34 +53,4 @@ test('a repeatable dictionary too large for readers to remember is kept whole on
   assert.notEqual(compactSharedDicts(twenty, true)[0]!.columns[0]!.dict, big.columns[0]!.dict);
   const seventy = [sliceBatch(big, 0, 35000), sliceBatch(big, 35000, 70000)];
   assert.equal(compactSharedDicts(seventy, true)[0]!.columns[0]!.dict, big.columns[0]!.dict);
-});
-
-test('compactGathered re-codes a gather from a large dictionary onto the entries it uses, as strings and as UTF-8 bytes', () => {
-  // A 5000-entry dictionary of distinct strings (every 97th row null), gathered 300 rows at a time
-  // with repeats and -1 (null) indices: the result keeps every row's string and drops the rest.
-  const values = Array.from({ length: 5000 }, (_, i) => (i % 97 === 5 ? null : `id-${i}-é`));
-  const asStrings = vectorFromValues('string', values);
-  markDistinct(asStrings.dict!);
-  const schema: Schema = { fields: [{ name: 's', type: 'string', nullable: true }] };
-  const asBytes = decodeIpc(encodeIpc({ schema, columns: [asStrings], numRows: 5000 }))[0]!.columns[0]!;
-  assert.ok(asBytes.utf8, 'read back with its dictionary as bytes');
-  let seed = 7;
-  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
-  for (const source of [asStrings, asBytes, asStrings, asBytes]) {
-    // Each round picks other rows: codes left in the shared scratch map by an earlier round would show.
-    const idx = Int32Array.from({ length: 300 }, (_, k) => (k % 41 === 3 ? -1 : k % 5 === 0 ? 17 : rnd(5000)));
-    const gathered = takeVector(source, idx);
-    const want = Array.from(idx, (i) => (i < 0 ? null : values[i]!));
-    const v = compactGathered(gathered);
-    assert.notEqual(dictHandle(v), dictHandle(source));
-    assert.deepEqual(Array.from({ length: v.length }, (_, i) => getValue(v, i)), want);
-    const used = new Set(want.filter((s) => s !== null));
-    assert.equal(dictSize(v), used.size, 'one entry per string used, none for null rows');
-    assert.equal(hasDistinctDict(v), true);
-  }
-  // A dictionary not much larger than the rows is passed on whole.
-  const few = takeVector(asBytes, Int32Array.from({ length: 3000 }, (_, k) => k));
-  assert.equal(compactGathered(few), few);
-  assert.equal(keepsWholeDict(5000, 3000), true);
-  assert.equal(keepsWholeDict(5000, 300), false);
 });
