@@ -84,11 +84,16 @@ function firstAtLeast(bytes: number): number {
 
 /**
  * Bytes of freed buffers kept for reuse (outside the budget, so bounded by
- * it): a quarter of a budget of `budgetBytes`, at most 1 GiB. Per worker
- * thread, and on the driver for all its workers' budgets together.
+ * it): half of a budget of `budgetBytes`, at most 1 GiB. Per worker thread,
+ * and on the driver for all its workers' budgets together. Half, not less:
+ * a query run again (a dashboard, a benchmark, an iterative job) frees its
+ * shuffle blocks and its previous answer's cache blocks, and h2o join q5 at
+ * 1e7 rows needs about 0.8 GiB of them per worker to write its next run
+ * into touched memory (a quarter kept 2 of its 12 blocks; fresh memory costs
+ * page faults, several times a copy on this kind of VM).
  */
 export function reuseCap(budgetBytes: number): number {
-  return Math.min(1 << 30, Math.floor(budgetBytes / 4));
+  return Math.min(1 << 30, Math.floor(budgetBytes / 2));
 }
 /** A reused buffer may exceed the block by this factor (the rest is unused). */
 const REUSE_SLACK = 1.5;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, readBlockPartition, reusableBlockBytes, sizeClass, type LocalBlock } from '../../src/exec/block-store.js';
+import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, readBlockPartition, reusableBlockBytes, reuseCap, sizeClass, type LocalBlock } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 
@@ -181,6 +181,12 @@ test('memory block: a buffer offered for reuse is written into when it fits, ove
   offerBlockBuffers([small], 1 << 30);
   const fourth = write(1, [[0, chunk(MIN_REUSE_BYTES - 100, 6)]], budget);
   assert.ok(fourth.ref.kind === 'memory' && fourth.ref.buffer !== small);
+});
+
+test('freed buffers are kept up to half a budget (1 GiB at most), so a query run again writes into touched memory', () => {
+  assert.equal(reuseCap(2 * 2 ** 30), 2 ** 30);
+  assert.equal(reuseCap(1000), 500);
+  assert.equal(reuseCap(64 * 2 ** 30), 2 ** 30);
 });
 
 test('a new block buffer is rounded up to a size class, so a slightly larger block can reuse it', () => {
