@@ -90,9 +90,13 @@ describe('Scheduler: output locations', () => {
     s.handle({ type: 'JobSubmitted', job: job(1, [finalStage(1, 2, [], [3])]) });
     drain(s, 3);
     s.handle({ type: 'WorkerJoined', worker: 'b', slots: 4 });
-    const out = ofType(s.handle({ type: 'JobSubmitted', job: job(2, [finalStage(2, 2, [], [3])]) }), 'LaunchTask');
-    // Without the preference both would go to b (most free slots); a busy holder is not waited for.
-    assert.deepEqual(out.map((l) => [l.task.partition, l.worker]), [[0, 'a'], [1, 'b']]);
+    const out = s.handle({ type: 'JobSubmitted', job: job(2, [finalStage(2, 2, [], [3])]) });
+    // Without the preference both would go to b (most free slots); partition 1 waits for its busy holder...
+    assert.deepEqual(ofType(out, 'LaunchTask').map((l) => [l.task.partition, l.worker]), [[0, 'a']]);
+    assert.deepEqual(ofType(out, 'WakeAt'), [{ type: 'WakeAt', at: 3000 }]);
+    // ...until the locality wait is over.
+    assert.deepEqual(ofType(s.handle({ type: 'Tick' }, 2999), 'LaunchTask'), []);
+    assert.deepEqual(ofType(s.handle({ type: 'Tick' }, 3000), 'LaunchTask').map((l) => [l.task.partition, l.worker]), [[1, 'b']]);
   });
 
   it('a discarded duplicate does not move a cached partition', () => {
