@@ -11,6 +11,8 @@ import { Dataset } from './dataset.js';
 import { Driver } from '../driver/driver.js';
 import { Engine } from '../driver/engine.js';
 import { createBackend } from '../driver/master.js';
+import { schedulerConfig } from '../driver/scheduler-options.js';
+import type { SpeculationConfig } from '../scheduler/events.js';
 import { IdSource, sourceNode } from './plan-builders.js';
 import { DataFrame } from './dataframe.js';
 import { FrameContext } from './frame/frame-context.js';
@@ -42,6 +44,23 @@ export interface SessionOptions {
    * for every file a glob expands to). Set it when SQL text comes from someone else. See {@link SqlFileAccess}.
    */
   sqlFileAccess?: SqlFileAccess;
+  /**
+   * Delay scheduling (Spark's spark.locality.wait), in milliseconds: a task whose preferred
+   * worker (the one holding its cached partition) or host (the one holding its input file) is
+   * busy waits this long per level before it runs elsewhere. Default 3000; 0 never waits.
+   */
+  localityWait?: number;
+  /**
+   * Speculative execution (off by default): once `quantile` (0.75) of a stage's tasks are done,
+   * a task running longer than `multiplier` (1.5) × their median time, and at least `minMs`
+   * (100), gets a copy on another worker; the first copy to finish wins and the other is killed.
+   * Task functions must then be safe to run twice (as with retries).
+   *
+   * ```ts
+   * const s = await Session.local({ master: 'local[4]', speculation: { multiplier: 2 } });
+   * ```
+   */
+  speculation?: boolean | Partial<SpeculationConfig>;
 }
 
 /** A driver that workers on other machines join (see {@link Session.cluster}). */
@@ -91,8 +110,7 @@ export class Session {
       preload,
     });
     const accumulators = new AccumulatorRegistry();
-    const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
-    const driver = new Driver(backend, accumulators, { maxTaskFailures });
+    const driver = new Driver(backend, accumulators, schedulerConfig(opts));
     const broadcasts = driver.broadcasts;
     await Promise.all([driver.start(), sqlParserReady()]);
     return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators, sqlFiles);
@@ -114,8 +132,7 @@ export class Session {
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
     const backend = new ClusterBackend({ listen: { host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) }, secret: opts.secret, tls: opts.tls, preload });
     const accumulators = new AccumulatorRegistry();
-    const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
-    const driver = new Driver(backend, accumulators, { maxTaskFailures });
+    const driver = new Driver(backend, accumulators, schedulerConfig(opts));
     await Promise.all([driver.start(), sqlParserReady()]);
     try {
       await backend.waitForWorkers(opts.minWorkers ?? 1, opts.joinTimeoutMs ?? 120_000);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Backend, BackendEvent } from '../backend/backend.js';
 import { DRIVER, type BlockRef } from '../exec/block-ref.js';
 import { BlockWriter, toStored } from '../exec/block-store.js';
@@ -20,6 +21,7 @@ import { BlockRegistry } from './block-registry.js';
 import { Cleaner } from './cleaner.js';
 import { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
+import { stageInputHosts, workerHost } from './hosts.js';
 
 interface JobState {
   jobId: number;
@@ -55,7 +57,7 @@ export class Driver {
   /** Live workers and their memory budgets (bytes), as they announced them. */
   private readonly workers = new Map<WorkerId, { memory: number; host?: string }>();
   private readonly jobs = new Map<number, JobState>();
-  private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId }>();
+  private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId; speculative?: boolean }>();
   private readonly finished = new Map<number, TaskResult>();
   /** Frees the blocks of plan nodes nothing can reach any more. */
   readonly cleaner = new Cleaner(({ nodeId, shuffleIds, driverBlocks }) => {
@@ -67,6 +69,8 @@ export class Driver {
   private nextJobId = 0;
   private nextStageId = 0;
   private stopped = false;
+  /** The scheduler's WakeAt: one timer, for the earliest time asked. */
+  private wake: { at: number; timer: NodeJS.Timeout } | undefined;
   /** Why no job can run any more (every worker is gone for good), once that happened. */
   private backendFailure: string | undefined;
 
@@ -153,6 +157,7 @@ export class Driver {
         parents: s.parents.map((p) => p.stageId),
         shuffleId: s.shuffle?.shuffleId,
         cachedNodes: cachedInStage(s.node),
+        hosts: stageInputHosts(s.node),
       }));
       this.bus.emit({
         type: 'jobStart',
@@ -174,6 +179,8 @@ export class Driver {
     if (this.stopped) return;
     this.cancelAll('the session stopped');
     this.stopped = true;
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.wake = undefined;
     await this.backend.stop();
     this.blocks.clear();
     this.broadcasts.clear();
@@ -194,7 +201,7 @@ export class Driver {
         return;
       case 'WorkerJoined':
         this.workers.set(e.worker, { memory: e.memory, host: e.host });
-        return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
+        return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots, host: workerHost(e.host) });
       case 'WorkerLost': {
         this.workers.delete(e.worker);
         // Its tasks end here: the scheduler fails (and retries) them as part of the loss.
@@ -230,17 +237,30 @@ export class Driver {
     const t = this.tasks.get(taskId);
     if (!t) return;
     const p = t.payload;
-    this.bus.emit({ type: 'taskEnd', time: Date.now(), jobId: t.jobId, stageId: p.stageId, taskId, partition: p.partition, attempt: p.attempt, worker, ok, metrics, error });
+    this.bus.emit({ type: 'taskEnd', time: Date.now(), jobId: t.jobId, stageId: p.stageId, taskId, partition: p.partition, attempt: p.attempt, worker, ok, metrics, error, ...(t.speculative ? { speculative: true } : {}) });
   }
 
   private dispatch(event: SchedulerEvent): void {
-    for (const c of this.scheduler.handle(event)) this.execute(c);
+    for (const c of this.scheduler.handle(event, performance.now())) this.execute(c);
+  }
+
+  /** Sends the scheduler a Tick at `at` (performance.now() time), unless one is due sooner. */
+  private wakeAt(at: number): void {
+    if (this.stopped || (this.wake && this.wake.at <= at)) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    const timer = setTimeout(() => {
+      this.wake = undefined;
+      this.dispatch({ type: 'Tick' });
+    }, Math.max(0, Math.ceil(at - performance.now())));
+    this.wake = { at, timer };
   }
 
   private execute(c: SchedulerCommand): void {
     switch (c.type) {
       case 'LaunchTask':
-        return this.launch(c.task.taskId, c.task.jobId, c.task.stageId, c.task.partition, c.task.attempt, c.worker);
+        return this.launch(c.task.taskId, c.task.jobId, c.task.stageId, c.task.partition, c.task.attempt, c.worker, c.task.speculative);
+      case 'WakeAt':
+        return this.wakeAt(c.at);
       case 'KillTask':
         return this.backend.kill(c.worker, c.taskId);
       case 'AcceptTask':
@@ -299,9 +319,9 @@ export class Driver {
    * here (a plan too deep or not cloneable) fails the task for good, reported
    * once the current commands are carried out, so the session stays usable.
    */
-  private launch(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
+  private launch(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId, speculative?: boolean): void {
     try {
-      this.launchTask(taskId, jobId, stageId, partition, attempt, worker);
+      this.launchTask(taskId, jobId, stageId, partition, attempt, worker, speculative);
     } catch (e) {
       const t = this.tasks.get(taskId);
       const error: TaskErrorInfo = {
@@ -319,7 +339,7 @@ export class Driver {
     }
   }
 
-  private launchTask(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
+  private launchTask(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId, speculative?: boolean): void {
     const job = this.jobs.get(jobId);
     const stage = job?.stages.get(stageId);
     if (!job || !stage || !this.workers.has(worker)) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
@@ -349,8 +369,8 @@ export class Driver {
       broadcasts: this.broadcasts.refs(),
       spillDir: this.spillDir,
     };
-    this.tasks.set(taskId, { jobId, payload, worker });
-    this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker });
+    this.tasks.set(taskId, { jobId, payload, worker, speculative });
+    this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker, ...(speculative ? { speculative } : {}) });
     this.backend.launch(worker, payload);
   }
 
