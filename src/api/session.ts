@@ -61,6 +61,13 @@ export interface SessionOptions {
    * ```
    */
   speculation?: boolean | Partial<SpeculationConfig>;
+  /**
+   * Where `checkpoint()` writes (a directory every worker can read at the same path: a shared
+   * filesystem for clusters). Each session writes into its own subdirectory, left in place
+   * when the session stops, as Spark leaves its checkpoints. Default: the session's temporary
+   * directory, removed at stop().
+   */
+  checkpointDir?: string;
 }
 
 /** A driver that workers on other machines join (see {@link Session.cluster}). */
@@ -110,7 +117,7 @@ export class Session {
       preload,
     });
     const accumulators = new AccumulatorRegistry();
-    const driver = new Driver(backend, accumulators, schedulerConfig(opts));
+    const driver = new Driver(backend, accumulators, schedulerConfig(opts), { checkpointDir: opts.checkpointDir });
     const broadcasts = driver.broadcasts;
     await Promise.all([driver.start(), sqlParserReady()]);
     return new Session(new Engine(new IdSource(), driver, workers), broadcasts, accumulators, sqlFiles);
@@ -132,7 +139,7 @@ export class Session {
     const preload = [new URL('../io/register.js', import.meta.url).href, ...(opts.preload ?? [])];
     const backend = new ClusterBackend({ listen: { host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) }, secret: opts.secret, tls: opts.tls, preload });
     const accumulators = new AccumulatorRegistry();
-    const driver = new Driver(backend, accumulators, schedulerConfig(opts));
+    const driver = new Driver(backend, accumulators, schedulerConfig(opts), { checkpointDir: opts.checkpointDir });
     await Promise.all([driver.start(), sqlParserReady()]);
     try {
       await backend.waitForWorkers(opts.minWorkers ?? 1, opts.joinTimeoutMs ?? 120_000);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Backend, BackendEvent } from '../backend/backend.js';
 import { DRIVER, type BlockRef } from '../exec/block-ref.js';
@@ -53,6 +53,8 @@ export class Driver {
   readonly broadcasts = new BroadcastRegistry(this.store);
   readonly blocks = new BlockRegistry((ref) => this.freeBlock(ref));
   readonly spillDir: string;
+  /** Where checkpoint() writes: the session's own directory under the given one, or under spillDir (removed at stop()). */
+  readonly checkpointDir: string;
   private readonly scheduler: Scheduler;
   /** Live workers and their memory budgets (bytes), as they announced them. */
   private readonly workers = new Map<WorkerId, { memory: number; host?: string }>();
@@ -78,11 +80,14 @@ export class Driver {
     readonly backend: Backend,
     private readonly accumulators: AccumulatorRegistry,
     config: Partial<SchedulerConfig>,
+    opts: { checkpointDir?: string } = {},
   ) {
     this.scheduler = new Scheduler(config);
     // Created by the first spill or file block written (SpillWriter makes its directory), so a
     // session that never spills leaves nothing; removed at stop() or, failing that, at process exit.
-    this.spillDir = join(tmpdir(), `sluice-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const session = `sluice-${process.pid}-${randomBytes(6).toString('hex')}`;
+    this.spillDir = join(tmpdir(), session);
+    this.checkpointDir = opts.checkpointDir ? join(resolve(opts.checkpointDir), session) : join(this.spillDir, 'checkpoints');
     process.on('exit', this.removeSpillDir);
   }
 
