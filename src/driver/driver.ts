@@ -163,13 +163,22 @@ export class Driver {
         shuffleId: s.shuffle?.shuffleId,
         cachedNodes: cachedInStage(s.node),
         hosts: stageInputHosts(s.node),
+        cachedParents: s.behindCache.length > 0 ? s.behindCache.map((c) => ({ nodeId: c.nodeId, numPartitions: c.numPartitions, parents: c.parents.map((p) => p.stageId), ...(c.under !== undefined ? { under: c.under } : {}) })) : undefined,
       }));
+      // Stages behind a cached node run only if a cached partition is lost: shown as skipped.
+      const direct = new Set<Stage>();
+      for (const stack = [final]; stack.length > 0; ) {
+        const st = stack.pop()!;
+        if (direct.has(st)) continue;
+        direct.add(st);
+        stack.push(...st.parents);
+      }
       this.bus.emit({
         type: 'jobStart',
         time: Date.now(),
         jobId,
         description,
-        stages: all.map((s) => ({ stageId: s.stageId, name: job.names.get(s.stageId)!, numTasks: s.node.numPartitions, skipped: s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false })),
+        stages: all.map((s) => ({ stageId: s.stageId, name: job.names.get(s.stageId)!, numTasks: s.node.numPartitions, skipped: !direct.has(s) || (s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false) })),
       });
       this.dispatch({ type: 'JobSubmitted', job: { jobId, finalStageId: final.stageId, partitions: parts, stages: specs } });
     });

@@ -27,6 +27,20 @@ export interface StageSpec {
    * of them is where task p prefers to run when no worker holds a cached partition of it.
    */
   hosts?: ReadonlyArray<readonly string[] | undefined>;
+  /**
+   * Stages computing the input of a cached node this stage reads, fully cached when the job
+   * was submitted: they run only if a partition of it the stage still needs is lost (with its
+   * worker) before the stage is done. `under`: the cached node it is itself behind (it matters
+   * only if that one is lost too).
+   */
+  cachedParents?: CachedParents[];
+}
+
+export interface CachedParents {
+  nodeId: number;
+  numPartitions: number;
+  parents: number[];
+  under?: number;
 }
 
 export interface JobSpec {

@@ -133,7 +133,7 @@ export function validateJob(job: JobSpec, shuffles: ReadonlyMap<number, ShuffleS
   const state = new Map<number, 'visiting' | 'done'>();
   const visit = (s: StageSpec): string | undefined => {
     state.set(s.stageId, 'visiting');
-    for (const pid of s.parents) {
+    for (const pid of [...s.parents, ...(s.cachedParents ?? []).flatMap((c) => c.parents)]) {
       const parent = byId.get(pid);
       if (!parent) return `stage ${s.stageId} reads stage ${pid}, which is not among the job's stages`;
       if (pid === job.finalStageId) return `stage ${s.stageId} reads the final stage ${pid}`;

@@ -371,7 +371,7 @@ export class Scheduler {
       } else {
         if (st.status === 'done') st.status = 'waiting'; // a complete map stage lost outputs
         let parentsReady = true;
-        for (const pid of st.spec.parents) if (!visit(job.stages.get(pid)!)) parentsReady = false;
+        for (const pid of this.parentsNeeded(job, st)) if (!visit(job.stages.get(pid)!)) parentsReady = false;
         if (st.status === 'waiting' && parentsReady) this.submit(job, st);
         else if (st.status === 'running' && !parentsReady) this.pause(st);
         ready = false;
@@ -380,6 +380,30 @@ export class Scheduler {
       return ready;
     };
     if (visit(job.final)) this.endJob(job, undefined);
+  }
+
+  /**
+   * The stages `st` reads from: its shuffle parents, and those behind a cached node while a
+   * partition of it that `st` still needs is not cached (lost with its worker: the task
+   * computes it from lineage, which reads their shuffles).
+   */
+  private parentsNeeded(job: JobState, st: StageState): number[] {
+    const behind = st.spec.cachedParents;
+    if (!behind) return st.spec.parents;
+    const lost = new Map<number, boolean>();
+    for (const c of behind) lost.set(c.nodeId, this.cacheLost(job, st, c.nodeId, c.numPartitions));
+    const out = [...st.spec.parents];
+    for (const c of behind) if (lost.get(c.nodeId) && (c.under === undefined || lost.get(c.under))) out.push(...c.parents);
+    return out;
+  }
+
+  /** Whether a partition of cached node `nodeId` that `st` still needs is not cached (every one, for a node partitioned otherwise). */
+  private cacheLost(job: JobState, st: StageState, nodeId: number, numPartitions: number): boolean {
+    const parts = this.cached.get(nodeId);
+    if (parts && parts.size >= numPartitions) return false; // the usual case: O(1)
+    if (numPartitions !== st.spec.numPartitions) return true;
+    const pending = st.isFinal ? job.partitions.filter((p) => !st.accepted.has(p)) : range(numPartitions).filter((p) => this.needs(job, st, p));
+    return pending.some((p) => !parts?.has(p));
   }
 
   private isComplete(job: JobState, st: StageState): boolean {
