@@ -5,29 +5,16 @@
  * fetch failures, its stage graph having stopped at the cache.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { importModule, Session, type SluiceEvent } from '../../src/index.js';
+import { describe, test } from 'node:test';
+import type { SluiceEvent } from '../../src/index.js';
+import { killOnce, killOnceEnv, sessionWithEvents } from './session-with-events.js';
 import { within } from './within.js';
 
-const fs = () => importModule('node:fs') as unknown as typeof import('node:fs');
-
 describe('processes[2]: a cached partition lost mid-job', () => {
-  let s: Session;
-  const events: SluiceEvent[] = [];
-  const tmp = mkdtempSync(join(tmpdir(), 'sluice-cache-lost-'));
-  before(async () => {
-    s = await Session.local({ master: 'processes[2]' });
-    s.on((e) => void events.push(e));
-  });
-  after(async () => {
-    await s.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const { session, events, tmp } = sessionWithEvents({ master: 'processes[2]' });
 
   test('is recomputed within the same job', async () => {
+    const s = session();
     const nums = Array.from({ length: 600 }, (_, i) => i);
     const sums = s.parallelize(nums, 6).map((x) => [x % 11, x] as [number, number]).reduceByKey((a, b) => a + b, undefined, 6).cache();
     assert.equal(await sums.count(), 11);
@@ -35,18 +22,7 @@ describe('processes[2]: a cached partition lost mid-job', () => {
     const out = await within(
       120_000,
       sums
-        .map(
-          (kv, env) => {
-            try {
-              env.fs.closeSync(env.fs.openSync(env.marker, 'wx'));
-              process.kill(process.pid, 'SIGKILL'); // once: the first task to get here
-            } catch {
-              /* not the first */
-            }
-            return kv;
-          },
-          { fs: fs(), marker: join(tmp, 'killed') },
-        )
+        .map(killOnce, killOnceEnv(tmp))
         .collect(),
       'the job that loses a cached partition',
     );

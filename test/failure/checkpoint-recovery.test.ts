@@ -4,29 +4,16 @@
  * log), and the answer is right.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { importModule, Session, type SluiceEvent } from '../../src/index.js';
+import { describe, test } from 'node:test';
+import type { SluiceEvent } from '../../src/index.js';
+import { killOnce, killOnceEnv, sessionWithEvents } from './session-with-events.js';
 import { within } from './within.js';
 
-const fs = () => importModule('node:fs') as unknown as typeof import('node:fs');
-
 describe('processes[2]: a worker killed after a checkpoint', () => {
-  let s: Session;
-  const events: SluiceEvent[] = [];
-  const tmp = mkdtempSync(join(tmpdir(), 'sluice-ckpt-'));
-  before(async () => {
-    s = await Session.local({ master: 'processes[2]' });
-    s.on((e) => void events.push(e));
-  });
-  after(async () => {
-    await s.stop();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const { session, events, tmp } = sessionWithEvents({ master: 'processes[2]' });
 
   test('recomputes from the checkpoint files, never the stages before them', async () => {
+    const s = session();
     const nums = Array.from({ length: 600 }, (_, i) => i);
     const before = s.parallelize(nums, 6).map((x) => [x % 11, x] as [number, number]).reduceByKey((a, b) => a + b, undefined, 6);
     const c = await before.checkpoint();
@@ -36,19 +23,7 @@ describe('processes[2]: a worker killed after a checkpoint', () => {
       c
         .map(([k, v]) => [k % 4, v] as [number, number])
         .reduceByKey((a, b) => a + b, undefined, 4)
-        .map(
-          (kv, env) => {
-            // The first task to get here kills its own worker process (kill -9), once.
-            try {
-              env.fs.closeSync(env.fs.openSync(env.marker, 'wx'));
-              process.kill(process.pid, 'SIGKILL');
-            } catch {
-              /* not the first: go on */
-            }
-            return kv;
-          },
-          { fs: fs(), marker: join(tmp, 'killed') },
-        )
+        .map(killOnce, killOnceEnv(tmp))
         .collect(),
       'the job after the checkpoint',
     );

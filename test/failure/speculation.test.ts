@@ -5,11 +5,10 @@
  * event log shows the speculative copy's start and success and the original's failure.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { importModule, Session, type SluiceEvent } from '../../src/index.js';
+import { describe, test } from 'node:test';
+import { importModule, type SluiceEvent } from '../../src/index.js';
+import { sessionWithEvents } from './session-with-events.js';
 import { within } from './within.js';
 
 const fs = () => importModule('node:fs') as unknown as typeof import('node:fs');
@@ -17,19 +16,10 @@ type TaskEvent = Extract<SluiceEvent, { type: 'taskStart' | 'taskEnd' }>;
 
 for (const master of ['local[2]', 'processes[2]']) {
   describe(`${master}: speculative execution`, () => {
-    let s: Session;
-    const events: SluiceEvent[] = [];
-    const tmp = mkdtempSync(join(tmpdir(), 'sluice-spec-'));
-    before(async () => {
-      s = await Session.local({ master, speculation: { minMs: 50 } });
-      s.on((e) => void events.push(e));
-    });
-    after(async () => {
-      await s.stop();
-      rmSync(tmp, { recursive: true, force: true });
-    });
+    const { session, events, tmp } = sessionWithEvents({ master, speculation: { minMs: 50 } });
 
     test('a task slow on its first attempt only gets a copy that wins; the original is killed; the answer is right', async () => {
+      const s = session();
       const nums = Array.from({ length: 400 }, (_, i) => i);
       const from = events.length;
       const sums = await within(
