@@ -9,6 +9,7 @@
  * ```
  */
 export { Session, type SessionOptions, type ClusterSessionOptions } from './api/session.js';
+export type { SpeculationConfig } from './scheduler/events.js';
 export { Dataset } from './api/dataset.js';
 export { Broadcast } from './driver/broadcast.js';
 export { Accumulator } from './driver/accumulator.js';

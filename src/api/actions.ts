@@ -1,9 +1,9 @@
-import { prepareOutputDir, commitJob, abortJob } from '../io/output-committer.js';
 import type { PlanNode } from '../plan/node.js';
 import { compareKeys } from '../serde/keys.js';
 import { SluiceError } from '../util/errors.js';
 import { userCallSite } from '../util/call-site.js';
 import type { Engine } from '../driver/engine.js';
+import { saveFiles } from '../driver/checkpoint.js';
 import { ship } from './plan-builders.js';
 import { decodeBatch } from '../serde/record-codec.js';
 import type { AsyncOptions } from './types.js';
@@ -79,15 +79,8 @@ export async function foreach(e: Engine, node: PlanNode, kind: 'foreach' | 'fore
 }
 
 /** Writes one file per partition into a temporary directory renamed into place only when the job succeeds. */
-export async function save(e: Engine, node: PlanNode, dir: string, format: 'text' | 'jsonLines'): Promise<void> {
-  const { tempDir } = prepareOutputDir(dir);
-  try {
-    await e.run(node, { kind: 'save', format, tempDir }, `save ${format} to ${dir}`);
-    commitJob(tempDir, dir, node.numPartitions);
-  } catch (err) {
-    abortJob(tempDir);
-    throw err;
-  }
+export function save(e: Engine, node: PlanNode, dir: string, format: 'text' | 'jsonLines'): Promise<void> {
+  return saveFiles(e, node, dir, (tempDir) => ({ kind: 'save', format, tempDir }), `save ${format} to ${dir}`);
 }
 
 /** Where the user called the action, for job descriptions. */

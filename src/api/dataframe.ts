@@ -6,7 +6,7 @@ import { printPhysical } from '../frame/physical/print-physical.js';
 import { isNumeric, type Schema } from '../frame/types.js';
 import { parseExpression } from '../sql/parse-expression.js';
 import { Dataset } from './dataset.js';
-import { collectRecords, countRows, showString, toArrow, writeFiles } from './frame/frame-actions.js';
+import { checkpointFrame, collectRecords, countRows, showString, toArrow, writeFiles } from './frame/frame-actions.js';
 import type { FileFormat, FrameContext } from './frame/frame-context.js';
 import * as v from './frame/verbs.js';
 import type { ColumnLike, JoinHow, JoinOn, SortLike } from './frame/verbs.js';
@@ -153,6 +153,23 @@ export class DataFrame {
 
   persist(): DataFrame {
     return this.cache();
+  }
+
+  /**
+   * Writes this frame's rows to the session's checkpoint directory now (Arrow IPC files) and
+   * returns a frame that scans them: its plan starts there, so nothing before it is computed
+   * again and iterative loops keep a short plan.
+   *
+   * ```ts
+   * let df = s.createDataFrame([{ x: 1 }]);
+   * for (let i = 1; i <= 50; i++) {
+   *   df = df.select(col('x').plus(1).as('x'));
+   *   if (i % 10 === 0) df = await df.checkpoint();
+   * }
+   * ```
+   */
+  async checkpoint(): Promise<DataFrame> {
+    return this.next(await checkpointFrame(this.ctx, this.plan));
   }
 
   /**

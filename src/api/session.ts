@@ -12,6 +12,8 @@ import { Dataset } from './dataset.js';
 import { Driver } from '../driver/driver.js';
 import { Engine } from '../driver/engine.js';
 import { createBackend } from '../driver/master.js';
+import { schedulerConfig } from '../driver/scheduler-options.js';
+import type { SpeculationConfig } from '../scheduler/events.js';
 import { IdSource, sourceNode } from './plan-builders.js';
 import { DataFrame } from './dataframe.js';
 import { FrameContext } from './frame/frame-context.js';
@@ -45,6 +47,30 @@ export interface SessionOptions {
   sqlFileAccess?: SqlFileAccess;
   /** For `master: 'cluster://host:port'`: the secret workers prove they hold, how many to wait for, TLS. */
   cluster?: ClusterSchemeOptions;
+  /**
+   * Delay scheduling (Spark's spark.locality.wait), in milliseconds: a task whose preferred
+   * worker (the one holding its cached partition) or host (the one holding its input file) is
+   * busy waits this long per level before it runs elsewhere. Default 3000; 0 never waits.
+   */
+  localityWait?: number;
+  /**
+   * Speculative execution (off by default): once `quantile` (0.75) of a stage's tasks are done,
+   * a task running longer than `multiplier` (1.5) × their median time, and at least `minMs`
+   * (100), gets a copy on another worker; the first copy to finish wins and the other is killed.
+   * Task functions must then be safe to run twice (as with retries).
+   *
+   * ```ts
+   * const s = await Session.local({ master: 'local[4]', speculation: { multiplier: 2 } });
+   * ```
+   */
+  speculation?: boolean | Partial<SpeculationConfig>;
+  /**
+   * Where `checkpoint()` writes (a directory every worker can read at the same path: a shared
+   * filesystem for clusters). Each session writes into its own subdirectory, left in place
+   * when the session stops, as Spark leaves its checkpoints. Default: the session's temporary
+   * directory, removed at stop().
+   */
+  checkpointDir?: string;
 }
 
 /** A driver that workers on other machines join (see {@link Session.cluster}). */
@@ -89,8 +115,7 @@ export class Session {
       cluster: opts.cluster,
     });
     const accumulators = new AccumulatorRegistry();
-    const maxTaskFailures = opts.maxTaskFailures ?? (Number(process.env.SLUICE_MAX_TASK_FAILURES) || 4);
-    const driver = new Driver(backend, accumulators, { maxTaskFailures });
+    const driver = new Driver(backend, accumulators, schedulerConfig(opts), { checkpointDir: opts.checkpointDir });
     const broadcasts = driver.broadcasts;
     await Promise.all([driver.start(), sqlParserReady()]);
     const workers = typeof parallelism === 'function' ? parallelism() : parallelism;

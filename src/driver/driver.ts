@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Backend, BackendEvent } from '../backend/backend.js';
 import { DRIVER, type BlockRef } from '../exec/block-ref.js';
 import { BlockWriter, toStored } from '../exec/block-store.js';
@@ -21,6 +22,7 @@ import { Cleaner } from './cleaner.js';
 import { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
 import { WorkerRegistry } from './worker-registry.js';
+import { stageInputHosts, workerHost } from './hosts.js';
 
 interface JobState {
   jobId: number;
@@ -52,11 +54,13 @@ export class Driver {
   readonly broadcasts = new BroadcastRegistry(this.store);
   readonly blocks = new BlockRegistry((ref) => this.freeBlock(ref));
   readonly spillDir: string;
+  /** Where checkpoint() writes: the session's own directory under the given one, or under spillDir (removed at stop()). */
+  readonly checkpointDir: string;
   private readonly scheduler: Scheduler;
   /** Live workers: what they announced, and what their block stores hold (latest figure). */
   readonly workers: WorkerRegistry;
   private readonly jobs = new Map<number, JobState>();
-  private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId }>();
+  private readonly tasks = new Map<number, { jobId: number; payload: TaskPayload; worker: WorkerId; speculative?: boolean }>();
   private readonly finished = new Map<number, TaskResult>();
   /** Frees the blocks of plan nodes nothing can reach any more. */
   readonly cleaner = new Cleaner(({ nodeId, shuffleIds, driverBlocks }) => {
@@ -68,6 +72,8 @@ export class Driver {
   private nextJobId = 0;
   private nextStageId = 0;
   private stopped = false;
+  /** The scheduler's WakeAt: one timer, for the earliest time asked. */
+  private wake: { at: number; timer: NodeJS.Timeout } | undefined;
   /** Why no job can run any more (every worker is gone for good), once that happened. */
   private backendFailure: string | undefined;
 
@@ -75,13 +81,15 @@ export class Driver {
     readonly backend: Backend,
     private readonly accumulators: AccumulatorRegistry,
     config: Partial<SchedulerConfig>,
-    opts: { statusIntervalMs?: number } = {},
+    opts: { statusIntervalMs?: number; checkpointDir?: string } = {},
   ) {
     this.scheduler = new Scheduler(config);
     this.workers = new WorkerRegistry(this.bus, opts.statusIntervalMs);
     // Created by the first spill or file block written (SpillWriter makes its directory), so a
     // session that never spills leaves nothing; removed at stop() or, failing that, at process exit.
-    this.spillDir = join(tmpdir(), `sluice-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const session = `sluice-${process.pid}-${randomBytes(6).toString('hex')}`;
+    this.spillDir = join(tmpdir(), session);
+    this.checkpointDir = opts.checkpointDir ? join(resolve(opts.checkpointDir), session) : join(this.spillDir, 'checkpoints');
     process.on('exit', this.removeSpillDir);
   }
 
@@ -167,13 +175,23 @@ export class Driver {
         parents: s.parents.map((p) => p.stageId),
         shuffleId: s.shuffle?.shuffleId,
         cachedNodes: cachedInStage(s.node),
+        hosts: stageInputHosts(s.node),
+        cachedParents: s.behindCache.length > 0 ? s.behindCache.map((c) => ({ nodeId: c.nodeId, numPartitions: c.numPartitions, parents: c.parents.map((p) => p.stageId), ...(c.under !== undefined ? { under: c.under } : {}) })) : undefined,
       }));
+      // Stages behind a cached node run only if a cached partition is lost: shown as skipped.
+      const direct = new Set<Stage>();
+      for (const stack = [final]; stack.length > 0; ) {
+        const st = stack.pop()!;
+        if (direct.has(st)) continue;
+        direct.add(st);
+        stack.push(...st.parents);
+      }
       this.bus.emit({
         type: 'jobStart',
         time: Date.now(),
         jobId,
         description,
-        stages: all.map((s) => ({ stageId: s.stageId, name: job.names.get(s.stageId)!, numTasks: s.node.numPartitions, skipped: s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false })),
+        stages: all.map((s) => ({ stageId: s.stageId, name: job.names.get(s.stageId)!, numTasks: s.node.numPartitions, skipped: !direct.has(s) || (s.shuffle ? this.scheduler.isShuffleAvailable(s.shuffle.shuffleId) : false) })),
       });
       this.dispatch({ type: 'JobSubmitted', job: { jobId, finalStageId: final.stageId, partitions: parts, stages: specs } });
     });
@@ -189,6 +207,8 @@ export class Driver {
     this.cancelAll('the session stopped');
     this.stopped = true;
     this.workers.stop();
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.wake = undefined;
     await this.backend.stop();
     this.blocks.clear();
     this.broadcasts.clear();
@@ -209,7 +229,7 @@ export class Driver {
         return;
       case 'WorkerJoined':
         this.workers.joined(e);
-        return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots });
+        return this.dispatch({ type: 'WorkerJoined', worker: e.worker, slots: e.slots, host: workerHost(e.host) });
       case 'WorkerHeld':
         return this.workers.held(e.worker, e.held);
       case 'WorkerLost': {
@@ -248,17 +268,30 @@ export class Driver {
     const t = this.tasks.get(taskId);
     if (!t) return;
     const p = t.payload;
-    this.bus.emit({ type: 'taskEnd', time: Date.now(), jobId: t.jobId, stageId: p.stageId, taskId, partition: p.partition, attempt: p.attempt, worker, ok, metrics, error });
+    this.bus.emit({ type: 'taskEnd', time: Date.now(), jobId: t.jobId, stageId: p.stageId, taskId, partition: p.partition, attempt: p.attempt, worker, ok, metrics, error, ...(t.speculative ? { speculative: true } : {}) });
   }
 
   private dispatch(event: SchedulerEvent): void {
-    for (const c of this.scheduler.handle(event)) this.execute(c);
+    for (const c of this.scheduler.handle(event, performance.now())) this.execute(c);
+  }
+
+  /** Sends the scheduler a Tick at `at` (performance.now() time), unless one is due sooner. */
+  private wakeAt(at: number): void {
+    if (this.stopped || (this.wake && this.wake.at <= at)) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    const timer = setTimeout(() => {
+      this.wake = undefined;
+      this.dispatch({ type: 'Tick' });
+    }, Math.max(0, Math.ceil(at - performance.now())));
+    this.wake = { at, timer };
   }
 
   private execute(c: SchedulerCommand): void {
     switch (c.type) {
       case 'LaunchTask':
-        return this.launch(c.task.taskId, c.task.jobId, c.task.stageId, c.task.partition, c.task.attempt, c.worker);
+        return this.launch(c.task.taskId, c.task.jobId, c.task.stageId, c.task.partition, c.task.attempt, c.worker, c.task.speculative);
+      case 'WakeAt':
+        return this.wakeAt(c.at);
       case 'KillTask':
         return this.backend.kill(c.worker, c.taskId);
       case 'AcceptTask':
@@ -317,9 +350,9 @@ export class Driver {
    * here (a plan too deep or not cloneable) fails the task for good, reported
    * once the current commands are carried out, so the session stays usable.
    */
-  private launch(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
+  private launch(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId, speculative?: boolean): void {
     try {
-      this.launchTask(taskId, jobId, stageId, partition, attempt, worker);
+      this.launchTask(taskId, jobId, stageId, partition, attempt, worker, speculative);
     } catch (e) {
       const t = this.tasks.get(taskId);
       const error: TaskErrorInfo = {
@@ -337,7 +370,7 @@ export class Driver {
     }
   }
 
-  private launchTask(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId): void {
+  private launchTask(taskId: number, jobId: number, stageId: number, partition: number, attempt: number, worker: WorkerId, speculative?: boolean): void {
     const job = this.jobs.get(jobId);
     const stage = job?.stages.get(stageId);
     if (!job || !stage || !this.workers.has(worker)) throw new Error(`internal: launch for unknown job ${jobId}, stage ${stageId} or worker ${worker}`);
@@ -367,8 +400,8 @@ export class Driver {
       broadcasts: this.broadcasts.refs(),
       spillDir: this.spillDir,
     };
-    this.tasks.set(taskId, { jobId, payload, worker });
-    this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker });
+    this.tasks.set(taskId, { jobId, payload, worker, speculative });
+    this.bus.emit({ type: 'taskStart', time: Date.now(), jobId, stageId, taskId, partition, attempt, worker, ...(speculative ? { speculative } : {}) });
     this.backend.launch(worker, payload);
   }
 

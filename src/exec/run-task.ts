@@ -132,7 +132,8 @@ function actionFns(a: ActionSpec): FnSpec[] {
 }
 
 function actionName(a: ActionSpec): string {
-  return a.kind === 'save' ? (a.format === 'text' ? 'saveAsTextFile' : 'saveAsJsonLines') : a.kind;
+  if (a.kind !== 'save') return a.kind;
+  return a.format === 'text' ? 'saveAsTextFile' : a.format === 'jsonLines' ? 'saveAsJsonLines' : 'checkpoint';
 }
 
 function* countRecords(input: Batches, ctx: TaskContext): Generator<unknown[]> {

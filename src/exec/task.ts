@@ -20,7 +20,8 @@ export type ActionSpec =
   | { kind: 'aggregate'; zero: unknown; seqOp: FnSpec; combOp: FnSpec }
   | { kind: 'foreach'; fn: FnSpec }
   | { kind: 'foreachPartition'; fn: FnSpec }
-  | { kind: 'save'; format: 'text' | 'jsonLines'; tempDir: string }
+  /** `records`: the record codec's batches in checksummed frames (checkpoint files). */
+  | { kind: 'save'; format: 'text' | 'jsonLines' | 'records'; tempDir: string }
   /** A reservoir sample of keys (pair datasets) for range partitioning, with the partition's record count. */
   | { kind: 'sampleKeys'; size: number; seed: number }
   /** DataFrames: the partition's batches as Arrow IPC chunks (at most `limit` rows when set). */

@@ -18,7 +18,8 @@ function normalizeExt(ext: string): string {
   return ext === '' || ext.startsWith('.') ? ext : `.${ext}`;
 }
 
-function partName(partition: number, ext: string): string {
+/** The committed file of one partition, `part-00003.txt`. */
+export function partName(partition: number, ext: string): string {
   return `part-${String(partition).padStart(5, '0')}${normalizeExt(ext)}`;
 }
 

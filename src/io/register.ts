@@ -10,6 +10,7 @@ import type { ComputeSpec } from '../plan/node.js';
 import { parseJsonLines } from './json-lines.js';
 import { readLines } from './line-reader.js';
 import { commitTask, taskOutputPath, writeTextPart } from './output-committer.js';
+import { readRecordFile, RECORD_FILE_EXT, writeRecordFile } from './record-files.js';
 
 registerSource('textFile', (c, p) => readLines((c as Extract<ComputeSpec, { kind: 'textFile' }>).splits[p]!));
 
@@ -30,6 +31,17 @@ for (const format of ['text', 'jsonLines'] as const) {
     return written;
   });
 }
+
+// Checkpoints of Datasets: record-codec batches in checksummed frames.
+registerSource('recordFiles', (c, p) => readRecordFile((c as Extract<ComputeSpec, { kind: 'recordFiles' }>).paths[p]!));
+registerSink('records', (action, input, ctx) => {
+  if (action.kind !== 'save') throw new Error('internal: sink called for a non-save action');
+  const path = taskOutputPath(action.tempDir, ctx.partition, ctx.payload.attempt, RECORD_FILE_EXT);
+  const written = writeRecordFile(path, input);
+  commitTask(action.tempDir, path, ctx.partition, RECORD_FILE_EXT);
+  ctx.metrics.recordsWritten += written.records;
+  return written;
+});
 
 function* toLines(input: Iterable<unknown[]>, format: 'text' | 'jsonLines'): Generator<string[]> {
   for (const b of input) {

@@ -67,6 +67,8 @@ export type ComputeSpec =
   | { kind: 'range'; start: number; end: number; step: number }
   | { kind: 'textFile'; splits: TextSplitSpec[] }
   | { kind: 'jsonLines'; splits: TextSplitSpec[]; mode: 'failfast' | 'permissive'; droppedAccumulator?: number }
+  /** A checkpoint: partition p's records are in `paths[p]` (written by the `records` sink). */
+  | { kind: 'recordFiles'; paths: string[] }
   // narrow, one parent partition per partition
   | { kind: 'map' | 'filter' | 'flatMap' | 'mapValues' | 'flatMapValues' | 'keyBy'; fn: FnSpec }
   | { kind: 'mapPartitions'; fn: FnSpec; withIndex: boolean }

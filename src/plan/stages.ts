@@ -12,6 +12,19 @@ export interface Stage {
   /** Set for shuffle map stages. */
   shuffle?: ShuffleSpec;
   parents: Stage[];
+  /**
+   * Stages behind a cached node the stage reads (fully cached when the job was cut): they run
+   * only if partitions of that node are lost meanwhile. `under`: the cached node this one is
+   * itself behind.
+   */
+  behindCache: BehindCache[];
+}
+
+export interface BehindCache {
+  nodeId: number;
+  numPartitions: number;
+  parents: Stage[];
+  under?: number;
 }
 
 /** A node as a worker receives it: shuffle parents are replaced by the shuffle's id. */
@@ -35,37 +48,48 @@ export function cutStages(root: PlanNode, newStageId: () => number, isCached: (n
   const byShuffle = new Map<number, Stage>();
   const all: Stage[] = [];
   const make = (node: PlanNode, shuffle?: ShuffleSpec): Stage => {
-    const stage: Stage = { stageId: newStageId(), node, shuffle, parents: [] };
+    const stage: Stage = { stageId: newStageId(), node, shuffle, parents: [], behindCache: [] };
     all.push(stage);
-    stage.parents = shuffleParents(node).map(({ parent, spec }) => {
+    const stageOf = ({ parent, spec }: { parent: PlanNode; spec: ShuffleSpec }): Stage => {
       let s = byShuffle.get(spec.shuffleId);
       if (!s) {
         s = make(parent, spec);
         byShuffle.set(spec.shuffleId, s);
       }
       return s;
-    });
+    };
+    const { direct, behind } = shuffleParents(node);
+    stage.parents = direct.map(stageOf);
+    stage.behindCache = behind.map(({ found, ...c }) => ({ ...c, parents: found.map(stageOf) }));
     return stage;
   };
   // Shuffle dependencies reachable from `node` through narrow dependencies only, depth first in
   // dependency order (an explicit stack: lineages may be many thousands of operators deep).
-  const shuffleParents = (node: PlanNode): Array<{ parent: PlanNode; spec: ShuffleSpec }> => {
-    const found: Array<{ parent: PlanNode; spec: ShuffleSpec }> = [];
-    const seen = new Set<number>();
-    const stack: Dep[] = [{ type: 'narrow', node }];
+  // Those behind a cached node go to that node's bucket.
+  type Found = { parent: PlanNode; spec: ShuffleSpec };
+  const shuffleParents = (node: PlanNode) => {
+    const direct: Found[] = [];
+    const behind: Array<{ nodeId: number; numPartitions: number; under?: number; found: Found[] }> = [];
+    const seen = new Set<string>();
+    const stack: Array<{ d: Dep; cache?: (typeof behind)[number] }> = [{ d: { type: 'narrow', node } }];
     while (stack.length > 0) {
-      const d = stack.pop()!;
+      const { d, cache } = stack.pop()!;
       if (d.type === 'shuffle') {
-        found.push({ parent: d.node, spec: d.shuffle });
+        (cache ? cache.found : direct).push({ parent: d.node, spec: d.shuffle });
         continue;
       }
       const n = d.node;
-      if (seen.has(n.id)) continue;
-      seen.add(n.id);
-      if (isCached(n)) continue;
-      for (let i = n.deps.length - 1; i >= 0; i--) stack.push(n.deps[i]!);
+      const key = `${n.id}:${cache?.nodeId ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let inner = cache;
+      if (isCached(n)) {
+        inner = { nodeId: n.id, numPartitions: n.numPartitions, under: cache?.nodeId, found: [] };
+        behind.push(inner);
+      }
+      for (let i = n.deps.length - 1; i >= 0; i--) stack.push({ d: n.deps[i]!, cache: inner });
     }
-    return found;
+    return { direct, behind };
   };
   const final = make(root);
   return { final, all };

@@ -32,7 +32,8 @@ export type SluiceEvent =
   | { type: 'jobEnd'; time: number; jobId: number; ok: boolean; error?: string }
   | { type: 'stageSubmitted'; time: number; jobId: number; stageId: number; name: string; numTasks: number; attempt: number }
   | { type: 'stageCompleted'; time: number; jobId: number; stageId: number; name: string; metrics: Metrics }
-  | { type: 'taskStart'; time: number; jobId: number; stageId: number; taskId: number; partition: number; attempt: number; worker: string }
+  /** `speculative`: a copy of a straggler still running elsewhere (the first of the two to finish wins). */
+  | { type: 'taskStart'; time: number; jobId: number; stageId: number; taskId: number; partition: number; attempt: number; worker: string; speculative?: boolean }
   | {
       type: 'taskEnd';
       time: number;
@@ -45,6 +46,7 @@ export type SluiceEvent =
       ok: boolean;
       metrics?: Metrics;
       error?: TaskErrorInfo;
+      speculative?: boolean;
     };
 
 export type Listener = (e: SluiceEvent) => void;

@@ -22,6 +22,25 @@ export interface StageSpec {
    * one is where task p prefers to run.
    */
   cachedNodes?: number[];
+  /**
+   * Hosts holding the input file task p reads (`hosts[p]`; absent: no preference): a worker on one
+   * of them is where task p prefers to run when no worker holds a cached partition of it.
+   */
+  hosts?: ReadonlyArray<readonly string[] | undefined>;
+  /**
+   * Stages computing the input of a cached node this stage reads, fully cached when the job
+   * was submitted: they run only if a partition of it the stage still needs is lost (with its
+   * worker) before the stage is done. `under`: the cached node it is itself behind (it matters
+   * only if that one is lost too).
+   */
+  cachedParents?: CachedParents[];
+}
+
+export interface CachedParents {
+  nodeId: number;
+  numPartitions: number;
+  parents: number[];
+  under?: number;
 }
 
 export interface JobSpec {
@@ -41,6 +60,8 @@ export interface TaskSpec {
   partition: number;
   /** 0 for the first attempt of this partition in this job. */
   attempt: number;
+  /** A copy of a straggler still running elsewhere: the first of the two to finish wins. */
+  speculative?: boolean;
 }
 
 // ---- events in ----
@@ -56,7 +77,10 @@ export type SchedulerEvent =
       /** Set when the task could not read a map output: that output is lost and its map task must run again. */
       fetchFailed?: FetchFailure;
     }
-  | { type: 'WorkerJoined'; worker: WorkerId; slots: number }
+  /** `host`: the machine it runs on (workers on one host share its input files); absent: `localhost`. */
+  | { type: 'WorkerJoined'; worker: WorkerId; slots: number; host?: string }
+  /** Time passed (the driver's timer for a WakeAt): locality waits may have expired, stragglers appeared. */
+  | { type: 'Tick' }
   | {
       type: 'WorkerLost';
       worker: WorkerId;
@@ -102,7 +126,9 @@ export type SchedulerCommand =
   /** A cached partition was lost with its worker; the driver forgets it (the next task reading it computes it from lineage). */
   | { type: 'CachedPartitionLost'; nodeId: number; partition: number; worker: WorkerId }
   | { type: 'JobSucceeded'; jobId: number }
-  | { type: 'JobFailed'; jobId: number; error: JobFailure };
+  | { type: 'JobFailed'; jobId: number; error: JobFailure }
+  /** Send a Tick at time `at` (the clock `handle` is given): a locality wait ends, or a task may become a straggler then. */
+  | { type: 'WakeAt'; at: number };
 
 export type JobFailure =
   | { kind: 'task'; info: TaskErrorInfo; attempts: number }
@@ -114,4 +140,21 @@ export interface SchedulerConfig {
   maxTaskFailures: number;
   /** How many times a stage may be resubmitted after fetch failures before the job fails. */
   maxStageAttempts: number;
+  /**
+   * Delay scheduling: how long (ms) a stage waits for a free slot on the worker (then the host)
+   * its tasks prefer before launching them elsewhere (Spark's spark.locality.wait). 0: never wait.
+   */
+  localityWaitMs: number;
+  /** Speculative execution: off when absent. */
+  speculation?: SpeculationConfig;
+}
+
+/**
+ * Once `quantile` of a stage's tasks are done, a task running longer than `multiplier` × the
+ * median time of the finished ones (and at least `minMs`) gets a copy on another worker.
+ */
+export interface SpeculationConfig {
+  multiplier: number;
+  quantile: number;
+  minMs: number;
 }

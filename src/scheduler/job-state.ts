@@ -1,5 +1,7 @@
 import type { JobSpec, StageSpec, WorkerId } from './events.js';
 import { PartitionQueue } from './partition-queue.js';
+import { StageTimes } from './stage-times.js';
+import { ANY } from './task-placement.js';
 
 /**
  * Book-keeping the scheduler holds per job and per stage. Plain mutable data:
@@ -34,6 +36,15 @@ export class StageState {
   readonly fetchFailedAttempts = new Set<number>();
   /** Result stage only: partitions whose result was accepted. */
   readonly accepted = new Set<number>();
+  /** Delay scheduling: the locality level tasks may launch at, and since when (the clock of `handle`). */
+  level = ANY;
+  levelSince = 0;
+  /** Durations of accepted tasks: the median speculation compares running tasks with. */
+  readonly times = new StageTimes();
+  /** Stragglers waiting for a slot for their copy. */
+  readonly speculatable = new Set<number>();
+  /** Partitions that got a copy (one each, as Spark does). */
+  readonly speculated = new Set<number>();
 
   constructor(
     readonly spec: StageSpec,
@@ -122,7 +133,7 @@ export function validateJob(job: JobSpec, shuffles: ReadonlyMap<number, ShuffleS
   const state = new Map<number, 'visiting' | 'done'>();
   const visit = (s: StageSpec): string | undefined => {
     state.set(s.stageId, 'visiting');
-    for (const pid of s.parents) {
+    for (const pid of [...s.parents, ...(s.cachedParents ?? []).flatMap((c) => c.parents)]) {
       const parent = byId.get(pid);
       if (!parent) return `stage ${s.stageId} reads stage ${pid}, which is not among the job's stages`;
       if (pid === job.finalStageId) return `stage ${s.stageId} reads the final stage ${pid}`;

@@ -22,6 +22,11 @@ export class PartitionQueue {
     return this.items[this.head];
   }
 
+  /** Up to `max` queued partitions, smallest first (a copy: the queue may change meanwhile). */
+  peek(max: number): number[] {
+    return this.items.slice(this.head, this.head + max);
+  }
+
   /** Drops the smallest queued partition. */
   takeFirst(): void {
     if (this.head >= this.items.length) return;

@@ -11,8 +11,12 @@ import type {
 } from './events.js';
 import { JobState, ShuffleState, StageState, validateJob } from './job-state.js';
 import { PartitionQueue } from './partition-queue.js';
+import { ANY, HOST_LOCAL, pickAny, placeTask, WORKER_LOCAL, type Placement, type Preference, type WorkerView } from './task-placement.js';
 
-export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = { maxTaskFailures: 4, maxStageAttempts: 4 };
+export const DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = { maxTaskFailures: 4, maxStageAttempts: 4, localityWaitMs: 3000 };
+
+/** While a stage waits for local slots, this many of its queued tasks are looked at per launch round. */
+const LOCALITY_SCAN = 1000;
 
 /** Late events for tasks lost with their worker are answered with DiscardTask; remember this many. */
 const ORPHAN_MEMORY = 10_000;
@@ -24,10 +28,11 @@ interface TaskRecord {
   stageAttempt: number;
   /** Killed (or its job is over): it still holds its slot until the backend reports it. */
   killed: boolean;
+  /** The clock of `handle` when it was launched. */
+  launchedAt: number;
 }
 
-interface WorkerState {
-  slots: number;
+interface WorkerState extends WorkerView {
   /** Tasks holding a slot, killed ones included. */
   tasks: Set<number>;
 }
@@ -44,7 +49,11 @@ interface WorkerState {
  * event it walks each job's stage graph from the result stage (`advance`):
  * stages whose parents are available are submitted, stages whose parents lost
  * outputs are paused, finished stages complete. Then queued tasks are launched
- * on free slots (`launch`).
+ * on free slots (`launch`), each where its input is when that slot is free
+ * (delay scheduling), and stragglers get speculative copies.
+ *
+ * Time comes in as the `now` argument of `handle` (any monotonic clock in ms);
+ * when it needs to look again later, it emits WakeAt and expects a Tick then.
  */
 export class Scheduler {
   private readonly config: SchedulerConfig;
@@ -60,13 +69,20 @@ export class Scheduler {
   private readonly cached = new Map<number, Map<number, WorkerId>>();
   private nextTaskId = 0;
   private out: SchedulerCommand[] = [];
+  private now = 0;
+  /** The last WakeAt sent, and the earliest one this event's launch round wants. */
+  private wakeAt: number | undefined;
+  private nextWake: number | undefined;
 
   constructor(config?: Partial<SchedulerConfig>) {
     this.config = { ...DEFAULT_SCHEDULER_CONFIG, ...config };
   }
 
-  handle(event: SchedulerEvent): SchedulerCommand[] {
+  /** Takes one event that happened at time `now` (ms; unchanged when omitted) and returns the commands it causes. */
+  handle(event: SchedulerEvent, now?: number): SchedulerCommand[] {
     this.out = [];
+    if (now !== undefined && now > this.now) this.now = now;
+    this.nextWake = undefined;
     switch (event.type) {
       case 'JobSubmitted':
         this.onJobSubmitted(event.job);
@@ -78,7 +94,10 @@ export class Scheduler {
         this.onTaskFailed(event.taskId, event.error, event.fetchFailed);
         break;
       case 'WorkerJoined':
-        this.onWorkerJoined(event.worker, event.slots);
+        this.onWorkerJoined(event.worker, event.slots, event.host);
+        break;
+      case 'Tick':
+        this.launch();
         break;
       case 'WorkerLost':
         this.onWorkerLost(event.worker, event.reason, event.outputsLost, event.taskErrors);
@@ -100,6 +119,7 @@ export class Scheduler {
         this.cached.delete(event.nodeId);
         break;
     }
+    this.requestWake();
     const out = this.out;
     this.out = [];
     return out;
@@ -164,6 +184,8 @@ export class Scheduler {
     const p = rec.spec.partition;
     if (this.needs(job, st, p)) {
       this.emit({ type: 'AcceptTask', task: { ...rec.spec }, worker: rec.worker });
+      st.times.add(this.now - rec.launchedAt);
+      if (st.speculated.has(p)) this.killCopies(job, st, p);
       for (const c of cached ?? []) this.recordCached(c.nodeId, c.partition, rec.worker);
       if (st.isFinal) st.accepted.add(p);
       else this.recordMapOutput(st.spec.shuffleId!, p, rec.worker);
@@ -190,11 +212,11 @@ export class Scheduler {
     this.launch();
   }
 
-  private onWorkerJoined(worker: WorkerId, slots: number): void {
+  private onWorkerJoined(worker: WorkerId, slots: number, host = 'localhost'): void {
     const known = this.workers.get(worker);
     // A second join of a live worker just updates its slot count.
     if (known) known.slots = slots;
-    else this.workers.set(worker, { slots, tasks: new Set() });
+    else this.workers.set(worker, { slots, host, tasks: new Set() });
     this.launch();
   }
 
@@ -349,7 +371,7 @@ export class Scheduler {
       } else {
         if (st.status === 'done') st.status = 'waiting'; // a complete map stage lost outputs
         let parentsReady = true;
-        for (const pid of st.spec.parents) if (!visit(job.stages.get(pid)!)) parentsReady = false;
+        for (const pid of this.parentsNeeded(job, st)) if (!visit(job.stages.get(pid)!)) parentsReady = false;
         if (st.status === 'waiting' && parentsReady) this.submit(job, st);
         else if (st.status === 'running' && !parentsReady) this.pause(st);
         ready = false;
@@ -358,6 +380,30 @@ export class Scheduler {
       return ready;
     };
     if (visit(job.final)) this.endJob(job, undefined);
+  }
+
+  /**
+   * The stages `st` reads from: its shuffle parents, and those behind a cached node while a
+   * partition of it that `st` still needs is not cached (lost with its worker: the task
+   * computes it from lineage, which reads their shuffles).
+   */
+  private parentsNeeded(job: JobState, st: StageState): number[] {
+    const behind = st.spec.cachedParents;
+    if (!behind) return st.spec.parents;
+    const lost = new Map<number, boolean>();
+    for (const c of behind) lost.set(c.nodeId, this.cacheLost(job, st, c.nodeId, c.numPartitions));
+    const out = [...st.spec.parents];
+    for (const c of behind) if (lost.get(c.nodeId) && (c.under === undefined || lost.get(c.under))) out.push(...c.parents);
+    return out;
+  }
+
+  /** Whether a partition of cached node `nodeId` that `st` still needs is not cached (every one, for a node partitioned otherwise). */
+  private cacheLost(job: JobState, st: StageState, nodeId: number, numPartitions: number): boolean {
+    const parts = this.cached.get(nodeId);
+    if (parts && parts.size >= numPartitions) return false; // the usual case: O(1)
+    if (numPartitions !== st.spec.numPartitions) return true;
+    const pending = st.isFinal ? job.partitions.filter((p) => !st.accepted.has(p)) : range(numPartitions).filter((p) => this.needs(job, st, p));
+    return pending.some((p) => !parts?.has(p));
   }
 
   private isComplete(job: JobState, st: StageState): boolean {
@@ -380,6 +426,8 @@ export class Scheduler {
       ? job.partitions.filter((p) => !st.accepted.has(p))
       : range(st.spec.numPartitions).filter((p) => !this.shuffles.get(st.spec.shuffleId!)!.locs.has(p));
     this.emit({ type: 'StageSubmitted', jobId: job.id, stageId: st.spec.stageId, numTasks: missing.length, attempt: st.attempt });
+    st.level = st.spec.cachedNodes ? WORKER_LOCAL : st.spec.hosts ? HOST_LOCAL : ANY;
+    st.levelSince = this.now;
     // Partitions still running from an earlier attempt are not launched twice.
     st.queue = new PartitionQueue(missing.filter((p) => !st.inflight.has(p)));
   }
@@ -415,60 +463,160 @@ export class Scheduler {
 
   // ---- tasks and slots ----
 
-  /** Launches queued tasks FIFO (job submission order, then stage id, then partition) on free slots. */
+  /**
+   * Launches queued tasks FIFO (job submission order, then stage id, then partition) on free
+   * slots, then speculative copies of stragglers. A stage waiting for local slots lets later
+   * stages use the free ones meanwhile.
+   */
   private launch(): void {
+    if (this.config.speculation) this.findStragglers();
     for (const job of this.jobs.values()) {
       for (const st of job.order) {
         if (st.status !== 'running') continue;
-        while (st.queue.size > 0) {
-          const p = st.queue.first()!;
-          const worker = this.pickWorker(st.failedOn.get(p), this.preferred(st, p));
-          if (worker === undefined) return; // no free slot anywhere
-          st.queue.takeFirst();
-          const attempt = st.launches.get(p) ?? 0;
-          st.launches.set(p, attempt + 1);
-          const spec: TaskSpec = { taskId: this.nextTaskId++, jobId: job.id, stageId: st.spec.stageId, partition: p, attempt };
-          this.tasks.set(spec.taskId, { spec, worker, stageAttempt: st.attempt, killed: false });
-          this.workers.get(worker)!.tasks.add(spec.taskId);
-          st.addInflight(p, 1);
-          this.emit({ type: 'LaunchTask', task: { ...spec }, worker });
-        }
+        if (!this.launchStage(job, st) || !this.launchCopies(job, st)) return; // no free slot anywhere
       }
     }
   }
 
-  /** Where task `p` of a stage would rather run: the holder of partition p of a cached node it reads. */
-  private preferred(st: StageState, p: number): WorkerId | undefined {
+  /** Launches what it can of one stage's queue; false once no slot is free anywhere. */
+  private launchStage(job: JobState, st: StageState): boolean {
+    const allowed = this.allowedLevel(st);
+    if (allowed === ANY) {
+      while (st.queue.size > 0) {
+        const p = st.queue.first()!;
+        const place = placeTask(this.workers, this.preference(st, p), ANY, st.failedOn.get(p));
+        if (place === undefined) return false;
+        st.queue.takeFirst();
+        this.placed(st, place);
+        this.startTask(job, st, p, place.worker, false);
+      }
+      return true;
+    }
+    // Delay scheduling: a task whose preferred slot is busy waits (its stage's level allows no
+    // further), the ones after it may still find theirs free.
+    let waiting = false;
+    for (const p of st.queue.peek(LOCALITY_SCAN)) {
+      if (this.idleSlots() === 0) return false;
+      const place = placeTask(this.workers, this.preference(st, p), st.level, st.failedOn.get(p));
+      if (place === undefined) {
+        waiting = true;
+        continue;
+      }
+      if (st.queue.first() === p) st.queue.takeFirst();
+      else st.queue.remove(p);
+      this.placed(st, place);
+      this.startTask(job, st, p, place.worker, false);
+    }
+    if (waiting) this.wakeBy(st.levelSince + this.config.localityWaitMs);
+    return this.idleSlots() > 0;
+  }
+
+  /** A launch of a task with a preference sets its stage's level to the one it achieved (as Spark does): a local launch makes it wait again. */
+  private placed(st: StageState, place: Placement): void {
+    if (place.local && (place.level < st.level || st.level < ANY)) [st.level, st.levelSince] = [place.level, this.now];
+  }
+
+  /** The most remote level a stage's tasks may launch at now: one level further per locality wait without a local launch. */
+  private allowedLevel(st: StageState): number {
+    const wait = this.config.localityWaitMs;
+    if (wait <= 0) return ANY;
+    while (st.level < ANY && this.now - st.levelSince >= wait) {
+      st.level++;
+      st.levelSince += wait;
+    }
+    return st.level;
+  }
+
+  /** Where task `p` of a stage would rather run: the holder of its cached input, the hosts of its input file. */
+  private preference(st: StageState, p: number): Preference {
+    let worker: WorkerId | undefined;
     for (const nodeId of st.spec.cachedNodes ?? []) {
-      const at = this.cached.get(nodeId)?.get(p);
-      if (at !== undefined) return at;
+      worker = this.cached.get(nodeId)?.get(p);
+      if (worker !== undefined) break;
     }
-    return undefined;
+    return { worker, hosts: st.spec.hosts?.[p] };
   }
 
-  /**
-   * The preferred worker when it has a free slot and the partition has not failed
-   * on it; else the worker with the most free slots (ties: the earliest joined),
-   * preferring one the partition has not failed on. No delay scheduling: a busy
-   * preferred worker is not waited for.
-   */
-  private pickWorker(avoid: ReadonlySet<WorkerId> | undefined, preferred?: WorkerId): WorkerId | undefined {
-    const pw = preferred === undefined ? undefined : this.workers.get(preferred);
-    if (pw && pw.slots > pw.tasks.size && !avoid?.has(preferred!)) return preferred;
-    let best: WorkerId | undefined;
-    let bestFree = 0;
-    let fallback: WorkerId | undefined;
-    let fallbackFree = 0;
-    for (const [id, w] of this.workers) {
-      const free = w.slots - w.tasks.size;
-      if (free <= 0) continue;
-      if (avoid?.has(id)) {
-        if (free > fallbackFree) [fallback, fallbackFree] = [id, free];
-      } else if (free > bestFree) {
-        [best, bestFree] = [id, free];
+  private startTask(job: JobState, st: StageState, p: number, worker: WorkerId, speculative: boolean): void {
+    const attempt = st.launches.get(p) ?? 0;
+    st.launches.set(p, attempt + 1);
+    const spec: TaskSpec = { taskId: this.nextTaskId++, jobId: job.id, stageId: st.spec.stageId, partition: p, attempt, ...(speculative ? { speculative } : {}) };
+    this.tasks.set(spec.taskId, { spec, worker, stageAttempt: st.attempt, killed: false, launchedAt: this.now });
+    this.workers.get(worker)!.tasks.add(spec.taskId);
+    st.addInflight(p, 1);
+    this.emit({ type: 'LaunchTask', task: { ...spec }, worker });
+  }
+
+  // ---- speculation ----
+
+  /** Marks running tasks slower than their stage's threshold as stragglers; asks to wake when the next one would be. */
+  private findStragglers(): void {
+    const cfg = this.config.speculation!;
+    for (const rec of this.tasks.values()) {
+      const { jobId, stageId, partition: p, speculative } = rec.spec;
+      if (rec.killed || speculative) continue;
+      const job = this.jobs.get(jobId)!;
+      const st = job.stages.get(stageId)!;
+      if (st.status !== 'running' || st.speculated.has(p) || st.speculatable.has(p) || (st.inflight.get(p) ?? 0) > 1) continue;
+      // Cheap checks first: the median is only sorted for a task past minMs.
+      const total = st.isFinal ? job.partitions.length : st.spec.numPartitions;
+      const threshold = this.now - rec.launchedAt > cfg.minMs ? st.times.threshold(cfg, total) : undefined;
+      if (threshold === undefined) {
+        if (st.times.count > 0 && st.times.count >= Math.floor(cfg.quantile * total)) this.wakeBy(rec.launchedAt + cfg.minMs + 1);
+      } else if (this.now - rec.launchedAt > threshold) {
+        st.speculatable.add(p);
+      } else {
+        this.wakeBy(rec.launchedAt + threshold + 1);
       }
     }
-    return best ?? fallback;
+  }
+
+  /** Launches a copy of each straggler of a stage, on a worker not running it; false once no slot is free anywhere. */
+  private launchCopies(job: JobState, st: StageState): boolean {
+    for (const p of [...st.speculatable]) {
+      // Done meanwhile, or its only copy failed (then it is queued again as usual).
+      if (!this.needs(job, st, p) || !st.inflight.has(p)) {
+        st.speculatable.delete(p);
+        continue;
+      }
+      const running = new Set<WorkerId>();
+      for (const rec of this.tasks.values()) if (!rec.killed && rec.spec.jobId === job.id && rec.spec.stageId === st.spec.stageId && rec.spec.partition === p) running.add(rec.worker);
+      const worker = pickAny(this.workers, st.failedOn.get(p), running);
+      if (worker === undefined) {
+        if (this.idleSlots() === 0) return false;
+        continue;
+      }
+      st.speculatable.delete(p);
+      st.speculated.add(p);
+      this.startTask(job, st, p, worker, true);
+    }
+    return true;
+  }
+
+  /** A partition's result was accepted: its other copies are killed (their outputs will be discarded). */
+  private killCopies(job: JobState, st: StageState, p: number): void {
+    for (const rec of this.tasks.values()) {
+      const s = rec.spec;
+      if (rec.killed || s.jobId !== job.id || s.stageId !== st.spec.stageId || s.partition !== p) continue;
+      rec.killed = true;
+      st.addInflight(p, -1);
+      this.emit({ type: 'KillTask', taskId: s.taskId, worker: rec.worker });
+    }
+  }
+
+  // ---- timers ----
+
+  private wakeBy(at: number): void {
+    if (this.nextWake === undefined || at < this.nextWake) this.nextWake = at;
+  }
+
+  /** Emits WakeAt for the earliest time this event's launch round asked for, unless an earlier wake is pending. */
+  private requestWake(): void {
+    const at = this.nextWake;
+    if (at === undefined) return;
+    if (this.wakeAt !== undefined && this.wakeAt > this.now && this.wakeAt <= at) return;
+    this.wakeAt = at;
+    this.emit({ type: 'WakeAt', at });
   }
 
   /** Frees the task's slot; returns its job when the task was still live (not killed, job active). */

@@ -90,9 +90,13 @@ describe('Scheduler: output locations', () => {
     s.handle({ type: 'JobSubmitted', job: job(1, [finalStage(1, 2, [], [3])]) });
     drain(s, 3);
     s.handle({ type: 'WorkerJoined', worker: 'b', slots: 4 });
-    const out = ofType(s.handle({ type: 'JobSubmitted', job: job(2, [finalStage(2, 2, [], [3])]) }), 'LaunchTask');
-    // Without the preference both would go to b (most free slots); a busy holder is not waited for.
-    assert.deepEqual(out.map((l) => [l.task.partition, l.worker]), [[0, 'a'], [1, 'b']]);
+    const out = s.handle({ type: 'JobSubmitted', job: job(2, [finalStage(2, 2, [], [3])]) });
+    // Without the preference both would go to b (most free slots); partition 1 waits for its busy holder...
+    assert.deepEqual(ofType(out, 'LaunchTask').map((l) => [l.task.partition, l.worker]), [[0, 'a']]);
+    assert.deepEqual(ofType(out, 'WakeAt'), [{ type: 'WakeAt', at: 3000 }]);
+    // ...until the locality wait is over.
+    assert.deepEqual(ofType(s.handle({ type: 'Tick' }, 2999), 'LaunchTask'), []);
+    assert.deepEqual(ofType(s.handle({ type: 'Tick' }, 3000), 'LaunchTask').map((l) => [l.task.partition, l.worker]), [[1, 'b']]);
   });
 
   it('a discarded duplicate does not move a cached partition', () => {
@@ -105,5 +109,41 @@ describe('Scheduler: output locations', () => {
     const t = s.runningTasks()[0]!;
     s.handle({ type: 'TaskFinished', taskId: t.taskId, cached: [{ nodeId: 9, partition: 0 }] });
     assert.equal(s.cachedAt(9, 0), 'a', 'the first copy stays where it is');
+  });
+
+  it('a cached partition lost mid-job is recomputed in the same job: the stages behind the cache run then, and only then', () => {
+    const NODE = 4;
+    // Job 1: map stage 1 (shuffle 6), then stage 2 computes and caches node 4 (2 partitions).
+    const s = withWorkers('a', 'b');
+    s.handle({ type: 'JobSubmitted', job: job(1, [mapStage(1, 2, 6), finalStage(2, 2, [1], [NODE])]) });
+    drain(s, NODE);
+    assert.ok(s.cachedAt(NODE, 0) !== undefined && s.cachedAt(NODE, 1) !== undefined);
+    // Job 2 reads the cache; stage 3 (writing shuffle 6 again) is behind it.
+    const reader = (jobId: number, stageId: number): JobSpec => ({
+      jobId,
+      finalStageId: stageId,
+      partitions: [0, 1],
+      stages: [mapStage(stageId + 1, 2, 6), { stageId, numPartitions: 2, parents: [], cachedNodes: [NODE], cachedParents: [{ nodeId: NODE, numPartitions: 2, parents: [stageId + 1] }] }],
+    });
+    // With the cache complete, the stage behind it is never submitted.
+    const quiet = [...s.handle({ type: 'JobSubmitted', job: reader(2, 3) }), ...drain(s)];
+    assert.deepEqual(ofType(quiet, 'StageSubmitted').map((c) => c.stageId), [3]);
+    assert.equal(ofType(quiet, 'JobSucceeded').length, 1);
+    // Job 3: while its tasks run, the worker holding partition 0 of the cache dies with its
+    // outputs (shuffle 6's outputs on it go too).
+    const holder = s.cachedAt(NODE, 0)!;
+    const out = [...s.handle({ type: 'JobSubmitted', job: reader(3, 5) })];
+    const lost = s.handle({ type: 'WorkerLost', worker: holder, reason: 'kill -9', outputsLost: true });
+    out.push(...lost);
+    assert.ok(ofType(lost, 'CachedPartitionLost').some((c) => c.partition === 0));
+    s.handle({ type: 'WorkerJoined', worker: 'c', slots: 1 });
+    // Fetch failures of tasks that find shuffle 6 gone are reported as a backend would.
+    for (let t = s.runningTasks()[0]; t; t = s.runningTasks()[0]) {
+      const needsShuffle = t.stageId === 5 && s.cachedAt(NODE, t.partition) === undefined && !s.isShuffleAvailable(6);
+      out.push(...s.handle(needsShuffle ? { type: 'TaskFailed', taskId: t.taskId, error: { operator: 'reduceByKey', stageId: 5, partition: t.partition, attempt: t.attempt, errorName: 'FetchFailedError', message: 'gone', stack: '' }, fetchFailed: { shuffleId: 6, mapPartition: 0 } } : { type: 'TaskFinished', taskId: t.taskId }));
+    }
+    assert.ok(ofType(out, 'StageSubmitted').some((c) => c.stageId === 6), 'the stage behind the cache ran in the same job');
+    assert.equal(ofType(out, 'JobSucceeded').length, 1);
+    assert.deepEqual(ofType(out, 'AcceptTask').filter((c) => c.task.stageId === 5).map((c) => c.task.partition).sort(), [0, 1]);
   });
 });

@@ -36,6 +36,8 @@ export interface SimOptions {
   rejoinSameId?: boolean;
   /** A fetch failure lists every missing output of the shuffle (`lost`), as the driver does after checking them. */
   reportAllLost?: boolean;
+  /** Events carry a clock (10 ms a step), and Ticks answer WakeAt commands (for speculation and locality waits). */
+  clock?: boolean;
 }
 
 export interface SimResult {
@@ -81,6 +83,8 @@ export function runSimulation(opts: SimOptions): SimResult {
   const toJoin: Array<{ id: WorkerId; slots: number }> = [...opts.workers];
   let lossesLeft = opts.maxLosses;
   let nextWorker = opts.workers.length;
+  let step = 0;
+  let wake: number | undefined;
 
   const parentsAvailable = (stageId: number): boolean =>
     stages.get(stageId)!.parents.every((pid) => {
@@ -131,6 +135,9 @@ export function runSimulation(opts: SimOptions): SimResult {
         assert.ok(!outcomes.has(cmd.jobId), `job ${cmd.jobId} ended twice`);
         outcomes.set(cmd.jobId, cmd.type === 'JobSucceeded' ? 'ok' : cmd.error);
         break;
+      case 'WakeAt':
+        wake = cmd.at;
+        break;
       case 'DiscardTask':
       case 'StageCompleted':
         break;
@@ -138,7 +145,7 @@ export function runSimulation(opts: SimOptions): SimResult {
   };
 
   const send = (event: SchedulerEvent): void => {
-    const commands = scheduler.handle(event);
+    const commands = opts.clock ? scheduler.handle(event, step * 10) : scheduler.handle(event);
     log.push({ event, commands });
     for (const c of commands) apply(c);
   };
@@ -181,7 +188,7 @@ export function runSimulation(opts: SimOptions): SimResult {
   };
 
   const maxSteps = opts.maxSteps ?? 100_000;
-  for (let step = 0; ; step++) {
+  for (; ; step++) {
     assert.ok(step < maxSteps, 'simulation did not settle');
     const actions: Array<() => void> = [];
     if (toSubmit.length > 0) actions.push(() => send({ type: 'JobSubmitted', job: toSubmit.shift()! }));
@@ -217,7 +224,16 @@ export function runSimulation(opts: SimOptions): SimResult {
         send({ type: 'TaskFinished', taskId });
       });
     }
-    if (actions.length === 0) break;
+    if (wake !== undefined && step * 10 >= wake) {
+      actions.push(() => {
+        wake = undefined;
+        send({ type: 'Tick' });
+      });
+    }
+    if (actions.length === 0) {
+      if (wake === undefined) break;
+      continue; // time passes until the wake
+    }
     pick(actions)();
   }
 

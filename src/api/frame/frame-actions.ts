@@ -12,6 +12,7 @@ import type { PhysOp } from '../../frame/physical/ops.js';
 import type { CompiledQuery, FrameContext, FileFormat } from './frame-context.js';
 import type { LogicalPlan } from '../../frame/logical/plan.js';
 import { userCallSite } from '../../util/call-site.js';
+import { join } from 'node:path';
 
 /** Runs the query and brings its batches to the driver, partition by partition in order. */
 export async function collectBatches(fc: FrameContext, plan: LogicalPlan, limit?: number): Promise<{ schema: Schema; batches: ColumnBatch[] }> {
@@ -94,4 +95,16 @@ async function runQuery(fc: FrameContext, q: CompiledQuery, action: Parameters<F
 function site(): string {
   const s = userCallSite();
   return s ? `${s.file.split('/').pop()}:${s.line}` : 'DataFrame';
+}
+
+let checkpoints = 0;
+
+/**
+ * Writes the query's rows to the checkpoint directory as Arrow IPC files and returns a scan of
+ * them: a plan with no parents, so nothing before it is computed again.
+ */
+export async function checkpointFrame(fc: FrameContext, plan: LogicalPlan): Promise<LogicalPlan> {
+  const dir = join(fc.engine.driver.checkpointDir, `checkpoint-${checkpoints++}`);
+  await writeFiles(fc, plan, 'arrow', dir, {});
+  return fc.fileScan('arrow', dir, {});
 }
