@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -213,7 +214,10 @@ class WorkerSession {
       this.blocks.moveThread(after.index, index);
     }
     const memory = Math.floor(this.opts.memory / this.opts.cores);
-    const workerData: TaskThreadData = { runner, preload: this.preload, dir: this.dir, worker: this.worker, memory, adopt };
+    // A directory per thread: what a dead thread leaves there, beyond the blocks its successor adopts, is removed (see replace).
+    const dir = threadDir(this.dir, index);
+    mkdirSync(dir, { recursive: true });
+    const workerData: TaskThreadData = { runner, preload: this.preload, dir, worker: this.worker, memory, adopt };
     const thread = new Worker(new URL('./task-thread.js', import.meta.url), { workerData });
     const slot: Slot = { index, thread, ready: false, attempt };
     thread.on('message', (m: ThreadToWorker) => {
@@ -221,9 +225,10 @@ class WorkerSession {
         slot.ready = true;
         return this.dispatch();
       }
+      // The end of a task killed meanwhile (its thread is ending): the driver never hears of these blocks.
+      if (slot.running?.taskId !== m.taskId || slot.ended) return WorkerBlocks.discard(m.blocks);
       // Known before the driver hears of the result: its next tasks may read these blocks.
       this.blocks.add(m.blocks, slot.index);
-      if (slot.running?.taskId !== m.taskId) return;
       this.taskEnded(slot);
       const outcome = m.outcome as { ok: boolean; result?: { held?: unknown } };
       if (outcome.ok && outcome.result) outcome.result.held = this.held();
@@ -247,7 +252,8 @@ class WorkerSession {
    */
   private replace(slot: Slot, why: string): void {
     slot.ended = true;
-    void slot.thread.terminate();
+    // Once it is gone: its files but those of blocks its successor adopted (partial blocks and spill runs of its task).
+    void slot.thread.terminate().then(() => this.blocks.prune(threadDir(this.dir, slot.index)));
     const task = slot.running;
     if (task) this.taskEnded(slot);
     if (task) this.send({ t: 'done', taskId: task.taskId, outcome: { ok: false, error: taskFailure(task.payload, `${why} (worker ${this.worker})`) }, held: this.held() });
@@ -321,4 +327,9 @@ class WorkerSession {
     await Promise.all(this.slots.map((s) => ((s.ended = true), s.thread.terminate())));
     this.finish();
   }
+}
+
+/** Where task thread `index` of a worker keeps its spill and block files. */
+function threadDir(dir: string, index: number): string {
+  return join(dir, `thread-${index}`);
 }
