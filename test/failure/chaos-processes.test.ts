@@ -129,7 +129,7 @@ async function job(s: Session): Promise<string> {
   return JSON.stringify([joined, w.toFixed(9)]);
 }
 
-test(`chaos: ${TRIALS} trials of kill -9 of random workers during a shuffle-heavy job on processes[3]`, { timeout: TRIALS * TRIAL_BOUND_MS + 120_000 }, async () => {
+test(`chaos: ${TRIALS} trials of kill -9 of random workers during a shuffle-heavy job on processes[3]`, { timeout: TRIALS * TRIAL_BOUND_MS + 120_000 }, async (ctx) => {
   const want = reference();
   // A temp directory of this test's own: every sluice-* directory the session makes goes there (the
   // driver's spill directory, the workers' base), and nothing else on the machine writes to it.
@@ -151,6 +151,8 @@ test(`chaos: ${TRIALS} trials of kill -9 of random workers during a shuffle-heav
     // Kills land within the job's own length (on a quiet machine it is well under a second).
     let span = Math.max(20, Math.floor((Date.now() - t0) * 0.4));
     let missed = 0;
+    let longest = 0;
+    let doubles = 0;
     for (let t = 0; t < TRIALS; ) {
       const r = rand(1000 + t + 7919 * missed);
       const killedBefore = killed.length;
@@ -174,6 +176,7 @@ test(`chaos: ${TRIALS} trials of kill -9 of random workers during a shuffle-heav
       const got = await job(s);
       for (const tm of timers) clearTimeout(tm);
       const took = Date.now() - started;
+      longest = Math.max(longest, took);
       assert.equal(got, want, `trial ${t}: the answer after ${kills} kill(s)`);
       assert.ok(took < TRIAL_BOUND_MS, `trial ${t} took ${took} ms`);
       for (const p of workerPids()) seen.add(p);
@@ -181,8 +184,12 @@ test(`chaos: ${TRIALS} trials of kill -9 of random workers during a shuffle-heav
       if (killed.length === killedBefore && missed < 20) {
         missed++;
         span = Math.max(5, Math.floor(span / 2));
-      } else t++;
+      } else {
+        if (kills === 2) doubles++;
+        t++;
+      }
     }
+    ctx.diagnostic(`${TRIALS} trials (${doubles} with two kills), ${killed.length} worker processes killed, ${missed} trial(s) re-run for ending before their kill, longest trial ${longest} ms`);
     // Every block the driver knows is freed: what the workers still hold, or still have on disk, leaked.
     for (const id of [...driver.blocks.shuffles.keys()]) driver.blocks.dropShuffle(id);
     for (const id of [...driver.blocks.cached.keys()]) driver.blocks.uncache(id);

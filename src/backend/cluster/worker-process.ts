@@ -10,6 +10,7 @@ import { DRIVER } from '../../exec/block-ref.js';
 import type { TaskPayload } from '../../exec/task.js';
 import { unflattenWire, type FlatWire } from '../../plan/stages.js';
 import { ReadGate } from '../read-gate.js';
+import { ReceivedPipelines, type RunMessage } from '../stage-pipelines.js';
 import { WorkerBlocks } from './worker-blocks.js';
 import { checkDriverMessage, decodeMessage, encodeMessage, PROTOCOL_VERSION, type DriverToWorker, type PeerAddress, type WorkerToDriver } from './protocol.js';
 import { taskFailure, type TaskThreadData, type ThreadToWorker } from './thread-messages.js';
@@ -110,6 +111,7 @@ class WorkerSession {
   private readonly slots: Slot[] = [];
   private readonly queue: Queued[] = [];
   private readonly gate = new ReadGate();
+  private readonly pipelines = new ReceivedPipelines();
   private nextThread = 0;
   private worker = '';
   private preload: string[] = [];
@@ -173,17 +175,29 @@ class WorkerSession {
         return;
       case 'launch':
         if (!this.worker) return this.peer.close('protocol error: launch before welcome');
-        this.queue.push({ taskId: m.taskId, payload: m.payload as Record<string, unknown> });
-        return this.dispatch();
+        return this.enqueue(m.taskId, m.payload as RunMessage);
       case 'kill':
         return this.kill(m.taskId);
       case 'free':
         return this.free(m.blockIds);
       case 'forget':
-        return;
+        return this.pipelines.forget({ type: 'forget', pipelines: m.pipelines });
       case 'stop':
         return void this.end();
     }
+  }
+
+  /** Queues a task, its payload made whole from the pipelines this worker holds. */
+  private enqueue(taskId: number, msg: RunMessage): void {
+    let payload: Record<string, unknown>;
+    try {
+      payload = this.pipelines.flatPayload(msg) as unknown as Record<string, unknown>;
+    } catch (e) {
+      const error = taskFailure({}, `could not read the task: ${describeThrown(e).message}`);
+      return this.send({ t: 'done', taskId, outcome: { ok: false, error }, held: this.held() });
+    }
+    this.queue.push({ taskId, payload });
+    this.dispatch();
   }
 
   private held(): { memory: number; disk: number } {
