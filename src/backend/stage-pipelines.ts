@@ -115,20 +115,48 @@ export class SentPipelines {
   }
 }
 
-/** Worker side: the pipelines this thread was sent, as the driver's SentPipelines for it tracks them. */
+/** A received pipeline: flat as it came, and as a tree once a task of this thread needed it so. */
+interface HeldStage {
+  parts: StageParts;
+  flat: FlatWire;
+  tree?: WireNode;
+}
+
+/** Worker side: the pipelines this thread (or worker process) was sent, as the driver's SentPipelines for it tracks them. */
 export class ReceivedPipelines {
-  private readonly stages = new Map<number, StageParts & { node: WireNode }>();
+  private readonly stages = new Map<number, HeldStage>();
 
   /** The full payload of a run message. */
   payload(msg: RunMessage): TaskPayload {
+    const stage = this.stage(msg);
+    stage.tree ??= unflattenWire(stage.flat);
+    return { ...this.task(msg), ...stage.parts, node: stage.tree };
+  }
+
+  /** The full payload of a run message with its pipeline flat (to pass on to a task thread as it came). */
+  flatPayload(msg: RunMessage): Omit<TaskPayload, 'node'> & { node: FlatWire } {
+    const stage = this.stage(msg);
+    return { ...this.task(msg), ...stage.parts, node: stage.flat };
+  }
+
+  private stage(msg: RunMessage): HeldStage {
     for (const id of msg.forget) this.stages.delete(id);
-    const stage = msg.stage ? { ...msg.stage, node: unflattenWire(msg.stage.node) } : this.stages.get(msg.pipeline);
+    const stage: HeldStage | undefined = msg.stage ? { parts: { output: msg.stage.output, spillDir: msg.stage.spillDir }, flat: msg.stage.node } : this.stages.get(msg.pipeline);
     if (!stage) throw new Error(`internal: stage pipeline ${msg.pipeline} was never sent to this worker`);
     this.stages.delete(msg.pipeline);
     this.stages.set(msg.pipeline, stage);
     pipelinesHeldHere = this.stages.size;
+    return stage;
+  }
+
+  private task(msg: RunMessage): Omit<TaskPayload, 'node' | keyof StageParts> {
     const { shuffleInputs = {}, cachedBlocks = {}, broadcasts = {}, ...task } = msg.payload;
-    return { ...task, ...stage, shuffleInputs, cachedBlocks, broadcasts };
+    return { ...task, shuffleInputs, cachedBlocks, broadcasts };
+  }
+
+  /** Pipelines held (for tests and diagnostics). */
+  get size(): number {
+    return this.stages.size;
   }
 
   forget(msg: ForgetMessage): void {

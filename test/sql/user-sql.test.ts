@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Session } from '../../src/index.js';
 import type { ScalarType } from '../../src/frame/types.js';
 import { DuckOracle, assertRowsEqual } from '../frame/oracle/duckdb-oracle.js';
-import { ORACLE_MASTER } from '../frame/oracle/h2o-suite.js';
+import { ORACLE_MASTERS } from '../frame/oracle/oracle-masters.js';
 import { Rng } from '../frame/oracle/random.js';
 import { USER_SQL_CASES } from './user-sql-cases.js';
 
@@ -27,11 +27,11 @@ function table(seed: number, rows: number): Record<string, unknown[]> {
   };
 }
 
-describe('user SQL vs DuckDB', () => {
+for (const master of ORACLE_MASTERS) describe(`user SQL on ${master} vs DuckDB`, () => {
   let s: Session | undefined;
   let db: DuckOracle | undefined;
   before(async () => {
-    s = await Session.local({ master: ORACLE_MASTER });
+    s = await Session.local({ master });
     db = await DuckOracle.open({ threads: 1 });
     for (const [i, name] of ['t', 't0', 't1', 't2'].entries()) {
       const data = table(7 + i, name === 't' ? 40 : 12);

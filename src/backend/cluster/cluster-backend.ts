@@ -3,8 +3,8 @@ import type { TaskPayload } from '../../exec/task.js';
 import type { TaskOutcome } from '../../exec/run-task.js';
 import type { WorkerId } from '../../scheduler/events.js';
 import type { WireNode } from '../../plan/stages.js';
-import { flattenWire } from '../../plan/stages.js';
 import { engineFailure, type Backend, type BackendEvent } from '../backend.js';
+import { SentPipelines } from '../stage-pipelines.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, listenPeers, type Peer, type PeerServer } from '../net/peer.js';
 import { serveBlocks } from '../net/block-server.js';
 import type { BlockStore } from '../../exec/worker-services.js';
@@ -48,6 +48,8 @@ interface Member {
   /** Tasks sent and not yet answered. */
   running: Map<number, TaskPayload>;
   held: HeldBytes;
+  /** Stage pipelines the worker holds: sent with a stage's first task there, dropped when the stage ends. */
+  pipelines: SentPipelines;
 }
 
 const DEFAULT_HEARTBEAT_MS = 1000;
@@ -174,7 +176,7 @@ export class ClusterBackend implements Backend {
 
   private join(peer: Peer, hello: Extract<ReturnType<typeof checkWorkerMessage>, { t: 'hello' }>): Member {
     const id = `${hello.host}:${hello.blocks.port}#${this.nextWorker++}`;
-    const member: Member = { id, peer, cores: hello.cores, memory: hello.memory, host: hello.host, blocks: hello.blocks, pid: hello.pid, running: new Map(), held: noneHeld() };
+    const member: Member = { id, peer, cores: hello.cores, memory: hello.memory, host: hello.host, blocks: hello.blocks, pid: hello.pid, running: new Map(), held: noneHeld(), pipelines: new SentPipelines() };
     const peers: Record<string, PeerAddress> = {};
     for (const o of this.members.values()) peers[o.id] = o.blocks;
     this.members.set(id, member);
@@ -200,8 +202,10 @@ export class ClusterBackend implements Backend {
     }
     member.running.set(payload.taskId, payload);
     try {
-      // Flat: a lineage thousands of operators deep would overflow the encoder's stack as a tree.
-      this.send(member, { t: 'launch', taskId: payload.taskId, payload: { ...payload, node: flattenWire(payload.node) } });
+      // The pipeline goes flat, and once per worker and stage (see stage-pipelines.ts).
+      const msg = member.pipelines.message(payload);
+      this.send(member, { t: 'launch', taskId: payload.taskId, payload: msg });
+      member.pipelines.sent(msg);
     } catch (e) {
       // A payload that cannot be encoded fails for good; the worker is fine.
       member.running.delete(payload.taskId);
@@ -221,8 +225,11 @@ export class ClusterBackend implements Backend {
     if (member && blockIds.length > 0) this.send(member, { t: 'free', blockIds: [...blockIds] });
   }
 
-  releaseStages(_nodes: readonly WireNode[]): void {
-    // Each launch carries its pipeline; workers keep nothing between tasks.
+  releaseStages(nodes: readonly WireNode[]): void {
+    for (const member of this.members.values()) {
+      const pipelines = nodes.flatMap((n) => member.pipelines.release(n) ?? []);
+      if (pipelines.length > 0) this.send(member, { t: 'forget', pipelines });
+    }
   }
 
   private finished(member: Member, taskId: number, outcome: TaskOutcome): void {

@@ -8,7 +8,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { HeldBytes } from '../../exec/block-ref.js';
 
 /** Bumped when a message changes shape: a driver and a worker of different versions refuse each other. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface PeerAddress {
   host: string;
@@ -31,10 +31,12 @@ export type DriverToWorker =
   /** `driverBlocks`: the port of the driver's block server, on the host the worker dialed. */
   | { t: 'welcome'; worker: string; peers: Record<string, PeerAddress>; heartbeatMs: number; preload: string[]; driverBlocks: number }
   | { t: 'peers'; add: Record<string, PeerAddress>; remove: string[] }
+  /** `payload`: a RunMessage (stage-pipelines.ts): the stage's pipeline only with its first task on this worker. */
   | { t: 'launch'; taskId: number; payload: unknown }
   | { t: 'kill'; taskId: number }
   | { t: 'free'; blockIds: string[] }
-  | { t: 'forget'; pipelines: unknown }
+  /** Stage pipelines the worker may drop: their stages are done. */
+  | { t: 'forget'; pipelines: number[] }
   | { t: 'stop' };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -92,7 +94,7 @@ export function checkDriverMessage(m: unknown): DriverToWorker | string {
     case 'free':
       return Array.isArray(m.blockIds) && m.blockIds.every((b) => isStr(b, 1024)) ? (m as DriverToWorker) : 'free malformed';
     case 'forget':
-      return m as DriverToWorker;
+      return Array.isArray(m.pipelines) && m.pipelines.every(isNat) ? (m as DriverToWorker) : 'forget malformed';
     case 'stop':
       return m as DriverToWorker;
     default:

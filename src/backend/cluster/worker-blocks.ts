@@ -1,4 +1,4 @@
-import { writeFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeldTally, type BlockRegion, type HeldBytes, type LocalRegion } from '../../exec/block-ref.js';
 import type { BlockSource } from '../../exec/block-store.js';
@@ -134,6 +134,29 @@ export class WorkerBlocks {
       }),
     );
     return { inputs, files };
+  }
+
+  /**
+   * Removes the files under a dead task thread's directory that are no block held here (what its
+   * last task wrote before it was killed or crashed), and the directory once nothing is left in it.
+   */
+  prune(dir: string): void {
+    const kept = new Set<string>();
+    for (const b of this.blocks.values()) if (b.source.kind === 'file') kept.add(b.source.path);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    const left = names.map((n) => join(dir, n)).filter((path) => kept.has(path));
+    if (left.length === 0) return rmSync(dir, { recursive: true, force: true });
+    for (const name of names) if (!kept.has(join(dir, name))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+
+  /** The files of blocks a task stored that will never be registered (its task was killed meanwhile). */
+  static discard(blocks: readonly NewBlock[]): void {
+    for (const b of blocks) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
   }
 
   /** Drops the fetched files of a task that ended. */

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { DRIVER, type HeldBytes } from '../../exec/block-ref.js';
 import type { TaskPayload } from '../../exec/task.js';
 import { unflattenWire, type FlatWire } from '../../plan/stages.js';
 import { ReadGate } from '../read-gate.js';
+import { ReceivedPipelines, type RunMessage } from '../stage-pipelines.js';
 import { WorkerBlocks } from './worker-blocks.js';
 import { checkDriverMessage, decodeMessage, encodeMessage, PROTOCOL_VERSION, type DriverToWorker, type PeerAddress, type WorkerToDriver } from './protocol.js';
 import { taskFailure, type TaskThreadData, type ThreadToWorker } from './thread-messages.js';
@@ -124,6 +126,7 @@ class WorkerSession {
   private readonly slots: Slot[] = [];
   private readonly queue: Queued[] = [];
   private readonly gate = new ReadGate();
+  private readonly pipelines = new ReceivedPipelines();
   private nextThread = 0;
   private worker = '';
   private preload: string[] = [];
@@ -189,17 +192,29 @@ class WorkerSession {
         return;
       case 'launch':
         if (!this.worker) return this.peer.close('protocol error: launch before welcome');
-        this.queue.push({ taskId: m.taskId, payload: m.payload as Record<string, unknown> });
-        return this.dispatch();
+        return this.enqueue(m.taskId, m.payload as RunMessage);
       case 'kill':
         return this.kill(m.taskId);
       case 'free':
         return this.free(m.blockIds);
       case 'forget':
-        return;
+        return this.pipelines.forget({ type: 'forget', pipelines: m.pipelines });
       case 'stop':
         return void this.end();
     }
+  }
+
+  /** Queues a task, its payload made whole from the pipelines this worker holds. */
+  private enqueue(taskId: number, msg: RunMessage): void {
+    let payload: Record<string, unknown>;
+    try {
+      payload = this.pipelines.flatPayload(msg) as unknown as Record<string, unknown>;
+    } catch (e) {
+      const error = taskFailure({}, `could not read the task: ${describeThrown(e).message}`);
+      return this.send({ t: 'done', taskId, outcome: { ok: false, error }, held: this.held() });
+    }
+    this.queue.push({ taskId, payload });
+    this.dispatch();
   }
 
   private held(): HeldBytes {
@@ -230,7 +245,10 @@ class WorkerSession {
       this.blocks.moveThread(after.index, index);
     }
     const memory = Math.floor(this.opts.memory / this.opts.cores);
-    const workerData: TaskThreadData = { runner, preload: this.preload, dir: this.dir, worker: this.worker, memory, adopt };
+    // A directory per thread: what a dead thread leaves there, beyond the blocks its successor adopts, is removed (see replace).
+    const dir = threadDir(this.dir, index);
+    mkdirSync(dir, { recursive: true });
+    const workerData: TaskThreadData = { runner, preload: this.preload, dir, worker: this.worker, memory, adopt };
     const thread = new Worker(new URL('./task-thread.js', import.meta.url), { workerData });
     const slot: Slot = { index, thread, ready: false, attempt };
     thread.on('message', (m: ThreadToWorker) => {
@@ -238,9 +256,10 @@ class WorkerSession {
         slot.ready = true;
         return this.dispatch();
       }
+      // The end of a task killed meanwhile (its thread is ending): the driver never hears of these blocks.
+      if (slot.running?.taskId !== m.taskId || slot.ended) return WorkerBlocks.discard(m.blocks);
       // Known before the driver hears of the result: its next tasks may read these blocks.
       this.blocks.add(m.blocks, slot.index);
-      if (slot.running?.taskId !== m.taskId) return;
       this.taskEnded(slot);
       const outcome = m.outcome as { ok: boolean; result?: { held?: unknown } };
       if (outcome.ok && outcome.result) outcome.result.held = this.held();
@@ -264,7 +283,8 @@ class WorkerSession {
    */
   private replace(slot: Slot, why: string): void {
     slot.ended = true;
-    void slot.thread.terminate();
+    // Once it is gone: its files but those of blocks its successor adopted (partial blocks and spill runs of its task).
+    void slot.thread.terminate().then(() => this.blocks.prune(threadDir(this.dir, slot.index)));
     const task = slot.running;
     if (task) this.taskEnded(slot);
     if (task) this.send({ t: 'done', taskId: task.taskId, outcome: { ok: false, error: taskFailure(task.payload, `${why} (worker ${this.worker})`) }, held: this.held() });
@@ -338,4 +358,9 @@ class WorkerSession {
     await Promise.all(this.slots.map((s) => ((s.ended = true), s.thread.terminate())));
     this.finish();
   }
+}
+
+/** Where task thread `index` of a worker keeps its spill and block files. */
+function threadDir(dir: string, index: number): string {
+  return join(dir, `thread-${index}`);
 }

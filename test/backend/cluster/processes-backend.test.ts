@@ -4,8 +4,8 @@
  * or directory behind.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ProcessesBackend } from '../../../src/backend/cluster/processes-backend.js';
 import { alive, EventLog, fakePayload } from './event-log.js';
@@ -13,7 +13,6 @@ import { alive, EventLog, fakePayload } from './event-log.js';
 const runner = new URL('./fake-runner.js', import.meta.url).href;
 const log = new EventLog();
 let backend: ProcessesBackend;
-const dirsBefore = new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('sluice-processes-')));
 
 before(async () => {
   backend = new ProcessesBackend({ workers: 2, memoryPerWorker: 64 << 20, preload: [], runner, heartbeatMs: 200, maxMissedHeartbeats: 5 });
@@ -70,6 +69,34 @@ test('kill ends a spinning task: TaskFailed, the worker process and its id stay 
   assert.ok(!log.all.some((e) => e.type === 'WorkerLost'));
 });
 
+/** Paths under the workers' directory named `name`. */
+const named = (name: string): string[] => (existsSync(backend.dir) ? readdirSync(backend.dir, { recursive: true, encoding: 'utf8' }).filter((f) => basename(f) === name).map((f) => join(backend.dir, f)) : []);
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) assert.fail(`${what} within ${ms} ms`);
+}
+const heldDisk = (): number => (backend as unknown as { cluster: { workers(): Array<{ held: { disk: number } }> } }).cluster.workers().reduce((a, w) => a + w.held.disk, 0);
+
+test("a killed task's files (partial blocks, spill runs) are removed with its thread", async () => {
+  const w = workers()[0]!;
+  const id = ++taskId;
+  backend.launch(w, fakePayload(id, { writeFile: `partial-${id}.spill`, spinMs: 60_000 }));
+  await until('the task wrote its file', () => named(`partial-${id}.spill`).length === 1);
+  backend.kill(w, id);
+  await log.next('TaskFailed', (e) => e.taskId === id, 10_000);
+  await until('the dead thread\'s file is removed', () => named(`partial-${id}.spill`).length === 0);
+});
+
+test('blocks reported with the end of a task that was killed meanwhile are dropped, files included', async () => {
+  const w = workers()[0]!;
+  const id = ++taskId;
+  backend.launch(w, fakePayload(id, { writeFile: `stale-${id}.spill`, staleDone: 999_999 }));
+  await log.next('TaskFinished', (e) => e.taskId === id);
+  await until('the stale block\'s file is removed', () => named(`stale-${id}.spill`).length === 0);
+  // Held bytes come with results and heartbeats (every 200 ms here): the stale block is never counted.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(heldDisk(), 0);
+});
+
 test('a task thread that exits fails its task only; the worker keeps its id', async () => {
   const w = workers()[1]!;
   const id = ++taskId;
@@ -117,6 +144,6 @@ test('stop ends every worker process and removes their directories', async () =>
   assert.ok(pids.length >= 2);
   await backend.stop();
   for (const p of pids) assert.ok(!alive(p), `worker process ${p} is gone`);
-  const left = readdirSync(tmpdir()).filter((d) => d.startsWith('sluice-processes-') && !dirsBefore.has(d));
-  assert.deepEqual(left, []);
+  // Its own directory, not a diff of os.tmpdir(): other test files (and their processes[N] sessions) run beside this one.
+  assert.ok(!existsSync(backend.dir), `${backend.dir} is removed`);
 });

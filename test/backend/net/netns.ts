@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 /**
- * Two network namespaces joined by a veth pair, for tests that need "hosts" that share no
- * loopback: `a` is 10.77.0.1 and `b` is 10.77.0.2 on their `veth0`. Needs root and `ip netns`.
- * Everything is removed by {@link NetnsPair.remove} (also at process exit if a test forgot),
- * processes started in the namespaces included.
+ * Network namespaces as "hosts" that share no loopback, for tests: two joined by a veth pair
+ * (`a` is 10.77.0.1 and `b` is 10.77.0.2 on their `veth0`), or a hub with a bridge and leaves
+ * (createNetnsStar). Needs root and `ip netns`. Everything is removed by `remove()` (also at
+ * process exit if a test forgot), processes started in the namespaces included.
  */
 
 export interface Netns {
@@ -13,9 +13,9 @@ export interface Netns {
   dev: string;
 }
 
-export interface NetnsPair {
-  a: Netns;
-  b: Netns;
+/** Namespaces made by a test, and what it does with them. */
+export interface NetnsHosts {
+  hosts: Netns[];
   /** Starts `cmd args` inside `ns` (through `ip netns exec`); killed on remove. */
   spawn(ns: Netns, cmd: string, args: string[], opts?: SpawnOptions): ChildProcess;
   linkDown(ns: Netns): void;
@@ -23,9 +23,20 @@ export interface NetnsPair {
   remove(): void;
 }
 
+export interface NetnsPair extends NetnsHosts {
+  a: Netns;
+  b: Netns;
+}
+
+export interface NetnsStar extends NetnsHosts {
+  hub: Netns;
+  leaves: Netns[];
+}
+
 const SUBNET = '10.77.0';
+const STAR_SUBNET = '10.78.0';
 let counter = 0;
-const live = new Set<NetnsPair>();
+const live = new Set<NetnsHosts>();
 let exitHook = false;
 
 function ip(...args: string[]): void {
@@ -50,15 +61,12 @@ export function netnsUnavailable(): string | undefined {
   return undefined;
 }
 
-export function createNetnsPair(): NetnsPair {
-  const tag = `sl${process.pid}n${counter++}`;
-  const a: Netns = { name: `${tag}a`, ip: `${SUBNET}.1`, dev: 'veth0' };
-  const b: Netns = { name: `${tag}b`, ip: `${SUBNET}.2`, dev: 'veth0' };
+/** Namespaces `hosts` (made here), wired by `wire`; removed with their processes by `remove`. */
+function createHosts(hosts: Netns[], wire: () => void): NetnsHosts {
   const children = new Set<ChildProcess>();
   let removed = false;
-  const pair: NetnsPair = {
-    a,
-    b,
+  const set: NetnsHosts = {
+    hosts,
     spawn(ns, cmd, args, opts = {}) {
       const child = spawn('ip', ['netns', 'exec', ns.name, cmd, ...args], { stdio: ['pipe', 'pipe', 'inherit'], ...opts });
       children.add(child);
@@ -74,10 +82,10 @@ export function createNetnsPair(): NetnsPair {
     remove() {
       if (removed) return;
       removed = true;
-      live.delete(pair);
+      live.delete(set);
       for (const c of children) if (c.pid !== undefined && c.exitCode === null) c.kill('SIGKILL');
-      // Deleting a namespace also deletes its end of the veth pair, and with it the other end.
-      for (const ns of [a, b]) {
+      // Deleting a namespace also deletes its ends of veth pairs, and with them the other ends.
+      for (const ns of hosts) {
         try {
           ip('netns', 'del', ns.name);
         } catch {
@@ -86,7 +94,7 @@ export function createNetnsPair(): NetnsPair {
       }
     },
   };
-  live.add(pair);
+  live.add(set);
   if (!exitHook) {
     exitHook = true;
     process.on('exit', () => {
@@ -94,20 +102,53 @@ export function createNetnsPair(): NetnsPair {
     });
   }
   try {
-    ip('netns', 'add', a.name);
-    ip('netns', 'add', b.name);
+    for (const ns of hosts) ip('netns', 'add', ns.name);
+    wire();
+    for (const ns of hosts) ip('-n', ns.name, 'link', 'set', 'lo', 'up');
+  } catch (err) {
+    set.remove();
+    throw new Error(`could not set up network namespaces: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
+  }
+  return set;
+}
+
+export function createNetnsPair(): NetnsPair {
+  const tag = `sl${process.pid}n${counter++}`;
+  const a: Netns = { name: `${tag}a`, ip: `${SUBNET}.1`, dev: 'veth0' };
+  const b: Netns = { name: `${tag}b`, ip: `${SUBNET}.2`, dev: 'veth0' };
+  const set = createHosts([a, b], () => {
     // Both ends are created inside their namespaces: nothing appears in the host's namespace.
     ip('link', 'add', a.dev, 'netns', a.name, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.name);
     for (const ns of [a, b]) {
       ip('-n', ns.name, 'addr', 'add', `${ns.ip}/24`, 'dev', ns.dev);
       ip('-n', ns.name, 'link', 'set', ns.dev, 'up');
-      ip('-n', ns.name, 'link', 'set', 'lo', 'up');
     }
-  } catch (err) {
-    pair.remove();
-    throw new Error(`could not set up network namespaces: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
-  }
-  return pair;
+  });
+  return { ...set, a, b };
+}
+
+/**
+ * A hub namespace (10.78.0.1 on a bridge, `br0`) and `leaves` namespaces (10.78.0.2, .3, ...), each
+ * joined to the hub's bridge by a veth pair of its own: hosts that reach each other through the
+ * hub's switch, and none by loopback. Taking a leaf's `veth0` down cuts it off from all the others.
+ */
+export function createNetnsStar(leaves: number): NetnsStar {
+  const tag = `sl${process.pid}s${counter++}`;
+  const hub: Netns = { name: `${tag}h`, ip: `${STAR_SUBNET}.1`, dev: 'br0' };
+  const leafHosts = Array.from({ length: leaves }, (_, i): Netns => ({ name: `${tag}l${i}`, ip: `${STAR_SUBNET}.${i + 2}`, dev: 'veth0' }));
+  const set = createHosts([hub, ...leafHosts], () => {
+    ip('-n', hub.name, 'link', 'add', 'br0', 'type', 'bridge');
+    ip('-n', hub.name, 'addr', 'add', `${hub.ip}/24`, 'dev', 'br0');
+    ip('-n', hub.name, 'link', 'set', 'br0', 'up');
+    leafHosts.forEach((leaf, i) => {
+      ip('link', 'add', leaf.dev, 'netns', leaf.name, 'type', 'veth', 'peer', 'name', `port${i}`, 'netns', hub.name);
+      ip('-n', hub.name, 'link', 'set', `port${i}`, 'master', 'br0');
+      ip('-n', hub.name, 'link', 'set', `port${i}`, 'up');
+      ip('-n', leaf.name, 'addr', 'add', `${leaf.ip}/24`, 'dev', leaf.dev);
+      ip('-n', leaf.name, 'link', 'set', leaf.dev, 'up');
+    });
+  });
+  return { ...set, hub, leaves: leafHosts };
 }
 
 /** Runs `fn` with a fresh namespace pair and removes it afterwards, whether `fn` succeeds or not. */

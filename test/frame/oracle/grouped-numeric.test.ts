@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Session } from '../../../src/index.js';
 import type { ScalarType } from '../../../src/frame/types.js';
 import { DuckOracle, assertRowsEqual } from './duckdb-oracle.js';
-import { ORACLE_MASTER } from './h2o-suite.js';
+import { ORACLE_MASTERS } from './oracle-masters.js';
 import { Rng } from './random.js';
 
 const SCHEMA: Record<string, ScalarType> = { g: 'string', k: 'int32', i: 'int32', l: 'int64', f: 'float64', s: 'string', b: 'bool', d: 'date' };
@@ -29,11 +29,11 @@ function table(rng: Rng, n: number): Record<string, unknown[]> {
   };
 }
 
-describe('GroupedData shortcuts without column names use every numeric column', () => {
+for (const master of ORACLE_MASTERS) describe(`GroupedData shortcuts without column names use every numeric column (${master})`, () => {
   let s: Session;
   let db: DuckOracle;
   before(async () => {
-    s = await Session.local({ master: ORACLE_MASTER });
+    s = await Session.local({ master });
     db = await DuckOracle.open({ threads: 1 });
   });
   after(async () => {

@@ -97,7 +97,7 @@ export function h2oSuite(title: string, master: string, tables: () => Record<str
 }
 
 /**
- * The master the oracle tests run on: local[2], or ORACLE_MASTER (e.g. `inline` when running the
- * TypeScript sources through tsx, where worker threads cannot load `worker-entry.js`).
+ * The one master of single-session oracle checks (oracleSession, for fuzzer regressions): local[2],
+ * or ORACLE_MASTER. The oracle suites run over every backend (ORACLE_MASTERS, oracle-masters.ts).
  */
 export const ORACLE_MASTER = process.env.ORACLE_MASTER ?? 'local[2]';

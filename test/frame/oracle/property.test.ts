@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { Session, count, max, min, sum } from '../../../src/index.js';
 import { assertRowsEqual, type Row } from './compare-rows.js';
-import { ORACLE_MASTER } from './h2o-suite.js';
+import { ORACLE_MASTERS } from './oracle-masters.js';
 
 type Val = number | null;
 interface Table {
@@ -53,10 +53,10 @@ function referenceJoin(l: Table, r: Table, how: 'inner' | 'left'): Row[] {
   return out;
 }
 
-describe(`DataFrame properties vs a JS reference (${ORACLE_MASTER})`, () => {
+for (const master of ORACLE_MASTERS) describe(`DataFrame properties vs a JS reference (${master})`, () => {
   let s: Session | undefined;
   before(async () => {
-    s = await Session.local({ master: ORACLE_MASTER });
+    s = await Session.local({ master });
   });
   after(async () => {
     await s?.stop();

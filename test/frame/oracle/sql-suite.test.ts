@@ -1,5 +1,5 @@
 /**
- * SQL oracle suite: ~60 queries over small tables with nulls, run on sluice (local[2]) and on DuckDB
+ * SQL oracle suite: ~60 queries over small tables with nulls, run on sluice (every backend) and on DuckDB
  * with the same text (or a per-dialect text), answers compared with compareRows.
  */
 import { after, before, describe, test } from 'node:test';
@@ -8,15 +8,15 @@ import { DuckOracle, assertRowsEqual } from './duckdb-oracle.js';
 import { AGG_CASES, JOIN_CASES } from './sql-cases-agg-join.js';
 import { BASIC_CASES, type SqlCase } from './sql-cases-basic.js';
 import { sqlTables } from './sql-tables.js';
-import { ORACLE_MASTER } from './h2o-suite.js';
+import { ORACLE_MASTERS } from './oracle-masters.js';
 
 const PARTITIONS: Record<string, number> = { t: 3, u: 2, v: 1 };
 
-describe('SQL oracle: sluice vs DuckDB', () => {
+for (const master of ORACLE_MASTERS) describe(`SQL oracle: sluice (${master}) vs DuckDB`, () => {
   let s: Session | undefined;
   let db: DuckOracle | undefined;
   before(async () => {
-    s = await Session.local({ master: ORACLE_MASTER });
+    s = await Session.local({ master });
     db = await DuckOracle.open({ threads: 1 });
     for (const [name, t] of Object.entries(sqlTables())) {
       s.createDataFrame(t.data, { schema: t.schema, numPartitions: PARTITIONS[name] }).createOrReplaceTempView(name);

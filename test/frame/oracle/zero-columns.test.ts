@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { Session, col, count, lit, type DataFrame } from '../../../src/index.js';
 import type { JoinHow } from '../../../src/api/frame/verbs.js';
 import { DuckOracle, assertRowsEqual } from './duckdb-oracle.js';
-import { ORACLE_MASTER } from './h2o-suite.js';
+import { ORACLE_MASTERS } from './oracle-masters.js';
 import { Rng } from './random.js';
 
 interface Pair {
@@ -79,15 +79,15 @@ const MODES = [
   { name: 'shuffled joins, 4 KiB budget (blocks spill)', memory: '4k', broadcast: false },
 ];
 
-for (const mode of MODES) {
-  describe(`zero-column batches keep their rows: ${mode.name}`, () => {
+for (const master of ORACLE_MASTERS) for (const mode of MODES) {
+  describe(`zero-column batches keep their rows on ${master}: ${mode.name}`, () => {
     let s: Session;
     let db: DuckOracle;
     let spilled = 0;
     const ps = pairs();
     const frames: Array<{ a: DataFrame; b: DataFrame }> = [];
     before(async () => {
-      s = await Session.local({ master: ORACLE_MASTER, ...(mode.memory ? { memory: mode.memory } : {}) });
+      s = await Session.local({ master, ...(mode.memory ? { memory: mode.memory } : {}) });
       if (!mode.broadcast) (s as unknown as { frames: { broadcastThresholdBytes: number } }).frames.broadcastThresholdBytes = -1;
       s.on((e) => {
         if (e.type === 'taskEnd' && e.metrics) spilled += e.metrics.spilledBytes;

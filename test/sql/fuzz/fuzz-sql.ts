@@ -1,7 +1,8 @@
 /**
  * The SQL fuzzer as a command, for runs longer than CI's:
  *
- *   npm run fuzz:sql -- --queries 100000 --seed 7 [--features all|ci|name,-name] [--master local[2]]
+ *   npm run fuzz:sql -- --queries 100000 --seed 7 [--features all|ci|name,-name] [--master local[2][,processes[2]...]]
+ *                       [--spread round-robin|all]
  *                       [--per-round 100] [--only ROUND:INDEX] [--no-minimize]
  *
  * Prints each mismatch with its seed, round and index (replay it with --only), the SQL, both
@@ -24,7 +25,7 @@ function parseArgs(argv: string[]): Map<string, string> {
 
 function report(m: Mismatch): void {
   const what = { duckdb: 'sluice vs DuckDB', optimizer: 'optimized vs unoptimized plan', tlp: 'TLP: query vs its three partitions' }[m.check];
-  console.log(`\n=== MISMATCH (${what}) seed ${m.seed} --only ${m.round}:${m.index}`);
+  console.log(`\n=== MISMATCH (${what}) on ${m.master}, seed ${m.seed} --only ${m.round}:${m.index}`);
   console.log(`SQL: ${m.sql}`);
   console.log(`sluice: ${showOutcome(m.sluice)}`);
   console.log(`${m.check === 'duckdb' ? 'DuckDB' : m.check === 'optimizer' ? 'unoptimized' : 'partitions'}: ${showOutcome(m.reference)}`);
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     seed,
     queries,
     features: parseFeatures(args.get('features')),
-    master: args.get('master'),
+    masters: args.get('master')?.split(/,(?![^[]*\])/),
+    spread: args.get('spread') === 'all' ? 'all' : 'round-robin',
     perRound: args.has('per-round') ? Number(args.get('per-round')) : undefined,
     minimize: !args.has('no-minimize'),
     only: only ? { round: only[0]!, index: only[1]! } : undefined,

@@ -26,6 +26,8 @@ export interface Mismatch {
   seed: number;
   round: number;
   index: number;
+  /** The backend sluice ran on. */
+  master: string;
   sql: string;
   /** What sluice (optimized) answered, and what the reference (DuckDB, the unoptimized plan, or the TLP union) answered. */
   sluice: Outcome;
@@ -42,7 +44,10 @@ export interface RunOptions {
   perRound?: number;
   /** Tables per round (default 3). */
   tables?: number;
-  master?: string;
+  /** Backends sluice runs on (default local[2]); `spread` says which of them run each query. */
+  masters?: readonly string[];
+  /** `round-robin` (default): query i runs on masters[i mod n]; `all`: every query runs on every master. */
+  spread?: 'round-robin' | 'all';
   /** Shrink each mismatch (default true). */
   minimize?: boolean;
   /** Only this round:index. */
@@ -55,6 +60,8 @@ export interface RunOptions {
 
 export interface RunSummary {
   queries: number;
+  /** Query runs: a query counts once per master it ran on (bothFailed and tlpChecks count runs). */
+  runs: number;
   /** Queries both engines rejected (outside their shared dialect). */
   bothFailed: number;
   tlpChecks: number;
@@ -87,16 +94,36 @@ async function collectPositional(df: DataFrame): Promise<Row[]> {
   return batches.flatMap((b) => Array.from({ length: b.numRows }, (_, r) => byPosition(names, (i) => getValue(b.columns[i]!, r))));
 }
 
+/** One DuckDB and a sluice session per backend, holding the same tables; `use` picks the session that runs sluice's side. */
 class Engines {
-  private constructor(
-    public session: Session,
-    readonly db: DuckOracle,
-    private readonly master: string,
-    private readonly timeoutMs: number,
-  ) {}
+  private master: string;
 
-  static async open(master: string, timeoutMs: number): Promise<Engines> {
-    return new Engines(await Session.local({ master }), await DuckOracle.open({ threads: 1 }), master, timeoutMs);
+  private constructor(
+    private readonly sessions: Map<string, Session>,
+    readonly db: DuckOracle,
+    private readonly timeoutMs: number,
+  ) {
+    this.master = [...sessions.keys()][0]!;
+  }
+
+  static async open(masters: readonly string[], timeoutMs: number): Promise<Engines> {
+    const sessions = new Map<string, Session>();
+    try {
+      for (const master of masters) sessions.set(master, await Session.local({ master }));
+      return new Engines(sessions, await DuckOracle.open({ threads: 1 }), timeoutMs);
+    } catch (e) {
+      await Promise.all([...sessions.values()].map((s) => s.stop()));
+      throw e;
+    }
+  }
+
+  private get session(): Session {
+    return this.sessions.get(this.master)!;
+  }
+
+  use(master: string): void {
+    if (!this.sessions.has(master)) throw new Error(`internal: no fuzz session on ${master}`);
+    this.master = master;
   }
 
   private tables: FuzzTable[] = [];
@@ -105,13 +132,13 @@ class Engines {
   async load(tables: FuzzTable[], shufflePartitions: number): Promise<void> {
     this.tables = tables;
     this.shufflePartitions = shufflePartitions;
-    this.register();
+    for (const s of this.sessions.values()) this.register(s);
     for (const t of tables) await this.db.load(t.name, t.data, schemaOf(t));
   }
 
-  private register(): void {
-    this.session.setShufflePartitions(this.shufflePartitions);
-    for (const t of this.tables) this.session.createDataFrame(t.data, { schema: schemaOf(t), numPartitions: t.partitions }).createOrReplaceTempView(t.name);
+  private register(s: Session): void {
+    s.setShufflePartitions(this.shufflePartitions);
+    for (const t of this.tables) s.createDataFrame(t.data, { schema: schemaOf(t), numPartitions: t.partitions }).createOrReplaceTempView(t.name);
   }
 
   async duck(sql: string): Promise<Outcome> {
@@ -153,8 +180,9 @@ class Engines {
       if (r !== 'timeout') return { rows: r };
       // A hung session is replaced so the run goes on.
       void this.session.stop().catch(() => undefined);
-      this.session = await Session.local({ master: this.master });
-      this.register();
+      const fresh = await Session.local({ master: this.master });
+      this.sessions.set(this.master, fresh);
+      this.register(fresh);
       return { error: `timeout: no answer in ${this.timeoutMs} ms` };
     } catch (e) {
       return { error: (e as Error).message };
@@ -164,7 +192,7 @@ class Engines {
   }
 
   async close(): Promise<void> {
-    await this.session.stop();
+    await Promise.all([...this.sessions.values()].map((s) => s.stop()));
     this.db.close();
   }
 }
@@ -183,8 +211,9 @@ export async function runFuzz(opts: RunOptions): Promise<RunSummary> {
   const perRound = opts.perRound ?? 100;
   const printer = new Printer(opts.features);
   const duckPrinter = new Printer(opts.features, 'duckdb');
-  const engines = await Engines.open(opts.master ?? 'local[2]', opts.timeoutMs ?? 60_000);
-  const summary: RunSummary = { queries: 0, bothFailed: 0, tlpChecks: 0, mismatches: [] };
+  const masters = opts.masters ?? ['local[2]'];
+  const engines = await Engines.open(masters, opts.timeoutMs ?? 60_000);
+  const summary: RunSummary = { queries: 0, runs: 0, bothFailed: 0, tlpChecks: 0, mismatches: [] };
   try {
     const rounds = Math.ceil(opts.queries / perRound);
     for (let round = 0; round < rounds; round++) {
@@ -195,15 +224,21 @@ export async function runFuzz(opts: RunOptions): Promise<RunSummary> {
       const n = Math.min(perRound, opts.queries - round * perRound);
       for (let index = 0; index < n; index++) {
         if (opts.only && opts.only.index !== index) continue;
-        const rng = new Rng(mix(opts.seed, round, index));
-        const gen = new QueryGen(rng, opts.features, tables);
-        const found = rng.float() < 0.25 ? await tlpCheck(gen) : await differential(validQuery(gen));
-        summary.queries++;
-        for (const m of found) {
-          const full: Mismatch = { ...m, seed: opts.seed, round, index };
-          summary.mismatches.push(full);
-          opts.onMismatch?.(full);
+        const on = opts.spread === 'all' ? masters : [masters[(round * perRound + index) % masters.length]!];
+        for (const master of on) {
+          engines.use(master);
+          summary.runs++;
+          // The same generator state on every master, so each runs the same query.
+          const rng = new Rng(mix(opts.seed, round, index));
+          const gen = new QueryGen(rng, opts.features, tables);
+          const found = rng.float() < 0.25 ? await tlpCheck(gen) : await differential(validQuery(gen));
+          for (const m of found) {
+            const full: Mismatch = { ...m, seed: opts.seed, round, index, master };
+            summary.mismatches.push(full);
+            opts.onMismatch?.(full);
+          }
         }
+        summary.queries++;
         opts.onProgress?.(summary.queries);
       }
     }
@@ -212,7 +247,7 @@ export async function runFuzz(opts: RunOptions): Promise<RunSummary> {
   }
   return summary;
 
-  type Found = Omit<Mismatch, 'seed' | 'round' | 'index'>;
+  type Found = Omit<Mismatch, 'seed' | 'round' | 'index' | 'master'>;
 
   /** The first generated query within the features (almost always the first one). */
   function validQuery(gen: QueryGen): Query {
