@@ -160,8 +160,8 @@ async function h2o() {
   const child = launchDriver('local', ['--import', 'tsx', path.join(root, 'bench/h2o/run.mjs')], { SYSTEMS: systems, REPS: process.env.REPS ?? '1', LOADS: process.env.LOADS ?? 'parquet' });
   for await (const line of createInterface({ input: child.stdout })) {
     log(line);
-    const m = /^sluice (.+) total throughput ([\d.]+)× sluice local\[2\]/.exec(line);
-    if (m) summaryLines.push(`h2o ${line.trim()}${m[1].startsWith('processes') ? ` (target ≥ 0.85) -> ${Number(m[2]) >= 0.85 ? 'MET' : 'NOT MET'}` : ''}`);
+    const m = /^sluice (.+) (groupby|join) total throughput ([\d.]+)× sluice local\[2\]/.exec(line);
+    if (m) summaryLines.push(`h2o ${line.trim()}${m[1].startsWith('processes') ? ` (target ≥ 0.85) -> ${Number(m[3]) >= 0.85 ? 'MET' : 'NOT MET'}` : ''}`);
   }
   if (child.exitCode === null) await once(child, 'exit');
   if (child.exitCode) process.exitCode = child.exitCode;

@@ -86,21 +86,21 @@ function report(task, questions, results) {
   table(task, questions, results, 'wall seconds', (r) => r.times, (r) => r.loads);
   table(task, questions, results, 'CPU seconds of the system\'s process (all threads)', (r) => r.cpu ?? {}, (r) => r.loadCpu ?? {});
   log(`\nother processes meanwhile (cores, median of timed runs): ${names.map((n) => `${n} ${fmt(median(results[n].other))}`).join(', ')}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  sluiceRatios(questions, results);
+  sluiceRatios(task, questions, results);
   log(`\ncheck vs DuckDB (row count and column sums): ${bad.length ? 'MISMATCH' : 'OK'}`);
   for (const b of bad) log(`  ${b}`);
   if (bad.length) process.exitCode = 1;
 }
 
 /** Total time of every sluice system against sluice local[2]'s, as a throughput ratio (>1 = faster). */
-function sluiceRatios(questions, results) {
+function sluiceRatios(task, questions, results) {
   const total = (r) => questions.reduce((a, q) => a + (r.times[q.id] ?? NaN), 0);
   const totalCpu = (r) => questions.reduce((a, q) => a + (r.cpu?.[q.id] ?? NaN), 0);
   const ref = results['sluice local[2]'];
   if (!ref) return;
   for (const [name, r] of Object.entries(results)) {
     if (r === ref || !name.startsWith('sluice ')) continue;
-    log(`${name} total throughput ${fmt(total(ref) / total(r))}× sluice local[2] (CPU ${fmt(totalCpu(ref) / totalCpu(r))}×)`);
+    log(`${name} ${task} total throughput ${fmt(total(ref) / total(r))}× sluice local[2] (CPU ${fmt(totalCpu(ref) / totalCpu(r))}×)`);
   }
 }
 

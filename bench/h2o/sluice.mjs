@@ -13,7 +13,7 @@ export async function openSluice(root, system) {
   const api = await import(pathToFileURL(path.resolve(root, process.env.SLUICE ?? 'dist/src/index.js')).href);
   if (typeof api.col !== 'function') throw new Error('this sluice build has no DataFrame API (col() is missing): run npm run build');
   const s = await openSession(root, system);
-  const master = s.master;
+  const master = system === 'netns' ? 'cluster (2 workers in netns)' : s.master;
   let frames = {};
   let ans;
   let collected;
