@@ -22,6 +22,8 @@ const FETCH_TO_FILE_BYTES = 64 << 20;
 export class WorkerBlocks {
   /** Block id → where its bytes are and which task thread's store holds it. */
   private readonly blocks = new Map<string, NewBlock & { thread: number }>();
+  /** Bytes of `blocks` in memory and on disk, kept as blocks come and go (reported with every task's end). */
+  private readonly heldBytes: HeldBytes = { memory: 0, disk: 0 };
   private readonly client: BlockClient;
   private nextFile = 0;
 
@@ -43,7 +45,19 @@ export class WorkerBlocks {
 
   /** Blocks a task thread stored (reported with its task's end). */
   add(blocks: readonly NewBlock[], thread: number): void {
-    for (const b of blocks) this.blocks.set(b.blockId, { ...b, thread });
+    for (const b of blocks) {
+      this.forget(b.blockId);
+      this.blocks.set(b.blockId, { ...b, thread });
+      this.heldBytes[kindOf(b)] += b.bytes;
+    }
+  }
+
+  private forget(blockId: string): (NewBlock & { thread: number }) | undefined {
+    const b = this.blocks.get(blockId);
+    if (!b) return undefined;
+    this.blocks.delete(blockId);
+    this.heldBytes[kindOf(b)] -= b.bytes;
+    return b;
   }
 
   /** Blocks a task thread holds (its successor adopts them when it dies). */
@@ -60,18 +74,17 @@ export class WorkerBlocks {
   drop(blockIds: readonly string[]): Map<number, string[]> {
     const byThread = new Map<number, string[]>();
     for (const id of blockIds) {
-      const b = this.blocks.get(id);
+      const b = this.forget(id);
       if (!b) continue;
-      this.blocks.delete(id);
-      byThread.set(b.thread, [...(byThread.get(b.thread) ?? []), id]);
+      const ids = byThread.get(b.thread);
+      if (ids) ids.push(id);
+      else byThread.set(b.thread, [id]);
     }
     return byThread;
   }
 
   held(): HeldBytes {
-    const h = { memory: 0, disk: 0 };
-    for (const b of this.blocks.values()) h[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
-    return h;
+    return { ...this.heldBytes };
   }
 
   /**
@@ -83,7 +96,8 @@ export class WorkerBlocks {
   async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; files: string[] }> {
     const inputs: TaskInputs = { attached: {}, fetched: {}, failed: {} };
     const me = this.worker();
-    const remote: Array<BlockRegion & { address: PeerAddress }> = [];
+    // By owner (owners fail independently: each is fetched on its own, so one lost owner fails only its regions), each region once.
+    const byOwner = new Map<string, Map<string, BlockRegion & { address: PeerAddress }>>();
     for (const { region } of taskRegions(payload)) {
       if (region.worker === me) {
         const b = this.blocks.get(region.blockId);
@@ -93,15 +107,18 @@ export class WorkerBlocks {
       const key = regionKey(region);
       if (key in inputs.fetched || key in inputs.failed) continue;
       const address = addresses.get(region.worker);
-      if (!address) inputs.failed[key] = `${region.worker} is not in the cluster`;
-      else if (!remote.some((r) => regionKey(r) === key)) remote.push({ ...region, address });
+      if (!address) {
+        inputs.failed[key] = `${region.worker} is not in the cluster`;
+        continue;
+      }
+      let mine = byOwner.get(region.worker);
+      if (!mine) byOwner.set(region.worker, (mine = new Map()));
+      if (!mine.has(key)) mine.set(key, { ...region, address });
     }
     const files: string[] = [];
-    // Owners fail independently: each is fetched on its own, so one lost owner fails only its regions.
-    const byOwner = new Map<string, typeof remote>();
-    for (const r of remote) byOwner.set(r.worker, [...(byOwner.get(r.worker) ?? []), r]);
     await Promise.all(
-      [...byOwner.values()].map(async (regions) => {
+      [...byOwner.values()].map(async (owned) => {
+        const regions = [...owned.values()];
         try {
           const got = await this.client.fetchAll(regions);
           regions.forEach((r, i) => {
@@ -140,6 +157,8 @@ export class WorkerBlocks {
     this.client.close('worker stopping');
   }
 }
+
+const kindOf = (b: NewBlock): keyof HeldBytes => (b.source.kind === 'memory' ? 'memory' : 'disk');
 
 /** The thread side: a fetched or attached source as the region a task asked for. */
 export function localOf(inputs: TaskInputs, r: BlockRegion): LocalRegion | string | undefined {
