@@ -79,6 +79,7 @@ export class Peer {
   private early: Array<[unknown, Uint8Array[]]> = [];
   private pending: { msg: unknown; left: number; attachments: Uint8Array[] } | undefined;
   private closedReason: string | undefined;
+  private corked = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -123,11 +124,25 @@ export class Peer {
     const limit = this.decoder.maxFrameBytes;
     if (body.byteLength + head.byteLength > limit) throw new RangeError(`message of ${body.byteLength} bytes exceeds the frame limit of ${limit}`);
     for (const a of attachments) if (a.byteLength + 1 > limit) throw new RangeError(`attachment of ${a.byteLength} bytes exceeds the frame limit of ${limit}`);
-    this.socket.cork();
+    this.cork();
     for (const part of encodeFrame([head, body])) this.socket.write(part);
     for (const a of attachments) for (const part of encodeFrame([ATTACHMENT_KIND, a])) this.socket.write(part);
-    this.socket.uncork();
     return true;
+  }
+
+  /**
+   * Holds writes until the event loop's next turn, so every message sent meanwhile (a task's
+   * hundreds of block requests, the replies to them, launches and results) leaves in one
+   * system call instead of one each.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   /** Resolves when the socket's write queue is below its high-water mark; rejects once closed. */
