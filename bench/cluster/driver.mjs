@@ -5,6 +5,7 @@
 //
 //   node bench/cluster/driver.mjs <local|processes|netns> <wordcount|kill|shuffle>
 //
+// Session start and one small warm-up job are not timed.
 // Env: CORPUS, RUNS, PARTS (word count minPartitions), SHUFFLE_MB, SHUFFLE_PARTS; for netns
 // CLUSTER_LISTEN (host:port) and CLUSTER_SECRET; for kill BENCH_WORKER_PIDS (netns workers).
 import * as fs from 'node:fs';
@@ -12,7 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuWindow, treeCpu, waitForQuiet } from '../lib/machine.mjs';
 import { sluiceWordCount, summary } from '../lib/wordcount-job.mjs';
-import { openSession } from './session.mjs';
+import { openSession, WORKERS } from './session.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [system, workload] = process.argv.slice(2);
@@ -90,11 +91,21 @@ const WORKLOADS = {
       let killedAt;
       let victim;
       let resubmittedAt;
+      let mapStage;
+      let mapBusyMs = 0; // summed run time of the map tasks before the kill
+      let rerun = 0; // map tasks run again after it
+      const started = new Map();
       const t = await timed(() =>
         withStages(
           s,
           () => sluiceWordCount(s, CORPUS, parts),
           (e, stages) => {
+            if (e.type === 'stageSubmitted' && mapStage === undefined) mapStage = e.stageId;
+            if (e.type === 'taskStart' && e.stageId === mapStage) {
+              started.set(e.taskId, e.time);
+              if (killedAt !== undefined) rerun++;
+            }
+            if (e.type === 'taskEnd' && e.stageId === mapStage && e.ok && killedAt === undefined) mapBusyMs += e.time - started.get(e.taskId);
             if (e.type === 'stageSubmitted' && e.attempt === 0 && stages.size === 2 && killedAt === undefined) {
               victim = workerPids()[0];
               if (victim === undefined) throw new Error('no worker process to kill');
@@ -114,6 +125,10 @@ const WORKLOADS = {
         otherCores: t.otherCores,
         summary: summary(t.value.value.counts),
         victim,
+        // The lost worker's share of the work: one worker's part of the map stage's task time.
+        shareSeconds: mapBusyMs / 1000 / WORKERS,
+        mapTasks: t.value.value.partitions,
+        rerun,
         killToEnd: (done - killedAt) / 1000,
         killToResubmit: resubmittedAt === undefined ? null : (resubmittedAt - killedAt) / 1000,
         stages: t.value.stages.map((st) => ({ name: st.name, attempts: st.attempts, seconds: st.completed ? (st.completed - st.submitted) / 1000 : null })),
@@ -155,6 +170,9 @@ const WORKLOADS = {
 if (!WORKLOADS[workload]) throw new Error(`unknown workload ${workload}: ${Object.keys(WORKLOADS).join(', ')}`);
 const t0 = performance.now();
 const s = await openSession(root, system);
+// A small shuffle on every worker before anything is timed: local[N] starts its threads before
+// it returns, a cluster's workers start their task threads once they have joined.
+await s.parallelize(['a b', 'b c', 'c d', 'd e'], 2 * WORKERS).flatMap((l) => l.split(' ')).map((w) => [w, 1]).reduceByKey((a, b) => a + b).collect();
 const startSeconds = (performance.now() - t0) / 1000;
 try {
   const result = await WORKLOADS[workload](s);

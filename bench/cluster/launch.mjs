@@ -12,6 +12,8 @@ import { createCluster, netnsUnavailable } from './netns.mjs';
 import { WORKERS } from './session.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The compiled engine (SLUICE names its index.js, as for every benchmark). */
+const engine = path.dirname(path.resolve(root, process.env.SLUICE ?? 'dist/src/index.js'));
 let cluster;
 let nextPort = 7101;
 let scratch;
@@ -42,7 +44,7 @@ export function launchDriver(system, args, env = {}) {
   const listen = `${c.driver.ip}:${nextPort++}`;
   const memory = process.env.WORKER_MEMORY ?? '2g';
   const workers = c.workers.map((ns) =>
-    c.spawn(ns, process.execPath, [path.join(root, 'dist/src/cli/main.js'), 'worker', '--driver', listen, '--secret-file', secretFile, '--cores', '1', '--memory', memory, '--dir', scratch, '--host', ns.ip], {
+    c.spawn(ns, process.execPath, [path.join(engine, 'cli/main.js'), 'worker', '--driver', listen, '--secret-file', secretFile, '--cores', '1', '--memory', memory, '--dir', scratch, '--host', ns.ip], {
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
