@@ -120,25 +120,25 @@ export class WorkerBlocks {
       [...byOwner.values()].map(async (owned) => {
         const regions = [...owned.values()];
         try {
-          const got = await this.client.fetchAll(regions);
+          // Memory regions are written where the task thread will read them, as the bytes arrive
+          // (no list of chunks held and copied again); big ones go through a file.
+          const targets = regions.map((r): FetchTarget => (r.end - r.start > FETCH_TO_FILE_BYTES ? { chunks: [] } : { view: new Uint8Array(new SharedArrayBuffer(r.end - r.start)), at: 0 }));
+          await this.client.fetch(regions, (i, bytes) => {
+            const t = targets[i]!;
+            if ('chunks' in t) t.chunks.push(bytes);
+            else {
+              t.view.set(bytes, t.at);
+              t.at += bytes.byteLength;
+            }
+          });
           regions.forEach((r, i) => {
-            const chunks = got[i]!;
-            const bytes = r.end - r.start;
-            if (bytes > FETCH_TO_FILE_BYTES) {
+            const t = targets[i]!;
+            if ('chunks' in t) {
               const path = join(this.dir, `fetched-${this.nextFile++}`);
-              writeFileSync(path, Buffer.concat(chunks));
+              writeFileSync(path, Buffer.concat(t.chunks));
               files.push(path);
               inputs.fetched[regionKey(r)] = { kind: 'file', path };
-            } else {
-              const buffer = new SharedArrayBuffer(bytes);
-              const view = new Uint8Array(buffer);
-              let at = 0;
-              for (const c of chunks) {
-                view.set(c, at);
-                at += c.byteLength;
-              }
-              inputs.fetched[regionKey(r)] = { kind: 'memory', buffer };
-            }
+            } else inputs.fetched[regionKey(r)] = { kind: 'memory', buffer: t.view.buffer as SharedArrayBuffer };
           });
         } catch (e) {
           for (const r of regions) inputs.failed[regionKey(r)] = describeThrown(e).message;
@@ -157,6 +157,9 @@ export class WorkerBlocks {
     this.client.close('worker stopping');
   }
 }
+
+/** Where a fetched region's bytes go: chunks for a file, or straight into shared memory. */
+type FetchTarget = { chunks: Uint8Array[] } | { view: Uint8Array; at: number };
 
 const kindOf = (b: NewBlock): keyof HeldBytes => (b.source.kind === 'memory' ? 'memory' : 'disk');
 
