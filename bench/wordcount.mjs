@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpuWindow, machine, median, waitForQuiet } from './lib/machine.mjs';
+import { sluiceWordCount, summary } from './lib/wordcount-job.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { Session } = await import(pathToFileURL(path.resolve(root, process.env.SLUICE ?? 'dist/src/index.js')).href);
@@ -78,17 +79,6 @@ function handWordCount(file) {
   return counts;
 }
 
-// ---------------------------------------------------------------- sluice
-async function sluiceWordCount(s, file, minPartitions) {
-  const ds = s.textFile(file, { minPartitions });
-  const pairs = await ds
-    .flatMap((line) => line.toLowerCase().match(/[a-z]+/g) ?? [])
-    .map((w) => [w, 1])
-    .reduceByKey((a, b) => a + b)
-    .collect();
-  return { counts: pairs, partitions: ds.numPartitions };
-}
-
 // ---------------------------------------------------------------- coreutils
 function trPipeline(file) {
   // `times` prints the pipeline's CPU (children user, sys) on stderr, for the CPU accounting.
@@ -112,15 +102,6 @@ function trPipeline(file) {
       resolve({ counts, childCpu });
     });
   });
-}
-
-// ---------------------------------------------------------------- checks
-function summary(entries) {
-  const arr = Array.isArray(entries) ? entries : [...entries];
-  let total = 0;
-  for (const [, c] of arr) total += c;
-  arr.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { distinct: arr.length, total, top10: arr.slice(0, 10).map(([w, c]) => `${w}:${c}`).join(' ') };
 }
 
 // ---------------------------------------------------------------- driver

@@ -4,13 +4,15 @@
 // every question once to warm up and then REPS times, and prints its results (medians) as one JSON
 // line prefixed RESULT for run.mjs.
 //
-//   node --import tsx bench/h2o/run-system.mjs <groupby|join> <duckdb|sluice|polars>
+//   node --import tsx bench/h2o/run-system.mjs <groupby|join> <duckdb|sluice|polars|sluice:SYSTEM>
 //
-// Env as run.mjs (N, Q, REPS, LOAD_RUNS, LOADS, SLUICE).
+// sluice is local[2]; sluice:local, sluice:processes and sluice:netns are the systems of
+// bench/cluster/session.mjs (netns started by bench/cluster/launch.mjs). CPU seconds count this
+// process and every worker process of the system. Env as run.mjs (N, Q, REPS, LOAD_RUNS, LOADS, SLUICE).
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GROUPBY_QUESTIONS, JOIN_QUESTIONS } from '../../test/frame/oracle/h2o-questions.ts';
-import { cpuWindow, median, waitForQuiet } from '../lib/machine.mjs';
+import { cpuWindow, median, treeCpu, waitForQuiet } from '../lib/machine.mjs';
 import { openDuck } from './duckdb.mjs';
 import { ensureH2oFiles } from './files.mjs';
 import { openPolars } from './polars.mjs';
@@ -28,8 +30,9 @@ const fmt = (x, d = 2) => (x == null ? '–' : x.toFixed(d));
 const OPENERS = {
   duckdb: () => openDuck(2),
   polars: () => openPolars(),
-  sluice: () => openSluice(root, 'local[2]'),
+  sluice: () => openSluice(root, 'local'),
 };
+for (const system of ['local', 'processes', 'netns']) OPENERS[`sluice:${system}`] = () => openSluice(root, system);
 if (!OPENERS[key] || (task !== 'groupby' && task !== 'join')) throw new Error(`usage: run-system.mjs <groupby|join> <${Object.keys(OPENERS).join('|')}>`);
 
 const questions = (task === 'groupby' ? GROUPBY_QUESTIONS : JOIN_QUESTIONS).filter((q) => !ONLY || ONLY.has(q.id));
@@ -54,7 +57,7 @@ async function timed(label, runs, fn) {
   const cpus = [];
   for (let i = 0; i < runs; i++) {
     await waitForQuiet();
-    const end = cpuWindow();
+    const end = cpuWindow(treeCpu);
     await fn();
     const cpu = end();
     ts.push(cpu.wall);

@@ -12,14 +12,13 @@
 // Env:
 //   N=1e7              rows (groupby table x; join tables x and big)
 //   TASKS=groupby,join
-//   SYSTEMS=duckdb,sluice,polars
+//   SYSTEMS=duckdb,sluice,polars   also sluice:local, sluice:processes, sluice:netns (bench/cluster)
 //   Q=q1,q2            subset of questions
 //   REPS=2             timed runs of each question after the warm-up
 //   LOAD_RUNS=2        timed runs of each load
 //   LOADS=csv,parquet  which loads to time (the Parquet tables are always loaded)
 //   SLUICE=path        the engine's index.js (default dist/src/index.js)
 //   HEAP_MB=16384      --max-old-space-size of each system's process
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import * as os from 'node:os';
@@ -27,6 +26,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GROUPBY_QUESTIONS, JOIN_QUESTIONS } from '../../test/frame/oracle/h2o-questions.ts';
 import { machine, median } from '../lib/machine.mjs';
+import { launchDriver } from '../cluster/launch.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.N ?? 1e7);
@@ -48,9 +48,7 @@ function agrees(a, ref) {
 
 /** Runs one system on one task in a child process; its question lines are echoed as they come. */
 async function runSystem(task, key) {
-  const child = spawn(process.execPath, [`--max-old-space-size=${process.env.HEAP_MB ?? 16384}`, '--import', 'tsx', path.join(here, 'run-system.mjs'), task, key], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = launchDriver(key.startsWith('sluice:') ? key.slice(7) : 'local', [`--max-old-space-size=${process.env.HEAP_MB ?? 16384}`, '--import', 'tsx', path.join(here, 'run-system.mjs'), task, key]);
   let result;
   for await (const line of createInterface({ input: child.stdout })) {
     if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7));
@@ -88,9 +86,22 @@ function report(task, questions, results) {
   table(task, questions, results, 'wall seconds', (r) => r.times, (r) => r.loads);
   table(task, questions, results, 'CPU seconds of the system\'s process (all threads)', (r) => r.cpu ?? {}, (r) => r.loadCpu ?? {});
   log(`\nother processes meanwhile (cores, median of timed runs): ${names.map((n) => `${n} ${fmt(median(results[n].other))}`).join(', ')}; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  sluiceRatios(task, questions, results);
   log(`\ncheck vs DuckDB (row count and column sums): ${bad.length ? 'MISMATCH' : 'OK'}`);
   for (const b of bad) log(`  ${b}`);
   if (bad.length) process.exitCode = 1;
+}
+
+/** Total time of every sluice system against sluice local[2]'s, as a throughput ratio (>1 = faster). */
+function sluiceRatios(task, questions, results) {
+  const total = (r) => questions.reduce((a, q) => a + (r.times[q.id] ?? NaN), 0);
+  const totalCpu = (r) => questions.reduce((a, q) => a + (r.cpu?.[q.id] ?? NaN), 0);
+  const ref = results['sluice local[2]'];
+  if (!ref) return;
+  for (const [name, r] of Object.entries(results)) {
+    if (r === ref || !name.startsWith('sluice ')) continue;
+    log(`${name} ${task} total throughput ${fmt(total(ref) / total(r))}× sluice local[2] (CPU ${fmt(totalCpu(ref) / totalCpu(r))}×)`);
+  }
 }
 
 /** One markdown table of a metric (medians), each cell with its ratio to DuckDB's. */

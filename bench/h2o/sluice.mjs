@@ -6,11 +6,14 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checksum } from '../../test/frame/oracle/h2o-questions.ts';
+import { openSession } from '../cluster/session.mjs';
 
-export async function openSluice(root, master) {
+/** `system`: local (local[2]), processes (processes[2]) or netns (see bench/cluster/session.mjs). */
+export async function openSluice(root, system) {
   const api = await import(pathToFileURL(path.resolve(root, process.env.SLUICE ?? 'dist/src/index.js')).href);
   if (typeof api.col !== 'function') throw new Error('this sluice build has no DataFrame API (col() is missing): run npm run build');
-  const s = await api.Session.local({ master });
+  const s = await openSession(root, system);
+  const master = system === 'netns' ? 'cluster (2 workers in netns)' : s.master;
   let frames = {};
   let ans;
   let collected;

@@ -28,18 +28,75 @@ export const ownCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/** utime + stime + cutime + cstime of one process, in seconds (0 once it is gone). */
+function pidCpu(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK;
+  } catch {
+    return 0;
+  }
+}
+
+/** Pid → child pids, from /proc (one scan). */
+function childrenOf() {
+  const kids = new Map();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // exited during the scan
+    }
+  }
+  return kids;
+}
+
 /**
- * Starts a measurement window; `end(childCpu)` returns wall seconds, own CPU seconds, and the
- * CPU seconds other processes used (machine busy − own − childCpu) as a share of one core.
+ * CPU seconds of this process and every process under it (worker processes of processes[N]),
+ * plus the trees of `BENCH_CPU_PIDS` (comma-separated: workers started elsewhere, as in network
+ * namespaces). Dead children count once reaped (their parent's cutime). Linux only: elsewhere,
+ * this process alone.
  */
-export function cpuWindow() {
+export function treeCpu() {
+  if (!fs.existsSync('/proc/self/stat')) return ownCpu();
+  const kids = childrenOf();
+  const extra = (process.env.BENCH_CPU_PIDS ?? '').split(',').filter(Boolean).map(Number);
+  let total = 0;
+  const seen = new Set();
+  const walk = (pid) => {
+    if (seen.has(pid)) return;
+    seen.add(pid);
+    total += pid === process.pid ? ownCpu() + selfChildrenCpu() : pidCpu(pid);
+    for (const k of kids.get(pid) ?? []) walk(k);
+  };
+  for (const pid of [process.pid, ...extra]) walk(pid);
+  return total;
+}
+
+/** cutime + cstime of this process (its reaped children). */
+function selfChildrenCpu() {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) / TICK;
+}
+
+/**
+ * Starts a measurement window; `end(childCpu)` returns wall seconds, own CPU seconds (as `meter`
+ * counts them: this process by default, `treeCpu` for a process tree), and the CPU seconds other
+ * processes used (machine busy − own − childCpu) as a share of one core.
+ */
+export function cpuWindow(meter = ownCpu) {
   const t0 = performance.now();
   const p0 = procStat();
-  const c0 = ownCpu();
+  const c0 = meter();
   return (childCpu = 0) => {
     const wall = (performance.now() - t0) / 1000;
     const p1 = procStat();
-    const own = ownCpu() - c0 + childCpu;
+    const own = meter() - c0 + childCpu;
     const other = Math.max(0, p1.busy - p0.busy - own);
     return { wall, own, other, otherCores: other / wall, steal: (p1.steal - p0.steal) / wall };
   };

@@ -164,7 +164,7 @@ function failure(thrown: unknown, p: TaskPayload, inputs: LocalInputs | undefine
   if (e instanceof FetchFailedError) {
     // One unreadable output often means more (a cleaned-up or full disk): report every one this task
     // was given, so one resubmission of the map stage recomputes them all.
-    const lost = unreadableMaps(p, inputs, e.shuffleId);
+    const lost = unreadableMaps(p, inputs, e.shuffleId, e.owner);
     if (!lost.includes(e.mapPartition)) lost.push(e.mapPartition);
     return { ok: false, error, fetchFailed: { shuffleId: e.shuffleId, mapPartition: e.mapPartition, lost } };
   }

@@ -59,7 +59,7 @@ export async function localizeInputs(payload: TaskPayload, services: WorkerServi
       if (!(e instanceof FetchError)) throw e;
       const hit = wanted.find((w) => w.region.blockId === e.region.blockId && w.region.start === e.region.start) ?? wanted.find((w) => w.region.blockId === e.region.blockId);
       const role = hit?.role;
-      if (role?.kind === 'shuffle') throw new FetchFailedError(role.shuffleId, role.map, e);
+      if (role?.kind === 'shuffle') throw new FetchFailedError(role.shuffleId, role.map, e, e.region.worker);
       if (role?.kind !== 'cached') throw new SluiceError(e.message);
       delete cached[role.key];
       wanted = wanted.filter((w) => w !== hit);
@@ -70,12 +70,16 @@ export async function localizeInputs(payload: TaskPayload, services: WorkerServi
 /**
  * The map partitions of `shuffleId` this task was given that cannot be read whole (not
  * fetched, file gone or corrupt), so one resubmission of the map stage recomputes them all.
+ * When fetching stopped at a block of `owner` (inputs never became local), that owner's
+ * outputs are the suspects: the others were not tried, and recomputing them (a whole map
+ * stage after one lost worker) would cost far more than the loss.
  */
-export function unreadableMaps(payload: TaskPayload, inputs: LocalInputs | undefined, shuffleId: number): number[] {
+export function unreadableMaps(payload: TaskPayload, inputs: LocalInputs | undefined, shuffleId: number, owner?: string): number[] {
   const lost = new Set<number>();
   for (const [key, slice] of Object.entries(payload.shuffleInputs)) {
     if (Number(key.slice(0, key.indexOf(':'))) !== shuffleId) continue;
     for (const piece of slice.pieces) {
+      if (!inputs && owner !== undefined && piece.worker !== owner) continue;
       const local = inputs?.regions.get(regionKey(piece));
       try {
         if (!local) throw new Error('not fetched');

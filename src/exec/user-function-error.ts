@@ -38,6 +38,8 @@ export class FetchFailedError extends SluiceError {
     readonly shuffleId: number,
     readonly mapPartition: number,
     cause: unknown,
+    /** The worker whose block could not be fetched, when that is why (its other outputs are suspect, the rest are not). */
+    readonly owner?: string,
   ) {
     super(`could not read output of map partition ${mapPartition} of shuffle ${shuffleId}: ${describeThrown(cause).message}`);
   }

@@ -45,11 +45,18 @@ export class WorkerBlocks {
   /** Blocks a task thread stored (reported with its task's end). */
   add(blocks: readonly NewBlock[], thread: number): void {
     for (const b of blocks) {
-      const old = this.blocks.get(b.blockId);
-      if (old) this.tally.remove(old);
+      this.forget(b.blockId);
       this.blocks.set(b.blockId, { ...b, thread });
       this.tally.add(b);
     }
+  }
+
+  private forget(blockId: string): (NewBlock & { thread: number }) | undefined {
+    const b = this.blocks.get(blockId);
+    if (!b) return undefined;
+    this.blocks.delete(blockId);
+    this.tally.remove(b);
+    return b;
   }
 
   /** Blocks a task thread holds (its successor adopts them when it dies). */
@@ -66,11 +73,11 @@ export class WorkerBlocks {
   drop(blockIds: readonly string[]): Map<number, string[]> {
     const byThread = new Map<number, string[]>();
     for (const id of blockIds) {
-      const b = this.blocks.get(id);
+      const b = this.forget(id);
       if (!b) continue;
-      this.blocks.delete(id);
-      this.tally.remove(b);
-      byThread.set(b.thread, [...(byThread.get(b.thread) ?? []), id]);
+      const ids = byThread.get(b.thread);
+      if (ids) ids.push(id);
+      else byThread.set(b.thread, [id]);
     }
     return byThread;
   }
@@ -88,7 +95,8 @@ export class WorkerBlocks {
   async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; files: string[] }> {
     const inputs: TaskInputs = { attached: {}, fetched: {}, failed: {} };
     const me = this.worker();
-    const remote: Array<BlockRegion & { address: PeerAddress }> = [];
+    // By owner (owners fail independently: each is fetched on its own, so one lost owner fails only its regions), each region once.
+    const byOwner = new Map<string, Map<string, BlockRegion & { address: PeerAddress }>>();
     for (const { region } of taskRegions(payload)) {
       if (region.worker === me) {
         const b = this.blocks.get(region.blockId);
@@ -98,35 +106,38 @@ export class WorkerBlocks {
       const key = regionKey(region);
       if (key in inputs.fetched || key in inputs.failed) continue;
       const address = addresses.get(region.worker);
-      if (!address) inputs.failed[key] = `${region.worker} is not in the cluster`;
-      else if (!remote.some((r) => regionKey(r) === key)) remote.push({ ...region, address });
+      if (!address) {
+        inputs.failed[key] = `${region.worker} is not in the cluster`;
+        continue;
+      }
+      let mine = byOwner.get(region.worker);
+      if (!mine) byOwner.set(region.worker, (mine = new Map()));
+      if (!mine.has(key)) mine.set(key, { ...region, address });
     }
     const files: string[] = [];
-    // Owners fail independently: each is fetched on its own, so one lost owner fails only its regions.
-    const byOwner = new Map<string, typeof remote>();
-    for (const r of remote) byOwner.set(r.worker, [...(byOwner.get(r.worker) ?? []), r]);
     await Promise.all(
-      [...byOwner.values()].map(async (regions) => {
+      [...byOwner.values()].map(async (owned) => {
+        const regions = [...owned.values()];
         try {
-          const got = await this.client.fetchAll(regions);
+          // Memory regions are written where the task thread will read them, as the bytes arrive
+          // (no list of chunks held and copied again); big ones go through a file.
+          const targets = regions.map((r): FetchTarget => (r.end - r.start > FETCH_TO_FILE_BYTES ? { chunks: [] } : { view: new Uint8Array(new SharedArrayBuffer(r.end - r.start)), at: 0 }));
+          await this.client.fetch(regions, (i, bytes) => {
+            const t = targets[i]!;
+            if ('chunks' in t) t.chunks.push(bytes);
+            else {
+              t.view.set(bytes, t.at);
+              t.at += bytes.byteLength;
+            }
+          });
           regions.forEach((r, i) => {
-            const chunks = got[i]!;
-            const bytes = r.end - r.start;
-            if (bytes > FETCH_TO_FILE_BYTES) {
+            const t = targets[i]!;
+            if ('chunks' in t) {
               const path = join(this.dir, `fetched-${this.nextFile++}`);
-              writeFileSync(path, Buffer.concat(chunks));
+              writeFileSync(path, Buffer.concat(t.chunks));
               files.push(path);
               inputs.fetched[regionKey(r)] = { kind: 'file', path };
-            } else {
-              const buffer = new SharedArrayBuffer(bytes);
-              const view = new Uint8Array(buffer);
-              let at = 0;
-              for (const c of chunks) {
-                view.set(c, at);
-                at += c.byteLength;
-              }
-              inputs.fetched[regionKey(r)] = { kind: 'memory', buffer };
-            }
+            } else inputs.fetched[regionKey(r)] = { kind: 'memory', buffer: t.view.buffer as SharedArrayBuffer };
           });
         } catch (e) {
           for (const r of regions) inputs.failed[regionKey(r)] = describeThrown(e).message;
@@ -168,6 +179,10 @@ export class WorkerBlocks {
     this.client.close('worker stopping');
   }
 }
+
+/** Where a fetched region's bytes go: chunks for a file, or straight into shared memory. */
+type FetchTarget = { chunks: Uint8Array[] } | { view: Uint8Array; at: number };
+
 
 /** The thread side: a fetched or attached source as the region a task asked for. */
 export function localOf(inputs: TaskInputs, r: BlockRegion): LocalRegion | string | undefined {
