@@ -127,7 +127,7 @@ export function partitionCache(
   ctx: TaskContext,
 ): { stored: Iterable<unknown[]> } | { keep(b: unknown[]): void; end(complete: boolean): void } {
   const ref = ctx.cachedRef(node.id, p);
-  if (ref) return { stored: (function* () { for (const chunk of ctx.readWhole(ref)) yield decodeBatch(chunk); })() };
+  if (ref) return { stored: (function* () { for (const chunk of ctx.readWhole(ref, { kind: 'cached', key: `${node.id}:${p}` })) yield decodeBatch(chunk); })() };
   const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
   return {
     keep: (b) => writer.add(0, encodeBatch(b)),

@@ -2,7 +2,8 @@ import { narrowInputs } from '../plan/node.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
 import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
 import type { Batches } from './batch.js';
-import { BlockWriter, freeBlock, readBlockPartition, type LocalBlock } from './block-store.js';
+import { BlockWriter, freeBlock, type LocalBlock } from './block-store.js';
+import { readBlockPartition } from './exchange/read-chunks.js';
 import { isFusable } from './operators/fused.js';
 import type { TaskContext } from './task-context.js';
 

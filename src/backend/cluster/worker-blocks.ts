@@ -1,17 +1,13 @@
-import { writeFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BlockRegion, HeldBytes, LocalRegion } from '../../exec/block-ref.js';
 import type { BlockSource } from '../../exec/block-store.js';
 import { regionOf } from '../../exec/local-block-store.js';
+import { RegionLanding } from '../../exec/exchange/region-landing.js';
+import { MemoryBudget } from '../../exec/memory-budget.js';
 import type { TaskPayload } from '../../exec/task.js';
 import { regionKey, taskRegions } from '../../exec/task-regions.js';
-import { describeThrown } from '../../util/errors.js';
 import { BlockClient } from '../net/block-client.js';
 import type { PeerAddress } from './protocol.js';
 import type { NewBlock, TaskInputs } from './thread-messages.js';
-
-/** A fetched region larger than this lands in a file under the worker's directory instead of memory. */
-const FETCH_TO_FILE_BYTES = 64 << 20;
 
 /**
  * The blocks of one worker process, as its main thread sees them: where the bytes of each block
@@ -23,13 +19,15 @@ export class WorkerBlocks {
   /** Block id → where its bytes are and which task thread's store holds it. */
   private readonly blocks = new Map<string, NewBlock & { thread: number }>();
   private readonly client: BlockClient;
-  private nextFile = 0;
+  /** Fetched regions land in memory while this grants their bytes, in files past it. */
+  private readonly landingBudget: MemoryBudget;
 
   constructor(
     private readonly worker: () => string,
     private readonly dir: string,
-    opts: { secret: string | Uint8Array; tls?: { cert: string; key: string; ca?: string }; fetchTimeoutMs?: number; maxBytesInFlight?: number },
+    opts: { secret: string | Uint8Array; tls?: { cert: string; key: string; ca?: string }; fetchTimeoutMs?: number; maxBytesInFlight?: number; landingBytes: number },
   ) {
+    this.landingBudget = MemoryBudget.create(opts.landingBytes);
     this.client = new BlockClient({ secret: opts.secret, tls: opts.tls, maxBytesInFlight: opts.maxBytesInFlight ?? 48 << 20, timeoutMs: opts.fetchTimeoutMs ?? 30_000 });
   }
 
@@ -77,10 +75,12 @@ export class WorkerBlocks {
   /**
    * Makes every region the task reads available to a task thread: blocks stored here are
    * attached where they are; others' are fetched (all owners at once, under the client's bound
-   * on bytes in flight). A region that cannot be fetched is attached as failed: the thread's
-   * fetcher turns it into a FetchError, and the task into a fetch failure the scheduler handles.
+   * on bytes in flight) and landed as they arrive, in memory within the landing budget and in
+   * files past it (see RegionLanding; release it when the task ends). A region that cannot be
+   * fetched is attached as failed: the thread's fetcher turns it into a FetchError, and the task
+   * into a fetch failure the scheduler handles.
    */
-  async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; files: string[] }> {
+  async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; landing: RegionLanding }> {
     const inputs: TaskInputs = { attached: {}, fetched: {}, failed: {} };
     const me = this.worker();
     const remote: Array<BlockRegion & { address: PeerAddress }> = [];
@@ -96,44 +96,14 @@ export class WorkerBlocks {
       if (!address) inputs.failed[key] = `${region.worker} is not in the cluster`;
       else if (!remote.some((r) => regionKey(r) === key)) remote.push({ ...region, address });
     }
-    const files: string[] = [];
-    // Owners fail independently: each is fetched on its own, so one lost owner fails only its regions.
-    const byOwner = new Map<string, typeof remote>();
-    for (const r of remote) byOwner.set(r.worker, [...(byOwner.get(r.worker) ?? []), r]);
-    await Promise.all(
-      [...byOwner.values()].map(async (regions) => {
-        try {
-          const got = await this.client.fetchAll(regions);
-          regions.forEach((r, i) => {
-            const chunks = got[i]!;
-            const bytes = r.end - r.start;
-            if (bytes > FETCH_TO_FILE_BYTES) {
-              const path = join(this.dir, `fetched-${this.nextFile++}`);
-              writeFileSync(path, Buffer.concat(chunks));
-              files.push(path);
-              inputs.fetched[regionKey(r)] = { kind: 'file', path };
-            } else {
-              const buffer = new SharedArrayBuffer(bytes);
-              const view = new Uint8Array(buffer);
-              let at = 0;
-              for (const c of chunks) {
-                view.set(c, at);
-                at += c.byteLength;
-              }
-              inputs.fetched[regionKey(r)] = { kind: 'memory', buffer };
-            }
-          });
-        } catch (e) {
-          for (const r of regions) inputs.failed[regionKey(r)] = describeThrown(e).message;
-        }
-      }),
-    );
-    return { inputs, files };
-  }
-
-  /** Drops the fetched files of a task that ended. */
-  static cleanup(files: readonly string[]): void {
-    for (const f of files) rmSync(f, { force: true });
+    const landing = new RegionLanding({ dir: this.dir, budget: this.landingBudget });
+    const landed = await landing.land(remote, (regions, sink) => this.client.fetch(regions, sink));
+    remote.forEach((r, i) => {
+      const l = landed[i]!;
+      if (l.kind === 'failed') inputs.failed[regionKey(r)] = l.reason;
+      else inputs.fetched[regionKey(r)] = l;
+    });
+    return { inputs, landing };
   }
 
   close(): void {

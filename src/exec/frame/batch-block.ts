@@ -1,6 +1,7 @@
 import { decodeIpc } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
-import { BlockWriter, freeBlock, readBlockPartition, type LocalBlock } from '../block-store.js';
+import { BlockWriter, freeBlock, type LocalBlock } from '../block-store.js';
+import { readBlockPartition } from '../exchange/read-chunks.js';
 import type { MemoryBudget } from '../memory-budget.js';
 import type { Metrics } from '../../util/metrics.js';
 import { SharedDictGroup } from './shared-dict-group.js';

@@ -138,7 +138,7 @@ function narrowRecords(node: WireNode, d: number, p: number, task: TaskContext):
 function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => BatchStream): Generator<ColumnBatch> {
   const ref = task.cachedRef(node.id, p);
   if (ref) {
-    for (const chunk of task.readWhole(ref)) yield* decodeIpc(chunk);
+    for (const chunk of task.readWhole(ref, { kind: 'cached', key: `${node.id}:${p}` })) yield* decodeIpc(chunk);
     return;
   }
   const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
