@@ -1,9 +1,9 @@
 import type { ComputeSpec } from '../plan/node.js';
 import type { WireDep, WireNode } from '../plan/stages.js';
 import { compareKeys } from '../serde/keys.js';
-import { decodeBatch } from '../serde/record-codec.js';
 import { aggFns } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
+import { decodeChunks, recordFormat } from './exchange/chunk-format.js';
 import { inputFailure } from './exchange/fetch-failures.js';
 import { readInput } from './exchange/read-chunks.js';
 import { ExternalAggregator } from './external-aggregator.js';
@@ -16,7 +16,7 @@ type ShuffleDep = Extract<WireDep, { type: 'shuffle' }>;
 
 /** Reads reduce partition `partition` of one shuffle: its chunks in every map output holding data for it. */
 export function* readShuffle(dep: ShuffleDep, partition: number, ctx: TaskContext): Generator<unknown[]> {
-  for (const chunk of shuffleChunks(dep, partition, ctx)) yield decodeBatch(chunk);
+  yield* decodeChunks(recordFormat, shuffleChunks(dep, partition, ctx));
 }
 
 /**

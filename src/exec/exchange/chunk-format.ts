@@ -1,0 +1,28 @@
+import { decodeBatch, encodeBatch } from '../../serde/record-codec.js';
+import type { Payload } from '../spill-file.js';
+
+/**
+ * How one engine's batches become the exchange core's chunks and back: the record codec for
+ * Datasets (here), Arrow IPC for DataFrames (frame/ipc-format.ts). Everything else (blocks,
+ * partitions, spilling, fetching, failures) is the core's and is the same for both.
+ */
+export interface ChunkFormat<B> {
+  /**
+   * An encoder writing chunks to `out` (with the rows each holds): it may gather several batches
+   * into one chunk (IPC streams share dictionaries), so `flush()` writes what it still holds.
+   */
+  encoder(out: (chunk: Payload, rows: number) => void): { add(batch: B): void; flush(): void };
+  /** The batches of one chunk. */
+  decode(chunk: Uint8Array): Iterable<B>;
+}
+
+/** Dataset batches (arrays of records), one msgpack chunk per batch. */
+export const recordFormat: ChunkFormat<unknown[]> = {
+  encoder: (out) => ({ add: (b) => out(encodeBatch(b), b.length), flush: () => {} }),
+  decode: (chunk) => [decodeBatch(chunk)],
+};
+
+/** The batches of a stream of chunks. */
+export function* decodeChunks<B>(format: ChunkFormat<B>, chunks: Iterable<Uint8Array>): Generator<B> {
+  for (const c of chunks) yield* format.decode(c);
+}
