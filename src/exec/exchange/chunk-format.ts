@@ -1,5 +1,5 @@
 import { decodeBatch, encodeBatch } from '../../serde/record-codec.js';
-import type { Payload } from '../spill-file.js';
+import { frameSize, parseFrames, payloadBytes, writeFrameInto, type Payload } from '../spill-file.js';
 
 /**
  * How one engine's batches become the exchange core's chunks and back: the record codec for
@@ -21,6 +21,30 @@ export const recordFormat: ChunkFormat<unknown[]> = {
   encoder: (out) => ({ add: (b) => out(encodeBatch(b), b.length), flush: () => {} }),
   decode: (chunk) => [decodeBatch(chunk)],
 };
+
+/**
+ * Batches encoded as frames of one buffer: what a collect-like action sends back with its
+ * task's result (one plain buffer, moved between threads and processes rather than copied).
+ */
+export function packChunks<B>(format: ChunkFormat<B>, batches: Iterable<B>): Uint8Array {
+  const chunks: Payload[] = [];
+  let bytes = 0;
+  const encoder = format.encoder((chunk) => {
+    chunks.push(chunk);
+    bytes += frameSize(payloadBytes(chunk));
+  });
+  for (const b of batches) encoder.add(b);
+  encoder.flush();
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const c of chunks) at = writeFrameInto(out, at, c);
+  return out;
+}
+
+/** The batches of a buffer written by {@link packChunks}. */
+export function unpackChunks<B>(format: ChunkFormat<B>, packed: Uint8Array): Generator<B> {
+  return decodeChunks(format, parseFrames(packed, 'task result', 0, false));
+}
 
 /** The batches of a stream of chunks. */
 export function* decodeChunks<B>(format: ChunkFormat<B>, chunks: Iterable<Uint8Array>): Generator<B> {

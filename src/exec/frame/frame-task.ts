@@ -79,12 +79,12 @@ function frameTask(node: WireNode, task: TaskContext, op: FrameOpContext, awaite
  * action's per-partition value. With `async`, the async UDFs it calls are
  * awaited first (their columns kept in blocks, freed when the task is done).
  */
-export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value'>> {
+export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value' | 'records'>> {
   const op = frameOpContext(task);
   const awaited = async ? await awaitUdfs(node, task.partition, task, op) : undefined;
   try {
     const stream = computeFrameNode(node, task.partition, task, op, awaited);
-    if (output.kind !== 'shuffleWrite') return { value: runFrameAction(output.action, node, stream, task) };
+    if (output.kind !== 'shuffleWrite') return runFrameAction(output.action, node, stream, task);
     if (async && partitioningFns(output.shuffle.frame).some((f) => task.isAsync(f))) {
       throw new SluiceError('an async UDF cannot be awaited in the keys of a repartition; compute it into a column first (withColumn) and repartition by that column');
     }
