@@ -16,11 +16,16 @@ export interface ChunkFormat<B> {
   decode(chunk: Uint8Array): Iterable<B>;
 }
 
+/** A codec of record batches as a format: one chunk per batch. */
+export function codecFormat(codec: { encode(records: unknown[]): Uint8Array; decode(bytes: Uint8Array): unknown[] }): ChunkFormat<unknown[]> {
+  return {
+    encoder: (out) => ({ add: (b) => out(codec.encode(b), b.length), flush: () => {} }),
+    decode: (chunk) => [codec.decode(chunk)],
+  };
+}
+
 /** Dataset batches (arrays of records), one msgpack chunk per batch. */
-export const recordFormat: ChunkFormat<unknown[]> = {
-  encoder: (out) => ({ add: (b) => out(encodeBatch(b), b.length), flush: () => {} }),
-  decode: (chunk) => [decodeBatch(chunk)],
-};
+export const recordFormat = codecFormat({ encode: encodeBatch, decode: decodeBatch });
 
 /**
  * Batches encoded as frames of one buffer: what a collect-like action sends back with its

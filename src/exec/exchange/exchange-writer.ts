@@ -17,7 +17,9 @@
  *   owner, timeout) is mapped in one place, fetch-failures.ts, to the scheduler's fetch-failed
  *   event (shuffle) or to what the task does instead (recompute a cached partition, fail).
  * - Formats sit on top (chunk-format.ts): the record codec for Datasets, Arrow IPC for
- *   DataFrames. Nothing below a format knows which engine wrote a chunk.
+ *   DataFrames. Nothing below a format knows which engine wrote a chunk. The same formats carry
+ *   collect-like actions' results back to the driver (packChunks) and operators' own spill runs
+ *   (spill-runs.ts: sorts, aggregations, joins of both engines).
  */
 import type { BlockRef } from '../block-ref.js';
 import { BlockWriter, freeBlock, toStored, type LocalBlock } from '../block-store.js';
