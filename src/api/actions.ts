@@ -5,7 +5,7 @@ import { userCallSite } from '../util/call-site.js';
 import type { Engine } from '../driver/engine.js';
 import { saveFiles } from '../driver/checkpoint.js';
 import { ship } from './plan-builders.js';
-import { decodeBatch } from '../serde/record-codec.js';
+import { recordFormat, unpackChunks } from '../exec/exchange/chunk-format.js';
 import type { AsyncOptions } from './types.js';
 
 /**
@@ -92,6 +92,6 @@ function site(node: PlanNode): string {
 /** Decodes and concatenates the records of collect-like partition results. */
 function decodeAll(results: Array<{ records?: Uint8Array }>): unknown[] {
   const out: unknown[] = [];
-  for (const r of results) if (r.records) for (const x of decodeBatch(r.records)) out.push(x);
+  for (const r of results) if (r.records) for (const b of unpackChunks(recordFormat, r.records)) for (const x of b) out.push(x);
   return out;
 }

@@ -8,7 +8,7 @@ import type { BlockStore, WorkerServices } from '../exec/worker-services.js';
 import type { WorkerId } from '../scheduler/events.js';
 import { engineFailure, type Backend, type BackendEvent } from './backend.js';
 import { ReadGate } from './read-gate.js';
-import { StoresFetcher } from './store-fetcher.js';
+import { storesFetcher } from './store-fetcher.js';
 
 const WORKER = 'inline';
 
@@ -34,7 +34,7 @@ export class InlineBackend implements Backend {
   async start(emit: (e: BackendEvent) => void, driverStore: BlockStore): Promise<void> {
     this.emit = emit;
     const stores = new Map<string, BlockStore>([[WORKER, this.store], [DRIVER, driverStore]]);
-    this.services = { worker: WORKER, store: this.store, fetcher: new StoresFetcher((w) => stores.get(w)) };
+    this.services = { worker: WORKER, store: this.store, fetcher: storesFetcher((w) => stores.get(w)) };
     emit({ type: 'WorkerJoined', worker: WORKER, slots: 1, memory: this.opts.memoryPerWorker });
   }
 

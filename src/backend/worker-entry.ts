@@ -5,12 +5,12 @@
  * (and the driver's) come attached to each task as shared buffers or file paths.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BlockRegion, LocalRegion } from '../exec/block-ref.js';
 import type { BlockSource } from '../exec/block-store.js';
 import { LocalBlockStore, regionOf } from '../exec/local-block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import { runTask } from '../exec/run-task.js';
-import { FetchError, type BlockFetcher } from '../exec/worker-services.js';
+import type { BlockFetcher } from '../exec/worker-services.js';
+import { heldFetcher } from '../exec/exchange/fetch-failures.js';
 import { ReceivedPipelines, type ForgetMessage, type RunMessage } from './stage-pipelines.js';
 import { recordLastWords } from './last-words.js';
 import type { FreeMessage, NewBlock, ThreadData, WorkerMessage } from './threads-backend.js';
@@ -37,15 +37,11 @@ const pipelines = new ReceivedPipelines();
 
 /** This thread's own blocks from its store; others' from what the task came with. */
 function fetcher(attached: Record<string, BlockSource>): BlockFetcher {
-  return {
-    localize: async (regions: readonly BlockRegion[]): Promise<LocalRegion[]> =>
-      regions.map((r) => {
-        if (store.has(r.blockId)) return store.read(r.blockId, r.start, r.end);
-        const source = attached[r.blockId];
-        if (!source) throw new FetchError(r, `the block is not held by ${r.worker} any more`);
-        return regionOf(source, r.start, r.end);
-      }),
-  };
+  return heldFetcher((r) => {
+    if (store.has(r.blockId)) return store.read(r.blockId, r.start, r.end);
+    const source = attached[r.blockId];
+    return source && regionOf(source, r.start, r.end);
+  });
 }
 
 port.on('message', async (msg: RunMessage | ForgetMessage | FreeMessage) => {

@@ -1,5 +1,5 @@
 import type { BlockRef } from '../exec/block-ref.js';
-import { BlockWriter, toStored } from '../exec/block-store.js';
+import { storeChunk } from '../exec/exchange/exchange-writer.js';
 import type { BlockStore } from '../exec/worker-services.js';
 import { encodeValue } from '../serde/record-codec.js';
 import { ENV_SPECIAL, type EnvSpecial, type EnvSpecialSource } from '../serde/function-spec.js';
@@ -42,9 +42,7 @@ export class BroadcastRegistry {
 
   create<T>(value: T, spillDir: string): Broadcast<T> {
     const id = this.nextId++;
-    const w = new BlockWriter({ numPartitions: 1, budget: this.store.budget, spillDir });
-    w.add(0, encodeValue(value));
-    this.blocks.set(id, this.store.put(toStored(w.finish())));
+    this.blocks.set(id, storeChunk(this.store, spillDir, encodeValue(value)));
     return new Broadcast(id, value, this);
   }
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Backend, BackendEvent } from '../backend/backend.js';
 import { DRIVER, type BlockRef } from '../exec/block-ref.js';
-import { BlockWriter, toStored } from '../exec/block-store.js';
+import { storeChunk } from '../exec/exchange/exchange-writer.js';
 import { LocalBlockStore } from '../exec/local-block-store.js';
 import { MemoryBudget } from '../exec/memory-budget.js';
 import { sliceKey, type ActionSpec, type TaskPayload, type TaskResult } from '../exec/task.js';
@@ -114,9 +114,7 @@ export class Driver {
 
   /** Stores one encoded partition in the driver's own store (a parallelize slice): workers fetch it from there. */
   storeSlice(chunk: Uint8Array): BlockRef {
-    const w = new BlockWriter({ numPartitions: 1, budget: this.store.budget, spillDir: this.spillDir });
-    w.add(0, chunk);
-    return this.store.put(toStored(w.finish()));
+    return storeChunk(this.store, this.spillDir, chunk);
   }
 
   /** Frees a cached node's partitions (unpersist, or the node can no longer be reached). */

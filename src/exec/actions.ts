@@ -1,8 +1,8 @@
 import { compareKeys } from '../serde/keys.js';
-import { encodeBatch } from '../serde/record-codec.js';
 import { mixSeed, seededRandom } from '../util/random.js';
 import type { CallSite } from '../util/errors.js';
 import { records, type Batches } from './batch.js';
+import { packChunks, recordFormat } from './exchange/chunk-format.js';
 import { sinkWriter } from './io-registry.js';
 import type { ActionSpec, TaskResult } from './task.js';
 import type { TaskContext } from './task-context.js';
@@ -15,9 +15,7 @@ type Partial = Pick<TaskResult, 'value' | 'records'>;
 export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, op: string, site: CallSite | undefined): Partial {
   switch (action.kind) {
     case 'collect': {
-      const all: unknown[] = [];
-      for (const b of input) for (const x of b) all.push(x);
-      return { records: encodeBatch(all) };
+      return { records: packChunks(recordFormat, input) };
     }
     case 'count': {
       let n = 0;
@@ -33,7 +31,7 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
         }
         if (out.length >= action.n) break;
       }
-      return { records: encodeBatch(out) };
+      return { records: packChunks(recordFormat, [out]) };
     }
     case 'takeOrdered': {
       const cmpFn = action.compare ? ctx.fn(action.compare) : undefined;
@@ -45,7 +43,7 @@ export function runAction(action: ActionSpec, input: Batches, ctx: TaskContext, 
         // Keep at most 2n candidates between sorts: O(N log n) overall.
         if (kept.length > Math.max(2 * action.n, 4096)) kept = kept.sort(cmp).slice(0, action.n);
       }
-      return { records: encodeBatch(kept.sort(cmp).slice(0, action.n)) };
+      return { records: packChunks(recordFormat, [kept.sort(cmp).slice(0, action.n)]) };
     }
     case 'reduce': {
       const f = guard2(ctx.fn(action.fn), op, site);

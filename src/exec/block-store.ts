@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { SluiceError } from '../util/errors.js';
 import type { MemoryBudget } from './memory-budget.js';
-import { partPosition, type LocalRegion } from './block-ref.js';
+import { partPosition } from './block-ref.js';
 import type { StoredBlock } from './worker-services.js';
-import { SpillWriter, frameSize, parseFrames, payloadBytes, readFrames, tempPath, writeFrameInto, type Payload } from './spill-file.js';
+import { SpillWriter, frameSize, payloadBytes, tempPath, writeFrameInto, type Payload } from './spill-file.js';
 
 /**
  * Where one block's bytes are: a SharedArrayBuffer (shared, not copied, when
@@ -373,51 +373,6 @@ function copyRange(fd: number, s: Segment, buf: Buffer, out: SpillWriter): void 
 }
 
 /**
- * Yields the encoded chunks of one partition of a block. Frames read from files
- * are checked against their crc32 (CorruptBlockError on a mismatch); frames in
- * shared memory never left it and are checked for length only.
- * Memory blocks yield views into the shared buffer (no copy): treat them as
- * read-only. File blocks read only this partition's region, in bounded buffers.
- */
-export function* readBlockPartition(ref: LocalBlock, partition: number): Generator<Uint8Array> {
-  const n = ref.numPartitions;
-  if (!Number.isInteger(partition) || partition < 0 || partition >= n) {
-    throw new SluiceError(`readBlockPartition: partition ${partition} out of range [0, ${n})`);
-  }
-  const region = blockRegion(ref, partition);
-  if (region) yield* readBlockRegion(region);
-}
-
-/** Yields the encoded chunks of one region of a block (see readBlockPartition). */
-export function* readBlockRegion(region: LocalBlockRegion): Generator<Uint8Array> {
-  const { start } = region;
-  const length = region.end - start;
-  if (length === 0) return;
-  if (region.kind === 'memory') {
-    // Checksums guard bytes that went through disks; shared memory is not re-verified on every read
-    // (scanning a cached table would checksum all of it). Frame lengths are still checked.
-    yield* parseFrames(new Uint8Array(region.buffer, start, length), 'memory block', start, false);
-  } else {
-    yield* readFrames(region.path, start, length);
-  }
-}
-
-/**
- * Whether every partition of a block can still be read: a file block's file is
- * there and every frame passes its checksum (reads the whole file; for the
- * check after a fetch failure, not the hot path). Memory blocks cannot go missing.
- */
-export function blockReadable(ref: LocalBlock): boolean {
-  if (ref.kind === 'memory') return true;
-  try {
-    for (let p = 0; p < ref.offsets.length - 1; p++) for (const _ of readBlockPartition(ref, p)) void _;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Frees a block: a memory block gives its reservation back to `budget` (pass
  * the budget it was written with); a file block's file is deleted.
  */
@@ -432,20 +387,4 @@ export function toStored(block: LocalBlock): StoredBlock {
   const end = offsets[offsets.length - 1] ?? 0;
   const data: StoredBlock['data'] = block.kind === 'memory' ? { kind: 'memory', chunks: [new Uint8Array(block.buffer, 0, end)] } : { kind: 'file', path: block.path };
   return rows ? { numPartitions, parts, offsets, rows, bytes, data } : { numPartitions, parts, offsets, bytes, data };
-}
-
-/**
- * Yields the encoded chunks of a region made local by a fetcher (see readBlockRegion):
- * bytes in memory are checked for frame lengths, file ranges against their checksums.
- * `what` names the region in errors.
- */
-export function* readLocalRegion(region: LocalRegion, what: string): Generator<Uint8Array> {
-  if (region.kind === 'file') {
-    if (region.end > region.start) yield* readFrames(region.path, region.start, region.end - region.start);
-    return;
-  }
-  const { chunks } = region;
-  // A region fetched in pieces may split a frame: parse it whole.
-  const bytes = chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks));
-  if (bytes.byteLength > 0) yield* parseFrames(bytes, what, 0, false);
 }

@@ -3,7 +3,8 @@ import { encodeBatch, decodeBatch } from '../serde/record-codec.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
 import { aggFnSpecs } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
-import { BlockWriter, freeBlock, toStored } from './block-store.js';
+import { BatchBlockWriter } from './exchange/exchange-writer.js';
+import { decodeChunks, recordFormat } from './exchange/chunk-format.js';
 import { fusable, fusedOps, fusedSink, FUSE_LIMIT, isFusable, type Sink } from './operators/fused.js';
 import { mapPartitionsOp } from './operators/narrow.js';
 import { pipelineOp, type PipelinePath } from './pipeline-ops.js';
@@ -127,14 +128,13 @@ export function partitionCache(
   ctx: TaskContext,
 ): { stored: Iterable<unknown[]> } | { keep(b: unknown[]): void; end(complete: boolean): void } {
   const ref = ctx.cachedRef(node.id, p);
-  if (ref) return { stored: (function* () { for (const chunk of ctx.readWhole(ref)) yield decodeBatch(chunk); })() };
-  const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
+  if (ref) return { stored: decodeChunks(recordFormat, ctx.readWhole(ref, { kind: 'cached', key: `${node.id}:${p}` })) };
+  const writer = new BatchBlockWriter(recordFormat, ctx);
   return {
-    keep: (b) => writer.add(0, encodeBatch(b)),
+    keep: (b) => writer.add(b),
     end: (complete) => {
-      const block = writer.finish();
-      if (complete) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: ctx.store(toStored(block)) });
-      else freeBlock(block, ctx.budget);
+      const stored = writer.commit(complete);
+      if (stored) ctx.cacheBlocks.push({ nodeId: node.id, partition: p, ref: stored });
     },
   };
 }

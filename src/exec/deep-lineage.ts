@@ -1,8 +1,10 @@
 import { narrowInputs } from '../plan/node.js';
 import { postOrder, type WireNode } from '../plan/stages.js';
-import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
 import type { Batches } from './batch.js';
-import { BlockWriter, freeBlock, readBlockPartition, type LocalBlock } from './block-store.js';
+import { freeBlock } from './block-store.js';
+import { decodeChunks, recordFormat } from './exchange/chunk-format.js';
+import { BatchBlockWriter } from './exchange/exchange-writer.js';
+import { readBlockPartition } from './exchange/read-chunks.js';
 import { isFusable } from './operators/fused.js';
 import type { TaskContext } from './task-context.js';
 
@@ -59,14 +61,14 @@ export function computeCuts(top: WireNode, p: number, ctx: TaskContext, compute:
   }
   // Bottom first: each cut is computed over the (already stored) cuts below it.
   for (const x of cuts) {
-    const writer = new BlockWriter({ numPartitions: 1, budget: ctx.budget, spillDir: ctx.spillDir });
+    const writer = new BatchBlockWriter(recordFormat, ctx);
     try {
-      for (const b of compute(x.node, x.p, ctx)) writer.add(0, encodeBatch(b));
+      for (const b of compute(x.node, x.p, ctx)) writer.add(b);
     } catch (e) {
       writer.abort();
       throw e;
     }
-    ctx.cuts.set(key(x.node, x.p), writer.finish());
+    ctx.cuts.set(key(x.node, x.p), writer.keep(true)!);
   }
 }
 
@@ -87,9 +89,7 @@ function narrowParentParts(x: Part, ctx: TaskContext, part: (n: WireNode, q: num
 /** Partition `p` of `node` when it is a stored cut. */
 export function storedCut(node: WireNode, p: number, ctx: TaskContext): Batches | undefined {
   const ref = ctx.cuts.get(key(node, p));
-  return ref && (function* () {
-    for (const chunk of readBlockPartition(ref, 0)) yield decodeBatch(chunk) as unknown[];
-  })();
+  return ref && decodeChunks(recordFormat, readBlockPartition(ref, 0));
 }
 
 /** Frees the task's stored cuts. */

@@ -7,13 +7,13 @@ import {
   MIN_SPILL_RECORDS,
   defaultCodec,
   mergeSortedBatches,
-  readRun,
   reduceFanIn,
   sliceBatches,
-  writeRun,
   type BatchCodec,
   type SpillMetrics,
 } from './external-sorter.js';
+import { codecFormat, type ChunkFormat } from './exchange/chunk-format.js';
+import { readRun, writeRun } from './exchange/spill-runs.js';
 
 /** Key operations (defaults: serde/keys); injectable for tests. */
 export interface KeyOps {
@@ -58,7 +58,7 @@ export class ExternalAggregator<K, V, C> {
   private map = new Map<unknown, [K, C]>();
   private readonly runs: string[] = [];
   private readonly res: GrowingReservation;
-  private readonly codec: BatchCodec;
+  private readonly format: ChunkFormat<unknown[]>;
   private readonly keys: KeyOps;
   private readonly estimate: (x: unknown) => number;
   private ops = 0;
@@ -71,7 +71,7 @@ export class ExternalAggregator<K, V, C> {
 
   constructor(private readonly opts: ExternalAggregatorOptions<V, C>) {
     this.res = new GrowingReservation(opts.budget);
-    this.codec = opts.codec ?? defaultCodec;
+    this.format = codecFormat(opts.codec ?? defaultCodec);
     this.keys = opts.keys ?? { keyId, hashKey, compareKeys };
     this.estimate = opts.estimate ?? ((x: unknown) => estimateSize(x));
   }
@@ -125,8 +125,8 @@ export class ExternalAggregator<K, V, C> {
       }
       const merge = (srcs: Iterator<Row[]>[]) => this.combineSorted(mergeSortedBatches(srcs, this.compareRows, 4096), 4096);
       // this.runs always lists exactly the live run files (reduceFanIn keeps it so), hence dispose() cleans up.
-      reduceFanIn<Row>(this.runs, this.opts.spillDir, this.codec, merge);
-      const sources: Iterator<Row[]>[] = this.runs.map((p) => readRun<Row>(p, this.codec));
+      reduceFanIn<Row>(this.runs, this.opts.spillDir, this.format, merge);
+      const sources: Iterator<Row[]>[] = this.runs.map((p) => readRun(this.format, p) as Generator<Row[]>);
       const mem = this.sortedRows();
       this.map = new Map(); // the rows now hold the entries
       sources.push(sliceBatches(mem, this.avg));
@@ -191,7 +191,7 @@ export class ExternalAggregator<K, V, C> {
   private spill(): void {
     const rows = this.sortedRows();
     this.map = new Map();
-    const { bytes, path } = writeRun(this.opts.spillDir, 'agg-run', sliceBatches(rows, this.avg), this.codec);
+    const { bytes, path } = writeRun(this.format, this.opts.spillDir, 'agg-run', sliceBatches(rows, this.avg));
     this.runs.push(path);
     this.res.releaseAll();
     this.ops = 0; // sample the next entry at once: combiners restart small after a spill

@@ -4,7 +4,8 @@ import { estimateSize } from '../serde/keys.js';
 import { decodeBatch, encodeBatch } from '../serde/record-codec.js';
 import { SluiceError } from '../util/errors.js';
 import { GrowingReservation, type MemoryBudget } from './memory-budget.js';
-import { SpillWriter, readFrames, tempPath } from './spill-file.js';
+import { codecFormat, type ChunkFormat } from './exchange/chunk-format.js';
+import { readRun, writeRun } from './exchange/spill-runs.js';
 
 /** Encodes/decodes a batch of records (defaults to serde/record-codec). */
 export interface BatchCodec {
@@ -29,26 +30,6 @@ export const MIN_SPILL_RECORDS = 1024;
 export const MIN_SPILL_BYTES = 1024 * 1024;
 const SAMPLE_EVERY = 64;
 const RUN_BATCH_BYTES = 256 * 1024;
-
-/**
- * Writes `batches` as one framed run file; the file is deleted if writing fails.
- * @internal
- */
-export function writeRun(dir: string, prefix: string, batches: Iterable<unknown[]>, codec: BatchCodec): { path: string; bytes: number } {
-  const w = new SpillWriter(tempPath(dir, prefix));
-  try {
-    for (const b of batches) if (b.length) w.append(codec.encode(b));
-    return w.close();
-  } catch (e) {
-    w.abort();
-    throw e;
-  }
-}
-
-/** Streams a run file back, one decoded batch at a time. @internal */
-export function* readRun<T>(path: string, codec: BatchCodec): Generator<T[]> {
-  for (const frame of readFrames(path)) yield codec.decode(frame) as T[];
-}
 
 /** Cuts a sorted array into batches sized by estimated bytes (at most 4096 records). @internal */
 export function* sliceBatches<T>(items: T[], avgBytes: number): Generator<T[]> {
@@ -116,10 +97,10 @@ export function* mergeSortedBatches<T>(sources: Iterator<T[]>[], compare: (a: T,
  * sources into the merged batch stream. Mutates `runs`.
  * @internal
  */
-export function reduceFanIn<T>(runs: string[], dir: string, codec: BatchCodec, merge: (sources: Iterator<T[]>[]) => Iterable<unknown[]>): void {
+export function reduceFanIn<T>(runs: string[], dir: string, format: ChunkFormat<unknown[]>, merge: (sources: Iterator<T[]>[]) => Iterable<unknown[]>): void {
   while (runs.length > MAX_FAN_IN) {
     const group = runs.slice(0, MAX_FAN_IN);
-    const { path } = writeRun(dir, 'merge-run', merge(group.map((p) => readRun<T>(p, codec))), codec);
+    const { path } = writeRun(format, dir, 'merge-run', merge(group.map((p) => readRun(format, p) as Generator<T[]>)));
     runs.splice(0, MAX_FAN_IN);
     runs.push(path);
     for (const p of group) rmSync(p, { force: true });
@@ -148,7 +129,7 @@ export class ExternalSorter<T> {
   private buf: T[] = [];
   private readonly runs: string[] = [];
   private readonly res: GrowingReservation;
-  private readonly codec: BatchCodec;
+  private readonly format: ChunkFormat<unknown[]>;
   private readonly estimate: (x: T) => number;
   private inserted = 0;
   private sampledBytes = 0;
@@ -162,7 +143,7 @@ export class ExternalSorter<T> {
 
   constructor(private readonly opts: ExternalSorterOptions<T>) {
     this.res = new GrowingReservation(opts.budget);
-    this.codec = opts.codec ?? defaultCodec;
+    this.format = codecFormat(opts.codec ?? defaultCodec);
     this.estimate = opts.estimate ?? ((x: T) => estimateSize(x));
   }
 
@@ -205,8 +186,8 @@ export class ExternalSorter<T> {
       }
       const { compare, spillDir } = this.opts;
       // this.runs always lists exactly the live run files (reduceFanIn keeps it so), hence dispose() cleans up.
-      reduceFanIn<T>(this.runs, spillDir, this.codec, (srcs) => mergeSortedBatches(srcs, compare, 4096));
-      const sources: Iterator<T[]>[] = this.runs.map((p) => readRun<T>(p, this.codec));
+      reduceFanIn<T>(this.runs, spillDir, this.format, (srcs) => mergeSortedBatches(srcs, compare, 4096));
+      const sources: Iterator<T[]>[] = this.runs.map((p) => readRun(this.format, p) as Generator<T[]>);
       sources.push(sliceBatches(this.buf, this.avg));
       yield* mergeSortedBatches(sources, compare, batchSize);
     } finally {
@@ -225,7 +206,7 @@ export class ExternalSorter<T> {
 
   private spill(): void {
     this.buf.sort(this.opts.compare);
-    const { bytes, path } = writeRun(this.opts.spillDir, 'sort-run', sliceBatches(this.buf, this.avg), this.codec);
+    const { bytes, path } = writeRun(this.format, this.opts.spillDir, 'sort-run', sliceBatches(this.buf, this.avg));
     this.runs.push(path);
     this.buf = [];
     this.res.releaseAll();

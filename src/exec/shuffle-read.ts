@@ -1,21 +1,22 @@
 import type { ComputeSpec } from '../plan/node.js';
 import type { WireDep, WireNode } from '../plan/stages.js';
 import { compareKeys } from '../serde/keys.js';
-import { decodeBatch } from '../serde/record-codec.js';
 import { aggFns } from './aggregator-fns.js';
 import type { Batches } from './batch.js';
-import { readLocalRegion } from './block-store.js';
+import { decodeChunks, recordFormat } from './exchange/chunk-format.js';
+import { inputFailure } from './exchange/fetch-failures.js';
+import { readInput } from './exchange/read-chunks.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import { ExternalSorter } from './external-sorter.js';
 import type { TaskContext } from './task-context.js';
 import { sliceKey, type ShuffleSlice } from './task.js';
-import { FetchFailedError, spillFailure } from './user-function-error.js';
+import { spillFailure } from './user-function-error.js';
 
 type ShuffleDep = Extract<WireDep, { type: 'shuffle' }>;
 
 /** Reads reduce partition `partition` of one shuffle: its chunks in every map output holding data for it. */
 export function* readShuffle(dep: ShuffleDep, partition: number, ctx: TaskContext): Generator<unknown[]> {
-  for (const chunk of shuffleChunks(dep, partition, ctx)) yield decodeBatch(chunk);
+  yield* decodeChunks(recordFormat, shuffleChunks(dep, partition, ctx));
 }
 
 /**
@@ -25,24 +26,12 @@ export function* readShuffle(dep: ShuffleDep, partition: number, ctx: TaskContex
  */
 export function* shuffleChunks(dep: ShuffleDep, partition: number, ctx: TaskContext): Generator<Uint8Array> {
   const slice = shuffleSlice(dep, partition, ctx);
-  if (slice.missing !== undefined) throw new FetchFailedError(dep.shuffleId, slice.missing, new Error('map output missing'));
+  const { shuffleId } = dep;
+  if (slice.missing !== undefined) throw inputFailure({ kind: 'shuffle', shuffleId, map: slice.missing }, new Error('map output missing'));
   for (const piece of slice.pieces) {
-    let chunks: Generator<Uint8Array>;
-    try {
-      chunks = readLocalRegion(ctx.local(piece), `block ${piece.blockId} of ${piece.worker}`);
-    } catch (e) {
-      throw new FetchFailedError(dep.shuffleId, piece.map, e);
-    }
-    for (;;) {
-      let r: IteratorResult<Uint8Array>;
-      try {
-        r = chunks.next();
-      } catch (e) {
-        throw new FetchFailedError(dep.shuffleId, piece.map, e);
-      }
-      if (r.done) break;
-      ctx.metrics.shuffleReadBytes += r.value.byteLength;
-      yield r.value;
+    for (const chunk of readInput(() => ctx.local(piece), { kind: 'shuffle', shuffleId, map: piece.map }, `block ${piece.blockId} of ${piece.worker}`)) {
+      ctx.metrics.shuffleReadBytes += chunk.byteLength;
+      yield chunk;
     }
   }
 }

@@ -4,7 +4,7 @@ import { encodeBatch } from '../serde/record-codec.js';
 import { estimateSize } from '../serde/keys.js';
 import { SluiceError, type CallSite } from '../util/errors.js';
 import { aggFns } from './aggregator-fns.js';
-import { BlockWriter, toStored } from './block-store.js';
+import { ExchangeWriter } from './exchange/exchange-writer.js';
 import type { BlockRef } from './block-ref.js';
 import { ExternalAggregator } from './external-aggregator.js';
 import type { TaskContext } from './task-context.js';
@@ -25,7 +25,7 @@ export async function writeShuffle(
   const n = shuffle.partitioner.numPartitions;
   const place = partitionFn(shuffle.partitioner, ctx.partition);
   const keyed = shuffle.partitioner.kind !== 'roundRobin';
-  const writer = new BlockWriter({ numPartitions: n, budget: ctx.budget, spillDir: ctx.spillDir });
+  const writer = new ExchangeWriter(ctx, n);
   const chunkRecords = Math.max(64, Math.min(4096, Math.floor(262144 / n)));
   // Unencoded records waiting per reducer are bounded in bytes too (estimated from a sample).
   const bufferLimit = Math.max(256 * 1024, Math.min(16 * 1024 * 1024, ctx.budget.limit / 8));
@@ -80,9 +80,7 @@ export async function writeShuffle(
     writer.abort();
     throw spillFailure(e, op, site);
   }
-  const ref = ctx.store(toStored(writer.finish()));
-  m.spilledBytes += writer.spilledBytes;
-  return ref;
+  return writer.commit();
 }
 
 function notAPair(rec: unknown, op: string, partition: number): SluiceError {

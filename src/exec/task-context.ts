@@ -2,7 +2,9 @@ import { compileFunction, resolveEnv } from '../serde/compile-function.js';
 import { decodeValue } from '../serde/record-codec.js';
 import type { FnSpec } from '../serde/function-spec.js';
 import { blockRegion, type BlockRef, type BlockRegion, type LocalRegion } from './block-ref.js';
-import { readLocalRegion, type LocalBlock } from './block-store.js';
+import type { LocalBlock } from './block-store.js';
+import type { InputRole } from './exchange/fetch-failures.js';
+import { readInput } from './exchange/read-chunks.js';
 import type { MemoryBudget } from './memory-budget.js';
 import type { TaskPayload } from './task.js';
 import { regionKey, type LocalInputs } from './task-regions.js';
@@ -76,10 +78,10 @@ export class TaskContext {
     return this.inputs.cached[`${nodeId}:${partition}`];
   }
 
-  /** The encoded chunks of a one-partition block the task reads (a cached partition, a broadcast). */
-  *readWhole(ref: BlockRef): Generator<Uint8Array> {
+  /** The encoded chunks of a one-partition block the task reads as `role` (a cached partition, a broadcast). */
+  *readWhole(ref: BlockRef, role: InputRole): Generator<Uint8Array> {
     const region = blockRegion(ref, 0);
-    if (region) yield* readLocalRegion(this.local(region), `block ${ref.blockId}`);
+    if (region) yield* readInput(() => this.local(region), role, `block ${ref.blockId}`);
   }
 
   /** Stores a finished block in this worker's store (it is now the worker's, until the driver frees it). */
@@ -134,7 +136,7 @@ export class TaskContext {
     if (!ref) throw new Error(`broadcast ${id} is not available to this task (was it destroyed?)`);
     let b = broadcastCache.get(ref.blockId);
     if (!b) {
-      const chunks = [...this.readWhole(ref)];
+      const chunks = [...this.readWhole(ref, { kind: 'broadcast' })];
       b = { value: decodeValue(chunks[0]!) };
       broadcastCache.set(ref.blockId, b);
     }

@@ -1,10 +1,9 @@
 import { blockRegion, type BlockRef, type BlockRegion, type LocalRegion } from './block-ref.js';
-import { readLocalRegion } from './block-store.js';
+import { inputFailure, type InputRole } from './exchange/fetch-failures.js';
+import { readLocalRegion } from './exchange/read-chunks.js';
 import type { TaskPayload } from './task.js';
 import { taskInputs } from './task-inputs.js';
-import { FetchFailedError } from './user-function-error.js';
 import { FetchError, type WorkerServices } from './worker-services.js';
-import { SluiceError } from '../util/errors.js';
 
 /** The stored inputs of one task, made readable on its worker before its pipeline runs. */
 export interface LocalInputs {
@@ -19,11 +18,9 @@ export function regionKey(r: Pick<BlockRegion, 'blockId' | 'start'>): string {
   return `${r.blockId}@${r.start}`;
 }
 
-type Role = { kind: 'shuffle'; shuffleId: number; map: number } | { kind: 'cached'; key: string } | { kind: 'broadcast' | 'slice' };
-
 /** Every region a task reads, with what it is for: shuffle pieces, cached partitions, broadcasts, parallelize slices. */
-export function taskRegions(payload: TaskPayload, needBroadcast: (ref: BlockRef) => boolean = () => true): Array<{ region: BlockRegion; role: Role }> {
-  const out: Array<{ region: BlockRegion; role: Role }> = [];
+export function taskRegions(payload: TaskPayload, needBroadcast: (ref: BlockRef) => boolean = () => true): Array<{ region: BlockRegion; role: InputRole }> {
+  const out: Array<{ region: BlockRegion; role: InputRole }> = [];
   for (const [key, slice] of Object.entries(payload.shuffleInputs ?? {})) {
     const shuffleId = Number(key.slice(0, key.indexOf(':')));
     for (const { map, ...region } of slice.pieces) out.push({ region, role: { kind: 'shuffle', shuffleId, map } });
@@ -41,10 +38,9 @@ export function taskRegions(payload: TaskPayload, needBroadcast: (ref: BlockRef)
 }
 
 /**
- * Makes every region the task reads local through its worker's fetcher. A shuffle piece that
- * cannot be fetched is a fetch failure (the scheduler recomputes the map output); a cached
- * partition that cannot be is computed again; a broadcast or slice that cannot be fails the task
- * (the driver holds those, so another attempt may succeed).
+ * Makes every region the task reads local through its worker's fetcher. A region that cannot be
+ * fetched is mapped by inputFailure (a shuffle piece: a fetch failure; a broadcast or slice: the
+ * task fails), except a cached partition, which is computed again instead.
  */
 export async function localizeInputs(payload: TaskPayload, services: WorkerServices, needBroadcast?: (ref: BlockRef) => boolean): Promise<LocalInputs> {
   let wanted = taskRegions(payload, needBroadcast);
@@ -58,9 +54,8 @@ export async function localizeInputs(payload: TaskPayload, services: WorkerServi
     } catch (e) {
       if (!(e instanceof FetchError)) throw e;
       const hit = wanted.find((w) => w.region.blockId === e.region.blockId && w.region.start === e.region.start) ?? wanted.find((w) => w.region.blockId === e.region.blockId);
-      const role = hit?.role;
-      if (role?.kind === 'shuffle') throw new FetchFailedError(role.shuffleId, role.map, e, e.region.worker);
-      if (role?.kind !== 'cached') throw new SluiceError(e.message);
+      const role = hit?.role ?? { kind: 'slice' };
+      if (role.kind !== 'cached') throw inputFailure(role, e);
       delete cached[role.key];
       wanted = wanted.filter((w) => w !== hit);
     }

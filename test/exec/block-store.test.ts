@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import fc from 'fast-check';
-import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, readBlockPartition, reusableBlockBytes, reuseCap, sizeClass, type LocalBlock } from '../../src/exec/block-store.js';
+import { readBlockPartition } from '../../src/exec/exchange/read-chunks.js';
+import { BlockWriter, blockRegion, freeBlock, MIN_REUSE_BYTES, offerBlockBuffers, reusableBlockBytes, reuseCap, sizeClass, type LocalBlock } from '../../src/exec/block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 import { CorruptBlockError, type Payload } from '../../src/exec/spill-file.js';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { blockRegion } from '../../src/exec/block-ref.js';
-import { BlockWriter, readLocalRegion, toStored } from '../../src/exec/block-store.js';
+import { BlockWriter, toStored } from '../../src/exec/block-store.js';
+import { readLocalRegion } from '../../src/exec/exchange/read-chunks.js';
 import { LocalBlockStore } from '../../src/exec/local-block-store.js';
 import { MemoryBudget } from '../../src/exec/memory-budget.js';
 

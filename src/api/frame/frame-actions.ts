@@ -1,6 +1,7 @@
 import { concatBatches } from '../../frame/batch/batch.js';
 import { toArrowTable } from '../../frame/batch/arrow.js';
-import { decodeIpc } from '../../frame/batch/ipc.js';
+import { unpackChunks } from '../../exec/exchange/chunk-format.js';
+import { ipcFormat } from '../../exec/frame/ipc-format.js';
 import { batchToRecords } from '../../frame/batch/records.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import { formatTable } from '../../frame/batch/format.js';
@@ -22,12 +23,10 @@ export async function collectBatches(fc: FrameContext, plan: LogicalPlan, limit?
   const batches: ColumnBatch[] = [];
   let rows = 0;
   for (const r of results) {
-    for (const chunk of r.value as Uint8Array[]) {
-      for (const b of decodeIpc(chunk)) {
-        if (limit !== undefined && rows >= limit) break;
-        batches.push(b);
-        rows += b.numRows;
-      }
+    for (const b of r.records ? unpackChunks(ipcFormat, r.records) : []) {
+      if (limit !== undefined && rows >= limit) break;
+      batches.push(b);
+      rows += b.numRows;
     }
   }
   return { schema, batches };

@@ -5,10 +5,10 @@
  * that and starts a new thread in its place, which adopts the blocks the dead one stored.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BlockRegion, LocalRegion } from '../../exec/block-ref.js';
 import { LocalBlockStore } from '../../exec/local-block-store.js';
 import { MemoryBudget } from '../../exec/memory-budget.js';
-import { FetchError, type BlockFetcher } from '../../exec/worker-services.js';
+import type { BlockFetcher } from '../../exec/worker-services.js';
+import { heldFetcher } from '../../exec/exchange/fetch-failures.js';
 import { unflattenWire, type FlatWire } from '../../plan/stages.js';
 import { describeThrown } from '../../util/errors.js';
 import { taskFailure, type NewBlock, type TaskInputs, type TaskThreadData, type ThreadToWorker, type WorkerToThread } from './thread-messages.js';
@@ -32,16 +32,7 @@ const { runTask } = (await import(runner)) as { runTask: (payload: unknown, serv
 
 /** This thread's own blocks from its store; everything else from what the worker made local for the task. */
 function fetcher(inputs: TaskInputs): BlockFetcher {
-  return {
-    localize: async (regions: readonly BlockRegion[]): Promise<LocalRegion[]> =>
-      regions.map((r) => {
-        if (r.worker === worker && store.has(r.blockId)) return store.read(r.blockId, r.start, r.end);
-        const local = localOf(inputs, r);
-        if (local === undefined) throw new FetchError(r, `the block is not held by ${r.worker} any more`);
-        if (typeof local === 'string') throw new FetchError(r, local);
-        return local;
-      }),
-  };
+  return heldFetcher((r) => (r.worker === worker && store.has(r.blockId) ? store.read(r.blockId, r.start, r.end) : localOf(inputs, r)));
 }
 
 port.on('message', async (msg: WorkerToThread) => {

@@ -1,17 +1,15 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeldTally, type BlockRegion, type HeldBytes, type LocalRegion } from '../../exec/block-ref.js';
 import type { BlockSource } from '../../exec/block-store.js';
 import { regionOf } from '../../exec/local-block-store.js';
+import { RegionLanding } from '../../exec/exchange/region-landing.js';
+import { MemoryBudget } from '../../exec/memory-budget.js';
 import type { TaskPayload } from '../../exec/task.js';
 import { regionKey, taskRegions } from '../../exec/task-regions.js';
-import { describeThrown } from '../../util/errors.js';
 import { BlockClient } from '../net/block-client.js';
 import type { PeerAddress } from './protocol.js';
 import type { NewBlock, TaskInputs } from './thread-messages.js';
-
-/** A fetched region larger than this lands in a file under the worker's directory instead of memory. */
-const FETCH_TO_FILE_BYTES = 64 << 20;
 
 /**
  * The blocks of one worker process, as its main thread sees them: where the bytes of each block
@@ -24,13 +22,15 @@ export class WorkerBlocks {
   private readonly blocks = new Map<string, NewBlock & { thread: number }>();
   private readonly tally = new HeldTally();
   private readonly client: BlockClient;
-  private nextFile = 0;
+  /** Fetched regions land in memory while this grants their bytes, in files past it. */
+  private readonly landingBudget: MemoryBudget;
 
   constructor(
     private readonly worker: () => string,
     private readonly dir: string,
-    opts: { secret: string | Uint8Array; tls?: { cert: string; key: string; ca?: string }; fetchTimeoutMs?: number; maxBytesInFlight?: number },
+    opts: { secret: string | Uint8Array; tls?: { cert: string; key: string; ca?: string }; fetchTimeoutMs?: number; maxBytesInFlight?: number; landingBytes: number },
   ) {
+    this.landingBudget = MemoryBudget.create(opts.landingBytes);
     this.client = new BlockClient({ secret: opts.secret, tls: opts.tls, maxBytesInFlight: opts.maxBytesInFlight ?? 48 << 20, timeoutMs: opts.fetchTimeoutMs ?? 30_000 });
   }
 
@@ -89,10 +89,12 @@ export class WorkerBlocks {
   /**
    * Makes every region the task reads available to a task thread: blocks stored here are
    * attached where they are; others' are fetched (all owners at once, under the client's bound
-   * on bytes in flight). A region that cannot be fetched is attached as failed: the thread's
-   * fetcher turns it into a FetchError, and the task into a fetch failure the scheduler handles.
+   * on bytes in flight) and landed as they arrive, in memory within the landing budget and in
+   * files past it (see RegionLanding; release it when the task ends). A region that cannot be
+   * fetched is attached as failed: the thread's fetcher turns it into a FetchError, and the task
+   * into a fetch failure the scheduler handles.
    */
-  async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; files: string[] }> {
+  async prepare(payload: TaskPayload, addresses: ReadonlyMap<string, PeerAddress>): Promise<{ inputs: TaskInputs; landing: RegionLanding }> {
     const inputs: TaskInputs = { attached: {}, fetched: {}, failed: {} };
     const me = this.worker();
     // By owner (owners fail independently: each is fetched on its own, so one lost owner fails only its regions), each region once.
@@ -114,37 +116,15 @@ export class WorkerBlocks {
       if (!mine) byOwner.set(region.worker, (mine = new Map()));
       if (!mine.has(key)) mine.set(key, { ...region, address });
     }
-    const files: string[] = [];
-    await Promise.all(
-      [...byOwner.values()].map(async (owned) => {
-        const regions = [...owned.values()];
-        try {
-          // Memory regions are written where the task thread will read them, as the bytes arrive
-          // (no list of chunks held and copied again); big ones go through a file.
-          const targets = regions.map((r): FetchTarget => (r.end - r.start > FETCH_TO_FILE_BYTES ? { chunks: [] } : { view: new Uint8Array(new SharedArrayBuffer(r.end - r.start)), at: 0 }));
-          await this.client.fetch(regions, (i, bytes) => {
-            const t = targets[i]!;
-            if ('chunks' in t) t.chunks.push(bytes);
-            else {
-              t.view.set(bytes, t.at);
-              t.at += bytes.byteLength;
-            }
-          });
-          regions.forEach((r, i) => {
-            const t = targets[i]!;
-            if ('chunks' in t) {
-              const path = join(this.dir, `fetched-${this.nextFile++}`);
-              writeFileSync(path, Buffer.concat(t.chunks));
-              files.push(path);
-              inputs.fetched[regionKey(r)] = { kind: 'file', path };
-            } else inputs.fetched[regionKey(r)] = { kind: 'memory', buffer: t.view.buffer as SharedArrayBuffer };
-          });
-        } catch (e) {
-          for (const r of regions) inputs.failed[regionKey(r)] = describeThrown(e).message;
-        }
-      }),
-    );
-    return { inputs, files };
+    const remote = [...byOwner.values()].flatMap((owned) => [...owned.values()]);
+    const landing = new RegionLanding({ dir: this.dir, budget: this.landingBudget });
+    const landed = await landing.land(remote, (regions, sink) => this.client.fetch(regions, sink));
+    remote.forEach((r, i) => {
+      const l = landed[i]!;
+      if (l.kind === 'failed') inputs.failed[regionKey(r)] = l.reason;
+      else inputs.fetched[regionKey(r)] = l;
+    });
+    return { inputs, landing };
   }
 
   /**
@@ -170,18 +150,10 @@ export class WorkerBlocks {
     for (const b of blocks) if (b.source.kind === 'file') rmSync(b.source.path, { force: true });
   }
 
-  /** Drops the fetched files of a task that ended. */
-  static cleanup(files: readonly string[]): void {
-    for (const f of files) rmSync(f, { force: true });
-  }
-
   close(): void {
     this.client.close('worker stopping');
   }
 }
-
-/** Where a fetched region's bytes go: chunks for a file, or straight into shared memory. */
-type FetchTarget = { chunks: Uint8Array[] } | { view: Uint8Array; at: number };
 
 
 /** The thread side: a fetched or attached source as the region a task asked for. */

@@ -12,6 +12,7 @@ import { unflattenWire, type FlatWire } from '../../plan/stages.js';
 import { ReadGate } from '../read-gate.js';
 import { ReceivedPipelines, type RunMessage } from '../stage-pipelines.js';
 import { WorkerBlocks } from './worker-blocks.js';
+import type { RegionLanding } from '../../exec/exchange/region-landing.js';
 import { checkDriverMessage, decodeMessage, encodeMessage, PROTOCOL_VERSION, type DriverToWorker, type PeerAddress, type WorkerToDriver } from './protocol.js';
 import { taskFailure, type TaskThreadData, type ThreadToWorker } from './thread-messages.js';
 
@@ -54,7 +55,7 @@ interface Slot {
   index: number;
   thread: Worker;
   ready: boolean;
-  running?: Queued & { files?: string[] };
+  running?: Queued & { landing?: RegionLanding };
   /** Failed starts before this thread (see replace). */
   attempt: number;
   /** Ended on purpose (kill, stop): its exit is not a crash to report. */
@@ -77,7 +78,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   if (!Number.isInteger(opts.cores) || opts.cores < 1) throw new RangeError(`cores must be a positive integer, got ${opts.cores}`);
   const dir = await mkdtemp(join(opts.dir, 'sluice-worker-'));
   let worker = '';
-  const blocks = new WorkerBlocks(() => worker, dir, { secret: opts.secret, tls: opts.tls });
+  // Fetched inputs land in memory up to a quarter of the worker's memory, in files past it.
+  const blocks = new WorkerBlocks(() => worker, dir, { secret: opts.secret, tls: opts.tls, landingBytes: Math.floor(opts.memory / 4) });
   let server: PeerServer | undefined;
   let peer: Peer | undefined;
   try {
@@ -309,7 +311,7 @@ class WorkerSession {
     const task = slot.running!;
     slot.running = undefined;
     this.gate.end(task.taskId);
-    WorkerBlocks.cleanup(task.files ?? []);
+    task.landing?.release();
   }
 
   private dispatch(): void {
@@ -323,13 +325,13 @@ class WorkerSession {
   }
 
   /** Makes the task's inputs local (fetching other workers' blocks), then hands it to its thread. */
-  private async start(slot: Slot, task: Queued & { files?: string[] }): Promise<void> {
+  private async start(slot: Slot, task: Queued & { landing?: RegionLanding }): Promise<void> {
     try {
       const payload = { ...task.payload, node: unflattenWire(task.payload.node as FlatWire) } as unknown as TaskPayload;
-      const { inputs, files } = await this.blocks.prepare(payload, this.peers);
-      task.files = files;
+      const { inputs, landing } = await this.blocks.prepare(payload, this.peers);
+      task.landing = landing;
       // Killed (or the worker stopping) while fetching: nothing more to do.
-      if (slot.running !== task || slot.ended || this.done) return WorkerBlocks.cleanup(files);
+      if (slot.running !== task || slot.ended || this.done) return landing.release();
       this.gate.begin(task.taskId, Object.keys(inputs.attached));
       slot.thread.postMessage({ t: 'run', taskId: task.taskId, payload: task.payload, inputs });
     } catch (e) {

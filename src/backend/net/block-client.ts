@@ -1,5 +1,6 @@
 import type { BlockRegion } from '../../exec/block-ref.js';
 import { FetchError } from '../../exec/worker-services.js';
+import type { ChunkSink } from '../../exec/exchange/region-landing.js';
 import { asBlockReply, BLOCKS_ROLE } from './block-protocol.js';
 import { connectPeer, IDLE_CLOSE, type Peer, type TlsFiles } from './peer.js';
 
@@ -25,15 +26,8 @@ export interface Address {
 
 export type AddressedRegion = BlockRegion & { address: Address };
 
-/**
- * Where fetched bytes go. `chunk` gets region `index`'s bytes in order (regions interleave);
- * a returned promise holds back that many bytes of credit until it settles, so a slow sink
- * slows the fetch instead of piling bytes up. `end` follows a region's last chunk.
- */
-export interface FetchSink {
-  chunk(index: number, bytes: Uint8Array): void | Promise<void>;
-  end?(index: number): void | Promise<void>;
-}
+/** Where fetched bytes go (the exchange core's sink: RegionLanding). */
+export type FetchSink = ChunkSink;
 
 interface Fetch {
   regions: readonly AddressedRegion[];

@@ -1,25 +1,35 @@
 import type { BlockOwner, BlockRegion, LocalRegion } from '../../exec/block-ref.js';
 import { FetchError, type BlockFetcher, type BlockStore } from '../../exec/worker-services.js';
+import { heldRegion } from '../../exec/exchange/fetch-failures.js';
+import { RegionLanding } from '../../exec/exchange/region-landing.js';
+import { regionOf } from '../../exec/local-block-store.js';
 import type { Address, BlockClient } from './block-client.js';
 
 export interface NetFetcherOptions {
   /** This worker's id: its own regions are read from `store`, not fetched. */
   self: BlockOwner;
+  /** This worker's store: fetched regions land in memory under its budget, in files past it. */
   store: BlockStore;
+  /** Where fetched regions that the budget refuses land as files. */
+  dir: string;
   /** The block server of another worker (or of the driver), or undefined when it is not known (lost). */
   addressOf: (worker: BlockOwner) => Address | undefined;
   client: BlockClient;
 }
 
 /**
- * The {@link BlockFetcher} of a worker on the network: its own regions come from its store,
- * the others are fetched by one {@link BlockClient} call (many owners at once, under its bound
- * on bytes in flight) into memory. Any region that cannot be had rejects with a FetchError.
- * (Fetching straight into a file past a memory budget is left to the caller's sink: this
- * fetcher has no owner for such files' lifetime.)
+ * The {@link BlockFetcher} of one task on a worker on the network: its own regions come from
+ * its store, the others are fetched by one {@link BlockClient} call (many owners at once,
+ * under its bound on bytes in flight) and land as they arrive, in memory within the store's
+ * budget and in files past it (RegionLanding). Any region that cannot be had rejects with a
+ * FetchError. `release()` when the task is over gives the memory back and deletes the files.
  */
 export class NetFetcher implements BlockFetcher {
-  constructor(private readonly opts: NetFetcherOptions) {}
+  private readonly landing: RegionLanding;
+
+  constructor(private readonly opts: NetFetcherOptions) {
+    this.landing = new RegionLanding({ dir: opts.dir, budget: opts.store.budget });
+  }
 
   async localize(regions: readonly BlockRegion[]): Promise<LocalRegion[]> {
     const out: LocalRegion[] = new Array(regions.length);
@@ -27,11 +37,7 @@ export class NetFetcher implements BlockFetcher {
     const slots: number[] = [];
     regions.forEach((r, i) => {
       if (r.worker === this.opts.self) {
-        try {
-          out[i] = this.opts.store.read(r.blockId, r.start, r.end);
-        } catch (e) {
-          throw new FetchError(r, (e as Error)?.message ?? String(e));
-        }
+        out[i] = heldRegion(r, () => this.opts.store.read(r.blockId, r.start, r.end));
         return;
       }
       const address = this.opts.addressOf(r.worker);
@@ -39,10 +45,16 @@ export class NetFetcher implements BlockFetcher {
       remote.push({ ...r, address });
       slots.push(i);
     });
-    if (remote.length > 0) {
-      const chunks = await this.opts.client.fetchAll(remote);
-      chunks.forEach((c, k) => (out[slots[k]!] = { kind: 'bytes', chunks: c }));
-    }
+    const landed = await this.landing.land(remote, (rs, sink) => this.opts.client.fetch(rs, sink));
+    landed.forEach((l, k) => {
+      const r = remote[k]!;
+      if (l.kind === 'failed') throw new FetchError(r, l.reason);
+      out[slots[k]!] = regionOf(l, 0, r.end - r.start);
+    });
     return out;
+  }
+
+  release(): void {
+    this.landing.release();
   }
 }

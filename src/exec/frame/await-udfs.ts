@@ -5,7 +5,8 @@ import { freeBlock, type LocalBlock } from '../block-store.js';
 import { guardAsync } from '../guard.js';
 import type { TaskContext } from '../task-context.js';
 import { asyncEvaluator, callsAsyncUdf, residualAsFilter, splitAsync, type AsyncEval } from './async-udfs.js';
-import { BatchBlockWriter } from './batch-block.js';
+import { BatchBlockWriter } from '../exchange/exchange-writer.js';
+import { ipcFormat } from './ipc-format.js';
 import { executeFrame, type FrameTask } from './execute.js';
 import { unionInput } from './frame-inputs.js';
 
@@ -84,7 +85,7 @@ export async function awaitFrameUdfs(node: WireNode, p: number, task: TaskContex
 async function evaluate(ev: AsyncEval, q: number, t: FrameTask, need: number): Promise<LocalBlock> {
   const { task } = t;
   const run = asyncEvaluator(ev, t.op, (spec) => guardAsync(task.fn(spec), spec.op, spec.site));
-  const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
+  const writer = new BatchBlockWriter(ipcFormat, task);
   let rows = 0;
   try {
     for (const b of need > 0 ? executeFrame(ev.input, q, t) : []) {
@@ -94,8 +95,8 @@ async function evaluate(ev: AsyncEval, q: number, t: FrameTask, need: number): P
       if (rows >= need) break;
     }
   } catch (e) {
-    writer.finish(false);
+    writer.keep(false);
     throw e;
   }
-  return writer.finish(true)!;
+  return writer.keep(true)!;
 }

@@ -1,7 +1,8 @@
-import { decodeIpc } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import type { WireDep } from '../../plan/stages.js';
+import { decodeChunks } from '../exchange/chunk-format.js';
 import { shuffleChunks, shuffleSlice } from '../shuffle-read.js';
+import { ipcFormat } from './ipc-format.js';
 import type { TaskContext } from '../task-context.js';
 
 /**
@@ -10,7 +11,7 @@ import type { TaskContext } from '../task-context.js';
  * failure, so the scheduler recomputes that map output.
  */
 export function* readFrameShuffle(dep: Extract<WireDep, { type: 'shuffle' }>, partition: number, ctx: TaskContext): Generator<ColumnBatch> {
-  for (const c of shuffleChunks(dep, partition, ctx)) yield* decodeIpc(c);
+  yield* decodeChunks(ipcFormat, shuffleChunks(dep, partition, ctx));
 }
 
 /** Records in partition `partition` of a frame shuffle, from its map outputs' counts (undefined if one did not count). */

@@ -2,7 +2,7 @@ import { takeRows } from '../../frame/batch/batch.js';
 import { hashRows, partitionOfHash } from '../../frame/batch/hash.js';
 import type { BatchStream, ColumnBatch } from '../../frame/batch/vector.js';
 import type { FramePartitioning } from '../../frame/physical/ops.js';
-import { BlockWriter, toStored } from '../block-store.js';
+import { ExchangeWriter } from '../exchange/exchange-writer.js';
 import type { BlockRef } from '../block-ref.js';
 import { payloadBytes } from '../spill-file.js';
 import type { TaskContext } from '../task-context.js';
@@ -23,7 +23,7 @@ import { GrowingReservation } from '../memory-budget.js';
  */
 export function writeFrameShuffle(input: BatchStream, partitioning: FramePartitioning, task: TaskContext, ctx: FrameOpContext): BlockRef {
   const n = partitioning.kind === 'single' ? 1 : partitioning.numPartitions;
-  const writer = new BlockWriter({ numPartitions: n, budget: task.budget, spillDir: task.spillDir });
+  const writer = new ExchangeWriter(task, n);
   const m = task.metrics;
   const keys = partitioning.kind === 'hash' ? partitioning.keys : [];
   let keyFns: Array<(b: ColumnBatch) => ReturnType<ReturnType<FrameOpContext['compile']>>> | undefined;
@@ -85,9 +85,7 @@ export function writeFrameShuffle(input: BatchStream, partitioning: FramePartiti
   } finally {
     reservation.releaseAll();
   }
-  const ref = task.store(toStored(writer.finish()));
-  m.spilledBytes += writer.spilledBytes;
-  return ref;
+  return writer.commit();
 }
 
 /** Rows per shuffle IPC stream. */

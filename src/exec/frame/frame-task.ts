@@ -14,9 +14,10 @@ import { executeFrame, type FrameTask } from './execute.js';
 import { writeFrameShuffle } from './exchange-write.js';
 import type { FrameOpContext } from './op-context.js';
 import { AwaitedUdfs, awaitFrameUdfs } from './await-udfs.js';
-import { BatchBlockWriter, readBatchBlock } from './batch-block.js';
-import { decodeIpc } from '../../frame/batch/ipc.js';
-import { toStored } from '../block-store.js';
+import { BatchBlockWriter } from '../exchange/exchange-writer.js';
+import { decodeChunks } from '../exchange/chunk-format.js';
+import { readBlockPartition } from '../exchange/read-chunks.js';
+import { ipcFormat } from './ipc-format.js';
 import { runFrameAction } from './frame-actions.js';
 import type { TaskOutput, TaskResult } from '../task.js';
 
@@ -69,7 +70,7 @@ function frameTask(node: WireNode, task: TaskContext, op: FrameOpContext, awaite
     node,
     narrow: (d, q) => narrowRecords(node, d, q, task),
     // Negative dependencies are awaited UDF columns (see AwaitedUdfs).
-    cached: (d, q) => (d < 0 ? readBatchBlock(awaited!.blocks[-1 - d]!) : computeFrameNode(narrowNode(node, d), q, task, op, awaited)),
+    cached: (d, q) => (d < 0 ? decodeChunks(ipcFormat, readBlockPartition(awaited!.blocks[-1 - d]!, 0)) : computeFrameNode(narrowNode(node, d), q, task, op, awaited)),
   };
 }
 
@@ -78,12 +79,12 @@ function frameTask(node: WireNode, task: TaskContext, op: FrameOpContext, awaite
  * action's per-partition value. With `async`, the async UDFs it calls are
  * awaited first (their columns kept in blocks, freed when the task is done).
  */
-export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value'>> {
+export async function runFrameTask(node: WireNode, output: TaskOutput, task: TaskContext, async: boolean): Promise<Pick<TaskResult, 'mapOutput' | 'value' | 'records'>> {
   const op = frameOpContext(task);
   const awaited = async ? await awaitUdfs(node, task.partition, task, op) : undefined;
   try {
     const stream = computeFrameNode(node, task.partition, task, op, awaited);
-    if (output.kind !== 'shuffleWrite') return { value: runFrameAction(output.action, node, stream, task) };
+    if (output.kind !== 'shuffleWrite') return runFrameAction(output.action, node, stream, task);
     if (async && partitioningFns(output.shuffle.frame).some((f) => task.isAsync(f))) {
       throw new SluiceError('an async UDF cannot be awaited in the keys of a repartition; compute it into a column first (withColumn) and repartition by that column');
     }
@@ -138,10 +139,10 @@ function narrowRecords(node: WireNode, d: number, p: number, task: TaskContext):
 function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => BatchStream): Generator<ColumnBatch> {
   const ref = task.cachedRef(node.id, p);
   if (ref) {
-    for (const chunk of task.readWhole(ref)) yield* decodeIpc(chunk);
+    yield* decodeChunks(ipcFormat, task.readWhole(ref, { kind: 'cached', key: `${node.id}:${p}` }));
     return;
   }
-  const writer = new BatchBlockWriter(task.budget, task.spillDir, task.metrics);
+  const writer = new BatchBlockWriter(ipcFormat, task);
   let complete = false;
   try {
     for (const b of run()) {
@@ -150,8 +151,8 @@ function* cachedFrame(node: WireNode, p: number, task: TaskContext, run: () => B
     }
     complete = true;
   } finally {
-    const block = writer.finish(complete);
-    if (block) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref: task.store(toStored(block)) });
+    const ref = writer.commit(complete);
+    if (ref) task.cacheBlocks.push({ nodeId: node.id, partition: p, ref });
   }
 }
 

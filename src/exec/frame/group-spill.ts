@@ -1,10 +1,9 @@
 import { rmSync } from 'node:fs';
 import { takeRows } from '../../frame/batch/batch.js';
-import { compactDicts } from '../../frame/batch/compact-dict.js';
-import { decodeIpc, encodeIpcPieces } from '../../frame/batch/ipc.js';
 import type { ColumnBatch } from '../../frame/batch/vector.js';
 import { FRAME_BATCH_ROWS } from '../../frame/batch/vector.js';
-import { SpillWriter, readFrames, tempPath } from '../spill-file.js';
+import { readRun, RunWriter } from '../exchange/spill-runs.js';
+import { ipcRunFormat } from './ipc-spill.js';
 
 /** Hash bits that recursive re-partitioning may use; past them a bucket is processed in memory regardless of the budget. */
 export const MAX_SPILL_HASH_BITS = 24;
@@ -26,7 +25,7 @@ export function spillBits(firstSpillGroups: number): number {
  * order-sensitive states (first, last, collect_list) merge back in input order.
  */
 export class SpillBuckets {
-  private readonly writers: (SpillWriter | null)[];
+  private readonly writers: (RunWriter<ColumnBatch> | null)[];
   private readonly fanout: number;
 
   /** Buckets by hash bits [shift, shift + bits). */
@@ -36,7 +35,7 @@ export class SpillBuckets {
     readonly bits: number,
   ) {
     this.fanout = 1 << bits;
-    this.writers = new Array<SpillWriter | null>(this.fanout).fill(null);
+    this.writers = new Array<RunWriter<ColumnBatch> | null>(this.fanout).fill(null);
   }
 
   private bucketOf(hash: number): number {
@@ -57,9 +56,9 @@ export class SpillBuckets {
     for (let b = 0; b < fanout; b++) {
       for (let s = counts[b]!; s < counts[b + 1]!; s += FRAME_BATCH_ROWS) {
         const rows = takeRows(batch, order.subarray(s, Math.min(s + FRAME_BATCH_ROWS, counts[b + 1]!)));
-        const w = (this.writers[b] ??= new SpillWriter(tempPath(this.dir, `agg-s${this.shift}-b${b}`)));
+        const w = (this.writers[b] ??= new RunWriter(ipcRunFormat, this.dir, `agg-s${this.shift}-b${b}`));
         const before = w.bytes;
-        w.append(encodeIpcPieces(rows.schema, [compactDicts(rows)]));
+        w.append(rows);
         bytes += w.bytes - before;
       }
     }
@@ -84,7 +83,7 @@ export class SpillBuckets {
 /** The batches of one bucket file, in the order they were spilled; the file is deleted once read (or on early exit). */
 export function* readBucket(path: string): Generator<ColumnBatch> {
   try {
-    for (const frame of readFrames(path)) yield* decodeIpc(frame);
+    yield* readRun(ipcRunFormat, path);
   } finally {
     rmSync(path, { force: true });
   }

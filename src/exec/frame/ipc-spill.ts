@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { compactDicts } from '../../frame/batch/compact-dict.js';
 import { decodeIpc, encodeIpcPieces } from '../../frame/batch/ipc.js';
 import type { BatchStream, ColumnBatch, ColumnVector } from '../../frame/batch/vector.js';
-import { SpillWriter, readFrames, tempPath } from '../spill-file.js';
+import type { ChunkFormat } from '../exchange/chunk-format.js';
+import { readRun, RunWriter, writeRun } from '../exchange/spill-runs.js';
 
 /** Column batches written to a spill file: one CRC-checked frame of Arrow IPC per batch. */
 export interface SpilledRun {
@@ -16,16 +17,23 @@ export interface SpilledRun {
 }
 
 /**
+ * Column batches as spill-run chunks: one IPC stream per batch, its dictionaries cut to what
+ * it uses, so each frame reads back alone (see spill-runs.ts).
+ */
+export const ipcRunFormat: ChunkFormat<ColumnBatch> = {
+  encoder: (out) => ({ add: (b) => out(encodeIpcPieces(b.schema, [compactDicts(b)]), b.numRows), flush: () => {} }),
+  decode: decodeIpc,
+};
+
+/**
  * Appends batches to a new spill file, one at a time (e.g. one writer per grace
  * join bucket). Empty batches are skipped. `abort()` deletes the file.
  */
 export class BatchSpillWriter {
-  private readonly w: SpillWriter;
-  private rows = 0;
-  private batches = 0;
+  private readonly w: RunWriter<ColumnBatch>;
 
   constructor(dir: string, prefix: string) {
-    this.w = new SpillWriter(tempPath(dir, prefix));
+    this.w = new RunWriter(ipcRunFormat, dir, prefix);
   }
 
   /** Bytes written so far (buffered ones included). */
@@ -34,15 +42,12 @@ export class BatchSpillWriter {
   }
 
   append(batch: ColumnBatch): void {
-    if (batch.numRows === 0) return;
-    this.w.append(encodeIpcPieces(batch.schema, [compactDicts(batch)]));
-    this.rows += batch.numRows;
-    this.batches++;
+    this.w.append(batch);
   }
 
   close(): SpilledRun {
     const { path, bytes } = this.w.close();
-    return { path, bytes, rows: this.rows, batches: this.batches };
+    return { path, bytes, rows: this.w.rows, batches: this.w.chunks };
   }
 
   abort(): void {
@@ -57,12 +62,12 @@ export class BatchSpillWriter {
  * {@link deleteRun} on any of them deletes it for all.
  */
 export class PartitionedSpillWriter {
-  private readonly w: SpillWriter;
+  private readonly w: RunWriter<ColumnBatch>;
   private readonly regions: [number, number][][];
   private readonly rows: Float64Array;
 
   constructor(dir: string, prefix: string, parts: number) {
-    this.w = new SpillWriter(tempPath(dir, prefix));
+    this.w = new RunWriter(ipcRunFormat, dir, prefix);
     this.regions = Array.from({ length: parts }, () => []);
     this.rows = new Float64Array(parts);
   }
@@ -70,7 +75,7 @@ export class PartitionedSpillWriter {
   append(part: number, batch: ColumnBatch): void {
     if (batch.numRows === 0) return;
     const at = this.w.bytes;
-    this.w.append(encodeIpcPieces(batch.schema, [compactDicts(batch)]));
+    this.w.append(batch);
     const regions = this.regions[part]!;
     const last = regions[regions.length - 1];
     if (last && last[0] + last[1] === at) last[1] += this.w.bytes - at;
@@ -95,14 +100,8 @@ export class PartitionedSpillWriter {
 
 /** Writes `batches` to a new spill file under `dir`; the file is deleted if writing fails. */
 export function writeBatchesToSpill(dir: string, prefix: string, batches: BatchStream): SpilledRun {
-  const w = new BatchSpillWriter(dir, prefix);
-  try {
-    for (const b of batches) w.append(b);
-    return w.close();
-  } catch (e) {
-    w.abort();
-    throw e;
-  }
+  const { path, bytes, rows, chunks } = writeRun(ipcRunFormat, dir, prefix, batches);
+  return { path, bytes, rows, batches: chunks };
 }
 
 /**
@@ -110,10 +109,8 @@ export function writeBatchesToSpill(dir: string, prefix: string, batches: BatchS
  * a corrupt file raises CorruptBlockError naming it). The file stays on disk:
  * read it again or delete it with {@link deleteRun}.
  */
-export function* readSpilledRun(run: SpilledRun): Generator<ColumnBatch> {
-  for (const [offset, length] of run.regions ?? [[0, undefined] as const]) {
-    for (const frame of readFrames(run.path, offset, length)) yield* decodeIpc(frame);
-  }
+export function readSpilledRun(run: SpilledRun): Generator<ColumnBatch> {
+  return readRun(ipcRunFormat, run.path, run.regions);
 }
 
 /** Deletes a run's file (no error if it is already gone). */

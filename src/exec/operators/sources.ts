@@ -1,14 +1,14 @@
 import { decodeBatch } from '../../serde/record-codec.js';
 import type { ComputeSpec } from '../../plan/node.js';
 import { BATCH_SIZE, sliceBatches } from '../batch.js';
-import { readLocalRegion } from '../block-store.js';
+import { readInput } from '../exchange/read-chunks.js';
 import type { TaskContext } from '../task-context.js';
 
 /** parallelize(): the driver encoded each slice once into a block of its own; the task's fetcher made it local. */
 export function* parallelizeSource(spec: Extract<ComputeSpec, { kind: 'parallelize' }>, p: number, ctx: TaskContext): Generator<unknown[]> {
   const slice = spec.slices[p];
   if (!slice) return;
-  for (const chunk of readLocalRegion(ctx.local(slice), `parallelize slice ${p}`)) yield* sliceBatches(decodeBatch(chunk) as unknown[]);
+  for (const chunk of readInput(() => ctx.local(slice), { kind: 'slice' }, `parallelize slice ${p}`)) yield* sliceBatches(decodeBatch(chunk) as unknown[]);
 }
 
 /** range(): partition p holds an equal share of the arithmetic sequence (Spark's range split). */

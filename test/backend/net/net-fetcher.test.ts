@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import type { BlockRegion, HeldBytes, LocalRegion } from '../../../src/exec/block-ref.js';
 import { FetchError, type BlockStore } from '../../../src/exec/worker-services.js';
@@ -34,7 +35,7 @@ test('NetFetcher reads its own regions locally and fetches the others from their
   const s3 = await serveBlocks({ port: 0, secret }, (id, s, e) => memoryStore(w3).read(id, s, e));
   const client = new BlockClient({ secret, maxBytesInFlight: 1 << 20, timeoutMs: 5000 });
   const addresses: Record<string, { host: string; port: number }> = { w2: s2.address(), w3: s3.address() };
-  const fetcher = new NetFetcher({ self: 'w1', store: mine, addressOf: (w) => addresses[w], client });
+  const fetcher = new NetFetcher({ self: 'w1', store: mine, dir: tmpdir(), addressOf: (w) => addresses[w], client });
   const regions: BlockRegion[] = [
     { blockId: 'x', worker: 'w2', start: 1, end: 4 },
     { blockId: 'm', worker: 'w1', start: 2, end: 4 },
