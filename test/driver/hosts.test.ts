@@ -29,6 +29,15 @@ test("a text file's splits prefer this host; sources without files prefer none",
     // Past a shuffle the stage reads no file.
     assert.equal(stageInputHosts(lines.map((l) => [l, 1] as [string, number]).reduceByKey((a, b) => a + b).node), undefined);
     assert.deepEqual((await lines.collect()).sort(), ['A', 'A', 'A', 'C', 'C', 'C']);
+    // A DataFrame stage scanning files: its scan's partitions prefer this host too.
+    writeFileSync(join(dir, 'p.csv'), 'x,y\n1,2\n3,4\n');
+    const df = s.read.csv(join(dir, 'p.csv'), { header: true }).filter('x > 1');
+    const stage = df.ctx.compile(df.plan).node;
+    assert.equal(stage.compute.kind, 'frame');
+    assert.deepEqual(stageInputHosts(stage), Array.from({ length: stage.numPartitions }, () => [hostname()]));
+    assert.deepEqual(await df.count(), 1);
+    const mem = s.createDataFrame([{ x: 1 }]);
+    assert.equal(stageInputHosts(mem.ctx.compile(mem.plan).node), undefined, 'rows in memory prefer no host');
   } finally {
     await s.stop();
     rmSync(dir, { recursive: true, force: true });
