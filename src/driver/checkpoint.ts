@@ -27,11 +27,13 @@ export async function saveFiles(e: Engine, node: PlanNode, dir: string, action: 
  * ever recomputed (Spark's eager Dataset.checkpoint).
  */
 export async function checkpointRecords(e: Engine, node: PlanNode): Promise<PlanNode> {
-  const dir = join(e.driver.checkpointDir, `dataset-${node.id}`);
+  // Named after the new node: the same Dataset checkpointed twice gets two directories.
+  const id = e.ids.nodeId();
+  const dir = join(e.driver.checkpointDir, `dataset-${id}`);
   await saveFiles(e, node, dir, (tempDir) => ({ kind: 'save', format: 'records', tempDir }), `checkpoint of ${node.op} #${node.id}`);
   const paths = Array.from({ length: node.numPartitions }, (_, p) => join(dir, partName(p, RECORD_FILE_EXT)));
   return {
-    id: e.ids.nodeId(),
+    id,
     op: 'checkpoint',
     site: userCallSite() ?? node.site,
     numPartitions: node.numPartitions,

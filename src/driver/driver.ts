@@ -13,7 +13,7 @@ import { taskInputs } from '../exec/task-inputs.js';
 import type { PlanNode } from '../plan/node.js';
 import { cutStages, toWire, type Stage, type WireNode } from '../plan/stages.js';
 import { EventBus } from '../scheduler/bus.js';
-import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, StageSpec, WorkerId } from '../scheduler/events.js';
+import type { JobFailure, SchedulerCommand, SchedulerConfig, SchedulerEvent, WorkerId } from '../scheduler/events.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { describeThrown, JobCancelledError, SluiceError, TaskFailedError, type TaskErrorInfo } from '../util/errors.js';
 import { addMetrics, zeroMetrics, type Metrics } from '../util/metrics.js';
@@ -22,7 +22,8 @@ import { Cleaner } from './cleaner.js';
 import { BroadcastRegistry } from './broadcast.js';
 import type { AccumulatorRegistry } from './accumulator.js';
 import { WorkerRegistry } from './worker-registry.js';
-import { stageInputHosts, workerHost } from './hosts.js';
+import { workerHost } from './hosts.js';
+import { directStages, stageSpec } from './stage-specs.js';
 
 interface JobState {
   jobId: number;
@@ -167,23 +168,8 @@ export class Driver {
         reject,
       };
       this.jobs.set(jobId, job);
-      const specs: StageSpec[] = all.map((s) => ({
-        stageId: s.stageId,
-        numPartitions: s.node.numPartitions,
-        parents: s.parents.map((p) => p.stageId),
-        shuffleId: s.shuffle?.shuffleId,
-        cachedNodes: cachedInStage(s.node),
-        hosts: stageInputHosts(s.node),
-        cachedParents: s.behindCache.length > 0 ? s.behindCache.map((c) => ({ nodeId: c.nodeId, numPartitions: c.numPartitions, parents: c.parents.map((p) => p.stageId), ...(c.under !== undefined ? { under: c.under } : {}) })) : undefined,
-      }));
-      // Stages behind a cached node run only if a cached partition is lost: shown as skipped.
-      const direct = new Set<Stage>();
-      for (const stack = [final]; stack.length > 0; ) {
-        const st = stack.pop()!;
-        if (direct.has(st)) continue;
-        direct.add(st);
-        stack.push(...st.parents);
-      }
+      const specs = all.map(stageSpec);
+      const direct = directStages(final);
       this.bus.emit({
         type: 'jobStart',
         time: Date.now(),
@@ -443,21 +429,6 @@ export function stageName(stage: Stage, isCached: (n: PlanNode) => boolean = () 
   }
   const name = ops.reverse().join(' → ');
   return stage.shuffle ? `${name} → (shuffle write)` : name;
-}
-
-/** Cached nodes of a stage's pipeline with its partitioning (task p reads their partition p): where tasks prefer to run. */
-function cachedInStage(root: PlanNode): number[] | undefined {
-  const out: number[] = [];
-  const stack = [root];
-  const seen = new Set<PlanNode>();
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    if (n.cached && n.numPartitions === root.numPartitions) out.push(n.id);
-    for (const d of n.deps) if (d.type === 'narrow') stack.push(d.node);
-  }
-  return out.length > 0 ? out : undefined;
 }
 
 /** A task lost with its worker when the backend said nothing more about it. */

@@ -1,6 +1,8 @@
 import { statfsSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import type { PlanNode } from '../plan/node.js';
+import { physChildren, type PhysOp } from '../frame/physical/ops.js';
+import { unitPath, type ScanUnit } from '../io/frame/scan-units.js';
 
 /**
  * Hosts for locality: which machine a worker runs on and which holds a task's input file,
@@ -41,23 +43,41 @@ export function fileHost(path: string): string | undefined {
 }
 
 /**
- * Per partition of a stage, the hosts of the file it reads: found on a text or JSON-lines
- * source reached through narrow one-to-one operators. Undefined when the stage reads no file
- * or none of its files has a host.
+ * Per partition of a stage, the hosts of the files it reads: found on a text or JSON-lines
+ * source reached through narrow one-to-one operators, or on the file scans of a DataFrame
+ * stage (not through a union). Undefined when the stage reads no file or none has a host.
  */
 export function stageInputHosts(root: PlanNode): Array<string[] | undefined> | undefined {
   let n: PlanNode | undefined = root;
   while (n && n.numPartitions === root.numPartitions) {
     const c = n.compute;
-    if (c.kind === 'textFile' || c.kind === 'jsonLines') {
-      const hosts = c.splits.map((s) => {
-        const h = fileHost(s.path);
-        return h === undefined ? undefined : [h];
-      });
-      return hosts.some((h) => h !== undefined) ? hosts : undefined;
-    }
+    if (c.kind === 'textFile' || c.kind === 'jsonLines') return hostsOf(c.splits.map((s) => [s.path]));
+    if (c.kind === 'frame') return frameScanHosts(c.root as PhysOp, root.numPartitions);
     if (c.kind === 'union' || c.kind === 'coalesce' || n.deps.length !== 1 || n.deps[0]!.type !== 'narrow') return undefined;
     n = n.deps[0]!.node;
   }
   return undefined;
+}
+
+/** The file scans in a frame stage's operator tree whose partition p is task p's (a union maps partitions otherwise). */
+function frameScanHosts(root: PhysOp, numPartitions: number): Array<string[] | undefined> | undefined {
+  const files: string[][] = Array.from({ length: numPartitions }, () => []);
+  for (const stack = [root]; stack.length > 0; ) {
+    const op = stack.pop()!;
+    if (op.op === 'union') continue;
+    if (op.op === 'scan' && op.scan.kind === 'files' && op.scan.partitions.length === numPartitions) {
+      op.scan.partitions.forEach((units, p) => files[p]!.push(...(units as ScanUnit[]).map(unitPath)));
+    }
+    stack.push(...physChildren(op));
+  }
+  return hostsOf(files);
+}
+
+/** Each partition's hosts from the paths it reads; undefined when no path has one. */
+function hostsOf(paths: string[][]): Array<string[] | undefined> | undefined {
+  const hosts = paths.map((ps) => {
+    const hs = [...new Set(ps.map(fileHost).filter((h) => h !== undefined))];
+    return hs.length > 0 ? hs : undefined;
+  });
+  return hosts.some((h) => h !== undefined) ? hosts : undefined;
 }

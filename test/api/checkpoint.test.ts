@@ -31,6 +31,7 @@ forEachBackend((name, getSession) => {
       assert.deepEqual(c.node.partitioner, sums.node.partitioner, 'the partitioner is kept');
       assert.match(c.toDebugString(), /^\(\d+\) checkpoint #\d+ at checkpoint\.test\.[jt]s/);
       assert.equal(c.toDebugString().split('\n').length, 1);
+      assert.deepEqual((await (await sums.checkpoint()).collect()).sort(byKey), [...want].sort(byKey), 'checkpointed again');
       // Records of every kind survive the file (the record codec's types).
       const odd = [{ a: 1, b: [1, 'x'], c: null }, 'str', 3.5, true, new Date(5), new Map([[1, 2]]), undefined, 2n ** 70n];
       assert.deepEqual(await (await s.parallelize(odd, 3).checkpoint()).collect(), odd);
