@@ -103,3 +103,53 @@ for (const seed of [4, 5]) {
     kept.forEach((v, k) => assert.deepEqual(rows(v), p1[k]));
   });
 }
+
+/** Vectors sharing ONE byte dictionary in order of first appearance (a partition's PLAIN pages, see parquet-strings.ts). */
+function sharedDict(parts: (string | null)[][]): ColumnVector[] {
+  const b = new Utf8DictBuilder();
+  const coded = parts.map((values) => {
+    const codes = new Int32Array(values.length);
+    const validity = new Uint8Array(Math.ceil(values.length / 8) || 1);
+    let nulls = 0;
+    values.forEach((s, i) => {
+      if (s === null) return void nulls++;
+      const bytes = enc.encode(s);
+      codes[i] = b.code(bytes, 0, bytes.length);
+      validity[i >> 3]! |= 1 << (i & 7);
+    });
+    return { codes, validity: nulls ? validity : null, nulls, n: values.length };
+  });
+  const dict = b.finish();
+  return coded.map((c) => stringVector(c.n, c.codes, dict, c.validity, c.nulls));
+}
+
+for (const long of [false, true]) {
+  test(`partitions whose strings share one dictionary in first-appearance order get it in byte order, byte-identical (${long ? 'long entries: comparison sort' : 'radix sort'})`, () => {
+    const rng = new Rng(long ? 9 : 8);
+    const pad = long ? 'x'.repeat(30) : '';
+    const pool = Array.from({ length: 300 }, (_, i) => `${pad}${String.fromCharCode(97 + rng.below(26))}${i}${i % 5 === 0 ? 'ü' : ''}`);
+    pool.push(pad, `${pad}a`, `${pad}ab`, `${pad}a\u0000`, `${pad}\u00ff`);
+    const partition = () => {
+      const values: (string | null)[] = [...pool.slice().sort(() => rng.below(3) - 1), ...Array.from({ length: 400 }, () => (rng.below(9) === 0 ? null : pool[rng.below(pool.length)]!))];
+      const parts: (string | null)[][] = [];
+      for (let a = 0; a < values.length; a += 150) parts.push(values.slice(a, a + 150));
+      return parts;
+    };
+    const p1 = partition();
+    const p2 = partition();
+    const u1 = unifyStringVectors(sharedDict(p1));
+    const u2 = unifyStringVectors(sharedDict(p2));
+    u1.forEach((v, k) => assert.deepEqual(rows(v), p1[k]));
+    u2.forEach((v, k) => assert.deepEqual(rows(v), p2[k]));
+    assert.ok(u1.every((v) => v.utf8 === u1[0]!.utf8));
+    const d1 = u1[0]!.utf8!.source.data[0]!;
+    const d2 = u2[0]!.utf8!.source.data[0]!;
+    assert.deepEqual(d1.valueOffsets, d2.valueOffsets);
+    assert.deepEqual(d1.values, d2.values);
+    assert.deepEqual(entries(u1[0]!), entries(u1[0]!).slice().sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
+    assert.ok(u1[0]!.utf8!.distinct);
+    // Already in byte order: left as it is.
+    const again = unifyStringVectors(u1);
+    again.forEach((v, k) => assert.equal(v, u1[k]));
+  });
+}
