@@ -26,21 +26,12 @@ import { stringVector, Utf8Dict } from './utf8-dict.js';
 export function unifyStringVectors(vectors: readonly ColumnVector[], probe = MERGE_PROBE, sortUpTo = MAX_ENTRIES): ColumnVector[] {
   const handles = new Set<Utf8Dict>();
   for (const v of vectors) if (v.utf8) handles.add(v.utf8);
-  if (handles.size === 0) return vectors.slice();
+  if (handles.size <= 1) return vectors.slice();
+  const u = new DictUnion(probe);
   const remaps = new Map<Utf8Dict, Int32Array>();
-  let dict = handles.values().next().value!;
-  const sortable = (d: Utf8Dict): boolean => d.distinct && d.length > 1 && d.length <= sortUpTo;
-  if (handles.size === 1) {
-    // One dictionary already (a partition's PLAIN pages coded into one byte dictionary, in order
-    // of first appearance): still put in byte order, so that partitions agree.
-    if (!sortable(dict) || inByteOrder(dict)) return vectors.slice();
-    remaps.set(dict, Int32Array.from({ length: dict.length }, (_, i) => i));
-  } else {
-    const u = new DictUnion(probe);
-    for (const h of handles) remaps.set(h, u.add(h));
-    dict = u.finish();
-  }
-  if (sortable(dict)) {
+  for (const h of handles) remaps.set(h, u.add(h));
+  let dict = u.finish();
+  if (dict.distinct && dict.length > 1 && dict.length <= sortUpTo) {
     const order = byteOrder(dict);
     const rank = new Int32Array(order.length);
     for (let k = 0; k < order.length; k++) rank[order[k]!] = k;
@@ -96,60 +87,23 @@ class DictUnion {
   }
 }
 
-/** Whether the entries of `dict` are in byte order already (unsigned bytes, then length). */
-function inByteOrder(dict: Utf8Dict): boolean {
-  const data = dict.source.data[0]!;
-  const offsets = data.valueOffsets as Int32Array;
-  const bytes = data.values as Uint8Array;
-  for (let k = 1; k < dict.length; k++) if (compareEntries(bytes, offsets, k - 1, k) > 0) return false;
-  return true;
-}
-
-function compareEntries(bytes: Uint8Array, offsets: Int32Array, x: number, y: number): number {
-  const a = offsets[x]!;
-  const b = offsets[y]!;
-  const la = offsets[x + 1]! - a;
-  const lb = offsets[y + 1]! - b;
-  const n = la < lb ? la : lb;
-  for (let i = 0; i < n; i++) {
-    const d = bytes[a + i]! - bytes[b + i]!;
-    if (d !== 0) return d;
-  }
-  return la - lb;
-}
-
-/** Entries up to this long are ordered by a radix sort (one counting pass per byte position). */
-const RADIX_MAX_BYTES = 24;
-
 /** The entries of `dict` in byte order (unsigned bytes, then length): a permutation of 0..length-1. */
 function byteOrder(dict: Utf8Dict): Int32Array {
   const data = dict.source.data[0]!;
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
-  const n = dict.length;
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let longest = 0;
-  for (let i = 0; i < n; i++) longest = Math.max(longest, offsets[i + 1]! - offsets[i]!);
-  // A comparison sort calls back into JS per comparison (about 0.2 s for h2o's 100,000 ids);
-  // short entries go through a stable LSD radix sort instead, a string's end sorting before any byte.
-  if (longest > RADIX_MAX_BYTES) return order.sort((x, y) => compareEntries(bytes, offsets, x, y));
-  let next = new Int32Array(n);
-  const counts = new Int32Array(258);
-  for (let pos = longest - 1; pos >= 0; pos--) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) {
-      const e = order[k]!;
-      const at = offsets[e]! + pos;
-      counts[(at < offsets[e + 1]! ? bytes[at]! + 1 : 0) + 1]!++;
+  const order = new Int32Array(dict.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((x, y) => {
+    const a = offsets[x]!;
+    const b = offsets[y]!;
+    const la = offsets[x + 1]! - a;
+    const lb = offsets[y + 1]! - b;
+    const n = la < lb ? la : lb;
+    for (let i = 0; i < n; i++) {
+      const d = bytes[a + i]! - bytes[b + i]!;
+      if (d !== 0) return d;
     }
-    for (let b = 0; b < 257; b++) counts[b + 1]! += counts[b]!;
-    for (let k = 0; k < n; k++) {
-      const e = order[k]!;
-      const at = offsets[e]! + pos;
-      next[counts[at < offsets[e + 1]! ? bytes[at]! + 1 : 0]!++] = e;
-    }
-    [order, next] = [next, order];
-  }
-  return order;
+    return la - lb;
+  });
 }
