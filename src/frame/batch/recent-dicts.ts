@@ -12,15 +12,8 @@ import { Utf8Dict } from './utf8-dict.js';
  */
 const recent = new Map<string, Utf8Dict>();
 let heldBytes = 0;
-/**
- * UTF-8 bytes (and offsets) of the dictionaries remembered, least recently used dropped first;
- * their strings, once decoded, take a few times more. A reduce task reads the streams of every
- * map output in turn, so this must hold one dictionary per map output: h2o G1's `id3` (100,000
- * ids, 1.6 MB) comes in 8 versions on local[2] (a partition may miss an id or two), which 8 MiB
- * could not hold, so every stream missed and was translated afresh (2 million lookups per worker
- * and q10 run).
- */
-export const CAPACITY_BYTES = 32 << 20;
+/** UTF-8 bytes of the dictionaries remembered (least recently used dropped first): their strings take a few times more. */
+const CAPACITY_BYTES = 8 << 20;
 /**
  * Smaller dictionaries are cheap to tell apart anyway; larger ones (a
  * high-cardinality column's) are rarely repeated whole, and would be copied.
