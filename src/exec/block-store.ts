@@ -89,8 +89,8 @@ function firstAtLeast(bytes: number): number {
  * a query run again (a dashboard, a benchmark, an iterative job) frees its
  * shuffle blocks and its previous answer's cache blocks, and h2o join q5 at
  * 1e7 rows needs about 0.8 GiB of them per worker to write its next run
- * into touched memory (a quarter kept 2 of its 12 blocks; fresh memory costs
- * page faults, several times a copy on this kind of VM).
+ * into touched memory (a quarter kept 2 of its 12 blocks; a first touch of
+ * fresh memory costs page faults, two to three times a copy on the VM measured).
  */
 export function reuseCap(budgetBytes: number): number {
   return Math.min(1 << 30, Math.floor(budgetBytes / 2));
