@@ -15,6 +15,7 @@ import { decodeMessage, encodeMessage, PROTOCOL_VERSION } from '../../../src/bac
 import { runWorker } from '../../../src/backend/cluster/worker-process.js';
 import { connectPeer, listenPeers, type Peer } from '../../../src/backend/net/peer.js';
 import { EventLog, fakePayload } from './event-log.js';
+import { SentPipelines } from '../../../src/backend/stage-pipelines.js';
 
 const secret = 'correct horse battery staple';
 const runner = new URL('./fake-runner.js', import.meta.url).href;
@@ -146,10 +147,12 @@ test(`${TOTAL} random and mutated messages to a live driver crash nothing; it st
 });
 
 test(`${TOTAL} random and mutated messages to a live worker crash nothing; each bad one ends only that session`, async () => {
-  // A fake driver that holds the secret sends the worker valid and mutated orders.
+  // A fake driver that holds the secret sends the worker valid and mutated orders; a launch carries a
+  // run message (its stage's pipeline with it, as a first task of the stage on a worker has it).
+  const run = (taskId: number, fake: Record<string, unknown>) => new SentPipelines().message(fakePayload(taskId, fake));
   const valid = (rnd: Rand): unknown[] => [
-    { t: 'launch', taskId: rnd.nextInt(0, 50), payload: { ...(fakePayload(0, {}) as object), fake: { value: 1 } } },
-    { t: 'launch', taskId: rnd.nextInt(0, 50), payload: mutate(fakePayload(0, {}), rnd) },
+    { t: 'launch', taskId: rnd.nextInt(0, 50), payload: run(0, { value: 1 }) },
+    { t: 'launch', taskId: rnd.nextInt(0, 50), payload: mutate(run(0, {}), rnd) },
     { t: 'kill', taskId: rnd.nextInt(0, 50) },
     { t: 'free', blockIds: ['a', 'b'] },
     { t: 'peers', add: { x: { host: 'h', port: 1 } }, remove: ['y'] },
@@ -172,7 +175,7 @@ test(`${TOTAL} random and mutated messages to a live worker crash nothing; each 
         void (async () => {
           // One valid task first, answered before the barrage: the worker did run it.
           const before = answers;
-          trySend(peer, { t: 'launch', taskId: 1000, payload: { ...(fakePayload(1000, { value: 1 }) as object), node: { nodes: [{ id: 1, op: 'fake', deps: [], compute: { kind: 'fake' } }] } } });
+          trySend(peer, { t: 'launch', taskId: 1000, payload: run(1000, { value: 1 }) });
           for (let i = 0; i < 400 && answers === before && !peer.closed; i++) await new Promise((res) => setTimeout(res, 25));
           for (let i = 0; i < 2000 && !peer.closed && sent < TOTAL; i++) {
             const r = rnd.nextInt(0, 199);
