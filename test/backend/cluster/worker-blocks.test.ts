@@ -4,7 +4,7 @@ import { WorkerBlocks } from '../../../src/backend/cluster/worker-blocks.js';
 import type { NewBlock } from '../../../src/backend/cluster/thread-messages.js';
 
 test('held bytes follow blocks as task threads add, replace and the driver drops them (vs a sum over what is live)', () => {
-  const blocks = new WorkerBlocks(() => 'w1', '/nonexistent', { secret: 'x' });
+  const blocks = new WorkerBlocks(() => 'w1', '/nonexistent', { secret: 'x', landingBytes: 1 << 20 });
   try {
     const live = new Map<string, NewBlock>();
     let seed = 11;
@@ -21,7 +21,7 @@ test('held bytes follow blocks as task threads add, replace and the driver drops
         assert.deepEqual(new Set(dropped), new Set(ids.filter((id) => live.has(id))));
         for (const id of ids) live.delete(id);
       }
-      const want = { memory: 0, disk: 0 };
+      const want = { blocks: live.size, memory: 0, disk: 0 };
       for (const b of live.values()) want[b.source.kind === 'memory' ? 'memory' : 'disk'] += b.bytes;
       assert.deepEqual(blocks.held(), want, `step ${step}`);
     }
