@@ -39,6 +39,8 @@ export function createCluster(workers = 2) {
     }
   };
   process.on('exit', remove);
+  // Ctrl-C or a kill skips 'exit' handlers unless the signal is handled: remove namespaces and workers then too.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
   try {
     ip('netns', 'add', driver.name);
     ip('-n', driver.name, 'link', 'set', 'lo', 'up');

@@ -1,6 +1,6 @@
 // Profile sluice on some h2o questions (for diagnosis, not a benchmark): loads the task's Parquet
 // tables, then runs each question RUNS times, printing wall and process CPU seconds per run.
-//   TASK=join Q=q5 N=1e7 node --import tsx --cpu-prof --cpu-prof-dir=bench/out/prof bench/h2o/profile.mjs
+//   TASK=join Q=q5 N=1e7 SYSTEM=local node --import tsx --cpu-prof --cpu-prof-dir=bench/out/prof bench/h2o/profile.mjs
 //   node bench/profile-summary.mjs bench/out/prof     # top self-time functions per thread
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ const N = Number(process.env.N ?? 1e7);
 const only = new Set((process.env.Q ?? 'q5').split(','));
 const runs = Number(process.env.RUNS ?? 2);
 const questions = (task === 'groupby' ? GROUPBY_QUESTIONS : JOIN_QUESTIONS).filter((q) => only.has(q.id));
-const sys = await openSluice(root, process.env.MASTER ?? 'local[2]');
+const sys = await openSluice(root, process.env.SYSTEM ?? 'local'); // local | processes | netns (bench/cluster/session.mjs)
 const files = await ensureH2oFiles(task, N);
 async function timed(label, fn) {
   const t = performance.now();
