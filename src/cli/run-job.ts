@@ -9,7 +9,6 @@ import { loadJob } from './load-job.js';
 import { formatRunError } from './report-error.js';
 import { parseHostPort } from '../backend/launch/address.js';
 import { readSecretFile } from '../backend/launch/secret-file.js';
-import { SluiceError } from '../util/errors.js';
 
 /** Options of `sluice run`. */
 export interface RunOptions {
@@ -133,16 +132,9 @@ function fail(e: unknown): number {
   return EXIT.failed;
 }
 
-type ClusterFactory = (o: { listen: string; secret: string; minWorkers: number; maxTaskFailures?: number }) => Promise<Session>;
-
 /** A driver session that `minWorkers` workers join; the secret comes from a file only its owner may read. */
-async function clusterSession(c: ClusterDriverOptions, opts: RunOptions): Promise<Session> {
+function clusterSession(c: ClusterDriverOptions, opts: RunOptions): Promise<Session> {
   parseHostPort(c.listen, '--listen');
   const secret = readSecretFile(c.secretFile, '--secret-file');
-  // Looked up at run time: the cluster backend lands on another branch.
-  const cluster = (Session as unknown as { cluster?: ClusterFactory }).cluster;
-  if (typeof cluster !== 'function') throw new SluiceError('cluster backend missing: this build of sluice has no Session.cluster');
-  const o: Parameters<ClusterFactory>[0] = { listen: c.listen, secret, minWorkers: c.minWorkers };
-  if (opts.maxTaskFailures !== undefined) o.maxTaskFailures = opts.maxTaskFailures;
-  return cluster.call(Session, o);
+  return Session.cluster({ listen: c.listen, secret, minWorkers: c.minWorkers, ...(opts.maxTaskFailures !== undefined ? { maxTaskFailures: opts.maxTaskFailures } : {}) });
 }
