@@ -140,8 +140,7 @@ export class WorkerBlocks {
     } catch {
       return;
     }
-    const left = names.map((n) => join(dir, n)).filter((path) => kept.has(path));
-    if (left.length === 0) return rmSync(dir, { recursive: true, force: true });
+    if (names.every((n) => !kept.has(join(dir, n)))) return rmSync(dir, { recursive: true, force: true });
     for (const name of names) if (!kept.has(join(dir, name))) rmSync(join(dir, name), { recursive: true, force: true });
   }
 

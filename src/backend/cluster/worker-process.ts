@@ -212,7 +212,8 @@ class WorkerSession {
     try {
       payload = this.pipelines.flatPayload(msg) as unknown as Record<string, unknown>;
     } catch (e) {
-      const error = taskFailure({}, `could not read the task: ${describeThrown(e).message}`);
+      // Fatal: retries would meet the same missing pipeline (the driver believes this worker holds it).
+      const error = { ...taskFailure({}, `could not read the task: ${describeThrown(e).message}`), fatal: true };
       return this.send({ t: 'done', taskId, outcome: { ok: false, error }, held: this.held() });
     }
     this.queue.push({ taskId, payload });
@@ -263,9 +264,8 @@ class WorkerSession {
       // Known before the driver hears of the result: its next tasks may read these blocks.
       this.blocks.add(m.blocks, slot.index);
       this.taskEnded(slot);
-      const outcome = m.outcome as { ok: boolean; result?: { held?: unknown } };
-      if (outcome.ok && outcome.result) outcome.result.held = this.held();
-      this.send({ t: 'done', taskId: m.taskId, outcome, held: this.held() });
+      // The driver puts `held` into the result (ClusterBackend.finished).
+      this.send({ t: 'done', taskId: m.taskId, outcome: m.outcome, held: this.held() });
       this.dispatch();
     });
     // 'error' (an uncaught exception in the thread) comes before 'exit'.
