@@ -174,6 +174,26 @@ test('an owner that dies mid-fetch fails its own regions only; its partly landed
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('fetched')), []);
 });
 
+test('a region this worker cannot keep (its disk refuses the file) fails the landing with the local error, blaming no owner, and keeps nothing', async () => {
+  const stores = new Map([
+    ['w2', new LocalBlockStore('w2', MemoryBudget.create(1 << 20))],
+    ['w3', new LocalBlockStore('w3', MemoryBudget.create(1 << 20))],
+  ]);
+  const adds: Array<[number, unknown[]]> = Array.from({ length: 20 }, (_, i) => [i % 2, Array.from({ length: 30 }, (_, j) => `r${i}-${j}`)]);
+  const regions = [...regionsOf(writeRecords(stores.get('w2')!, 2, adds).ref), ...regionsOf(writeRecords(stores.get('w3')!, 2, adds).ref)];
+  // A landing directory under a regular file: every file landing fails as a full disk would, on this side.
+  const blocker = join(dir, 'not-a-directory');
+  writeFileSync(blocker, '');
+  const budget = MemoryBudget.create(regions[0]!.end - regions[0]!.start);
+  const landing = new RegionLanding({ dir: join(blocker, 'landing'), budget });
+  await assert.rejects(
+    landing.land(regions, fakeTransport(stores, 64).stream),
+    (e: unknown) => !(e instanceof FetchError) && /ENOTDIR|ENOENT/.test(String((e as Error).message)),
+  );
+  assert.deepEqual(landing.held, { memory: 0, files: 0 });
+  assert.equal(budget.used(), 0, 'memory landed before the failure is given back');
+});
+
 test('a landed file of memory frames is checksummed: a flipped byte on disk is a corrupt block, and a fetch failure of its map output', async () => {
   const stores = new Map([['w2', new LocalBlockStore('w2', MemoryBudget.create(1 << 20))]]);
   const { ref, expected } = writeRecords(stores.get('w2')!, 1, [[0, ['a', 'b', 'c']], [0, [1, 2, 3]]]);

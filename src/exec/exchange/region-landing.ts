@@ -31,7 +31,8 @@ export type Landed = BlockSource | { kind: 'failed'; reason: string };
  * chunk by chunk, so a reduce larger than memory never sits in memory (only the transport's
  * bytes in flight do). Owners are fetched at once but fail independently: a lost owner fails
  * its own regions only (`{ kind: 'failed' }`), which the task maps to a fetch failure
- * (fetch-failure.ts). `release()` gives back the memory and deletes the files once the task
+ * (fetch-failures.ts); a failure to keep the bytes here (a full disk) rejects `land` instead, with
+ * everything released, since no owner is to blame. `release()` gives back the memory and deletes the files once the task
  * that read them is over.
  */
 export class RegionLanding {
@@ -53,7 +54,13 @@ export class RegionLanding {
       if (list) list.push(i);
       else byOwner.set(r.worker, [i]);
     });
-    await Promise.all([...byOwner.values()].map((indexes) => this.landOwner(regions, indexes, stream, out)));
+    const settled = await Promise.allSettled([...byOwner.values()].map((indexes) => this.landOwner(regions, indexes, stream, out)));
+    const local = settled.find((r) => r.status === 'rejected');
+    if (local) {
+      // This worker could not keep the bytes (a full disk): no owner is to blame; nothing landed stays.
+      this.release();
+      throw local.reason;
+    }
     return out;
   }
 
@@ -67,15 +74,26 @@ export class RegionLanding {
   private async landOwner<R extends BlockRegion>(regions: readonly R[], indexes: number[], stream: StreamRegions<R>, out: Landed[]): Promise<void> {
     const mine = indexes.map((i) => regions[i]!);
     const targets = mine.map((r) => this.target(r.end - r.start));
+    // An error of our own sink (writing here) is not the owner's failure: it is kept apart and rethrown.
+    let localError: { e: unknown } | undefined;
+    const here = (write: () => void): void => {
+      try {
+        write();
+      } catch (e) {
+        localError ??= { e };
+        throw e;
+      }
+    };
     try {
       await stream(mine, {
-        chunk: (k, bytes) => targets[k]!.write(bytes),
-        end: (k) => targets[k]!.end(),
+        chunk: (k, bytes) => here(() => targets[k]!.write(bytes)),
+        end: (k) => here(() => targets[k]!.end()),
       });
       indexes.forEach((i, k) => (out[i] = targets[k]!.landed()));
     } catch (e) {
-      const reason = describeThrown(e).message;
       for (const t of targets) t.drop();
+      if (localError) throw localError.e;
+      const reason = describeThrown(e).message;
       for (const i of indexes) out[i] = { kind: 'failed', reason };
     }
   }
@@ -100,7 +118,8 @@ export class RegionLanding {
       landed: () => ({ kind: 'file', path }),
       drop: () => {
         if (sink) sink.abort();
-        this.files.splice(this.files.indexOf(path), 1);
+        const at = this.files.indexOf(path);
+        if (at >= 0) this.files.splice(at, 1);
       },
     };
   }
