@@ -22,7 +22,7 @@
  *   (spill-runs.ts: sorts, aggregations, joins of both engines).
  */
 import type { BlockRef } from '../block-ref.js';
-import { BlockWriter, freeBlock, toStored, type LocalBlock } from '../block-store.js';
+import { BlockWriter, toStored, type LocalBlock } from '../block-store.js';
 import type { MemoryBudget } from '../memory-budget.js';
 import type { Payload } from '../spill-file.js';
 import type { BlockStore, StoredBlock } from '../worker-services.js';
@@ -99,16 +99,15 @@ export class BatchBlockWriter<B> {
 
   /** The block with every batch added (`complete`), kept for the task, or nothing: an incomplete block is freed. */
   keep(complete: boolean): LocalBlock | undefined {
+    // An incomplete block is dropped as it stands: sealing it (a copy, or a spill file copied) only to free it is waste.
+    if (!complete) return void this.writer.abort();
     try {
-      if (complete) this.encoder.flush();
+      this.encoder.flush();
     } catch (e) {
       this.writer.abort(); // a failed last write (a full disk) must not keep the block's reservation
       throw e;
     }
-    const block = this.writer.keep();
-    if (complete) return block;
-    freeBlock(block, this.home.budget);
-    return undefined;
+    return this.writer.keep();
   }
 
   /** As {@link keep}, the complete block committed to the worker's store. */
@@ -126,6 +125,11 @@ export class BatchBlockWriter<B> {
 /** Stores one encoded chunk as a one-partition block of `store` (a parallelize slice, a broadcast value). */
 export function storeChunk(store: BlockStore, spillDir: string, chunk: Uint8Array): BlockRef {
   const w = new ExchangeWriter({ budget: store.budget, spillDir, store: (b) => store.put(b) }, 1);
-  w.add(0, chunk);
-  return w.commit();
+  try {
+    w.add(0, chunk);
+    return w.commit();
+  } catch (e) {
+    w.abort(); // a full disk while spilling it: memory back, files gone
+    throw e;
+  }
 }
