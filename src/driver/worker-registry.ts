@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
 import type { BackendEvent } from '../backend/backend.js';
 import type { HeldBytes } from '../exec/block-ref.js';
 import type { EventBus, WorkerView } from '../scheduler/bus.js';
 import type { WorkerId } from '../scheduler/events.js';
+import { workerHost } from './hosts.js';
 
 /** How often the driver reports what every worker holds (only when something changed). */
 export const DEFAULT_STATUS_INTERVAL_MS = 2000;
@@ -39,7 +39,7 @@ export class WorkerRegistry {
   }
 
   joined(e: Extract<BackendEvent, { type: 'WorkerJoined' }>): void {
-    const view: WorkerView = { worker: e.worker, host: e.host ?? hostname(), cores: e.slots, memory: e.memory, blocks: 0, memoryHeld: 0, diskHeld: 0 };
+    const view: WorkerView = { worker: e.worker, host: workerHost(e.host), cores: e.slots, memory: e.memory, blocks: 0, memoryHeld: 0, diskHeld: 0 };
     this.workers.set(e.worker, view);
     // The next status lists it too: listeners attached after the join learn of it there.
     this.changed = true;
