@@ -429,7 +429,13 @@ export class Scheduler {
     st.level = st.spec.cachedNodes ? WORKER_LOCAL : st.spec.hosts ? HOST_LOCAL : ANY;
     st.levelSince = this.now;
     // Partitions still running from an earlier attempt are not launched twice.
-    st.queue = new PartitionQueue(missing.filter((p) => !st.inflight.has(p)));
+    const fresh = missing.filter((p) => !st.inflight.has(p));
+    // A partition run again (its output lost) may get a copy again, as in its first attempt.
+    for (const p of fresh) {
+      st.speculated.delete(p);
+      st.speculatable.delete(p);
+    }
+    st.queue = new PartitionQueue(fresh);
   }
 
   private pause(st: StageState): void {
