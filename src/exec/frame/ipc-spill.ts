@@ -21,7 +21,8 @@ export interface SpilledRun {
  * it uses, so each frame reads back alone (see spill-runs.ts).
  */
 export const ipcRunFormat: ChunkFormat<ColumnBatch> = {
-  encoder: (out) => ({ add: (b) => out(encodeIpcPieces(b.schema, [compactDicts(b)]), b.numRows), flush: () => {} }),
+  // A batch of no rows is skipped before it is encoded (a run keeps no empty chunk).
+  encoder: (out) => ({ add: (b) => void (b.numRows > 0 && out(encodeIpcPieces(b.schema, [compactDicts(b)]), b.numRows)), flush: () => {} }),
   decode: decodeIpc,
 };
 
