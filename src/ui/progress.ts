@@ -129,6 +129,7 @@ export function attachProgress(session: EventSource, opts: { stream?: NodeJS.Wri
         return;
       case 'taskStart':
       case 'taskEnd': {
+        if (!multi) return; // running counts show only in the TTY's worker lines
         const n = (running.get(e.worker) ?? 0) + (e.type === 'taskStart' ? 1 : -1);
         running.set(e.worker, Math.max(0, n));
         const w = workers.get(e.worker);
